@@ -1,0 +1,159 @@
+"""The ``govkg`` command line: build, validate and query the knowledge graph.
+
+Feature modules add their own commands through a ``register(app)`` function listed in
+:data:`COMMAND_MODULES`, so this file stays small.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    help="govkg: a knowledge graph of party-building-led grassroots governance.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+#: Modules whose ``register(app)`` adds more commands (query layer, mirror, views, rosters…).
+COMMAND_MODULES: tuple[str, ...] = ()
+
+OutOpt = Annotated[Path, typer.Option("--out", help="output folder of the build")]
+FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv")]
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def check_format(fmt: str) -> None:
+    if fmt not in ("table", "json", "csv"):
+        raise fail(f"unknown format {fmt!r}: use table, json or csv", 2)
+
+
+def read_query_arg(arg: str) -> str:
+    """A query given inline, or the path of a file holding it."""
+    path = Path(arg)
+    if len(arg) < 4096 and "\n" not in arg and path.suffix and path.is_file():
+        return path.read_text(encoding="utf-8")
+    return arg
+
+
+@app.command()
+def build(
+    corpus: Annotated[
+        Path | None,
+        typer.Option(help="corpus folder (default: $GOVKG_CORPUS, else ../shared/corpus)"),
+    ] = None,
+    roster: Annotated[
+        list[Path] | None, typer.Option(help="roster file or folder; repeatable")
+    ] = None,
+    out_dir: OutOpt = Path("out"),
+    allow_rejects: Annotated[
+        bool, typer.Option(help="write the output even when input items were rejected")
+    ] = False,
+    validate: Annotated[bool, typer.Option(help="run SHACL validation")] = True,
+) -> None:
+    """Run every loader, validate, and write the output folder."""
+    from govkg.graph.build import BuildError, BuildOptions
+    from govkg.graph.build import build as run_build
+    from govkg.loaders.corpus import default_corpus_dir
+
+    corpus_dir = corpus if corpus is not None else default_corpus_dir()
+    options = BuildOptions(corpus_dir, out_dir, list(roster or []), allow_rejects, validate)
+    started = time.perf_counter()
+    try:
+        with err.status("building…") as status:
+            result = run_build(options, progress=lambda msg: status.update(f"building: {msg}"))
+    except BuildError as exc:
+        raise fail(str(exc)) from None
+    report = result.report
+    elapsed = time.perf_counter() - started
+    out.print(f"[bold]govkg build[/] {report['triples']} triples in {len(report['graphs'])} graphs")
+    for cls, n in report["entities"].items():
+        out.print(f"  {cls:<28} {n}")
+    out.print(f"  conflicts found: {len(report['conflicts'])}")
+    for rej in result.rejections:
+        err.print(f"  rejected: {rej}", highlight=False, soft_wrap=True)
+    if not result.written:
+        raise fail(
+            f"{len(result.rejections)} input item(s) rejected (files: "
+            + ", ".join(sorted({r.source for r in result.rejections}))
+            + "); nothing written. Fix them or pass --allow-rejects."
+        )
+    validation = report.get("validation", {})
+    if validation.get("skipped"):
+        out.print("  validation: skipped")
+    else:
+        out.print(
+            f"  validation: {'conforms' if validation.get('conforms') else 'VIOLATIONS'}"
+            f" ({len(validation.get('violations', []))} finding(s))"
+        )
+    out.print(f"  wrote {result.out_dir} in {elapsed:.1f} s")
+    if not result.ok:
+        raise fail("the built graph does not conform; see `govkg validate`")
+
+
+@app.command()
+def validate(
+    out_dir: OutOpt = Path("out"),
+    corpus: Annotated[Path | None, typer.Option(help="corpus folder for span checks")] = None,
+) -> None:
+    """SHACL validation of a built graph plus the checks SHACL cannot express."""
+    from govkg.graph.validate import validate_output
+    from govkg.loaders.corpus import default_corpus_dir
+
+    if not (out_dir / "govkg.ttl").is_file():
+        raise fail(f"no build at {out_dir}: run `govkg build --out {out_dir}` first")
+    result = validate_output(out_dir, corpus if corpus is not None else default_corpus_dir())
+    text = result.render()
+    if result.conforms:
+        out.print(text, highlight=False)
+        return
+    err.print(text, highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def sparql(
+    query: Annotated[str, typer.Argument(help="a SPARQL query, or a file holding one")],
+    out_dir: OutOpt = Path("out"),
+    fmt: FormatOpt = "table",
+) -> None:
+    """SPARQL over the embedded store (default graph = union of all sources)."""
+    from govkg.graph.output import render
+    from govkg.graph.sparql import QueryError, open_store, run_query
+
+    check_format(fmt)
+    try:
+        store = open_store(out_dir)
+        columns, rows = run_query(store, read_query_arg(query))
+    except QueryError as exc:
+        raise fail(str(exc)) from None
+    typer.echo(render(columns, rows, fmt))
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+
+
+_register_all()
+
+
+def main() -> None:  # pragma: no cover - thin entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

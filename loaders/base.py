@@ -1,0 +1,117 @@
+"""The small protocol every loader follows: a source in, triples into that source's named
+graph, and a report of items read, accepted and rejected with reasons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any, ClassVar, Protocol, TypeVar
+
+import pyoxigraph as ox
+
+from govkg.ontology import PROV, RDF, RDFS, SKOS, XSD
+
+S_contra = TypeVar("S_contra", contravariant=True)
+
+A = ox.NamedNode(RDF + "type")
+LABEL = ox.NamedNode(RDFS + "label")
+PREF_LABEL = ox.NamedNode(SKOS + "prefLabel")
+DERIVED = ox.NamedNode(PROV + "wasDerivedFrom")
+
+Term = ox.NamedNode | ox.Literal
+
+
+@dataclass(frozen=True, order=True)
+class Rejection:
+    """One input item that did not land in the graph, and why."""
+
+    source: str
+    location: str
+    reason: str
+    item: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.source}, {self.location}" if self.location else self.source
+        return f"{where}: {self.reason}" + (f" ({self.item})" if self.item else "")
+
+
+@dataclass
+class LoadReport:
+    """What one loader did with one source."""
+
+    loader: str
+    source: str
+    read: int = 0
+    accepted: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def reject(self, location: str, reason: str, item: str = "") -> None:
+        self.rejected.append(Rejection(self.source, location, reason, item))
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["rejected"] = [asdict(r) for r in sorted(self.rejected)]
+        return d
+
+
+class GraphWriter:
+    """Collects the triples of one named graph; duplicates collapse."""
+
+    def __init__(self, name: ox.NamedNode) -> None:
+        self.name = name
+        self.triples: set[ox.Triple] = set()
+
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: Term) -> None:
+        self.triples.add(ox.Triple(s, p, o))
+
+    def lit(self, s: ox.NamedNode, p: ox.NamedNode, value: object, lang: str | None = None) -> None:
+        """Add a literal; Python ints become xsd:integer, floats are refused (use Decimal)."""
+        self.add(s, p, literal(value, lang))
+
+    def label(self, s: ox.NamedNode, text: str, lang: str = "zh", pref: bool = False) -> None:
+        self.add(s, LABEL, ox.Literal(text, language=lang))
+        if pref:
+            self.add(s, PREF_LABEL, ox.Literal(text, language=lang))
+
+    def __iter__(self) -> Iterator[ox.Triple]:
+        return iter(self.triples)
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+
+def literal(value: object, lang: str | None = None) -> ox.Literal:
+    """A typed literal for a Python value with a canonical lexical form."""
+    from decimal import Decimal
+
+    if lang is not None:
+        return ox.Literal(str(value), language=lang)
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, Decimal):
+        return ox.Literal(canonical_decimal(value), datatype=ox.NamedNode(XSD + "decimal"))
+    if isinstance(value, float):
+        raise TypeError("use Decimal for decimal values so that output is exact")
+    return ox.Literal(str(value))
+
+
+def canonical_decimal(value: Any) -> str:
+    """xsd:decimal canonical form: no exponent, no trailing zeros, at least one decimal."""
+    from decimal import Decimal
+
+    d = Decimal(value).normalize()
+    text = format(d, "f")
+    if "." not in text:
+        text += ".0"
+    return text
+
+
+class Loader(Protocol[S_contra]):
+    """A loader reads one source and writes its triples into that source's graph."""
+
+    name: ClassVar[str]
+
+    def load(self, source: S_contra, graph: GraphWriter) -> LoadReport: ...
