@@ -1,0 +1,99 @@
+"""spaCy components of the report pipeline, registered the spaCy way.
+
+``govkg_quantities`` finds numbers with their units (Arabic, full-width and Chinese
+numerals; 万/亿; ranges; 余/多/以上 and 约/近/至少 cues) whose edges fall on token edges, and
+puts them in ``doc.spans["quantities"]`` with the parsed value in ``span._.quantity``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from govkg.loaders.lexicon import lexicon
+from govkg.loaders.zh import CN_NUMERAL, parse_number
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: Decimal
+    value_max: Decimal | None
+    unit: str
+    qualifier: str
+    chinese: bool  # written in Chinese numerals
+    number_start: int  # offset of the first digit in the doc text
+
+
+if not Span.has_extension("quantity"):
+    Span.set_extension("quantity", default=None)
+
+_BIG = {"万": Decimal(10000), "亿": Decimal(100000000)}
+
+
+@cache
+def quantity_regex() -> re.Pattern[str]:
+    lex = lexicon()
+    units = sorted(lex.units, key=len, reverse=True)
+    before = sorted(lex.cue_before, key=len, reverse=True)
+    after = sorted((c for c in lex.cue_after if len(c) == 1), key=len, reverse=True)
+    trailing = sorted((c for c in lex.cue_after if len(c) > 1), key=len, reverse=True)
+    num = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL}]+)"
+    alt = "|".join
+    return re.compile(
+        rf"(?P<pre>{alt(map(re.escape, before))})?"
+        rf"(?P<num>{num})(?:(?P<dash>[—–\-~～至到]{{1,2}})(?P<num2>{num}))?"
+        rf"(?P<q1>{alt(after)})?(?P<big>[万亿])?(?P<q2>{alt(after)})?"
+        rf"(?P<unit>{alt(map(re.escape, units))})"
+        rf"(?P<post>{alt(map(re.escape, trailing))})?"
+    )
+
+
+def _quantity(m: re.Match[str]) -> Quantity | None:
+    lex = lexicon()
+    try:
+        value = parse_number(m["num"])
+        value_max = parse_number(m["num2"]) if m["num2"] else None
+    except (ValueError, ArithmeticError):
+        return None
+    if m["big"]:
+        value *= _BIG[m["big"]]
+        if value_max is not None:
+            value_max *= _BIG[m["big"]]
+    qualifier = "exact"
+    for cue in (m["q1"], m["q2"], m["post"]):
+        if cue:
+            qualifier = lex.cue_after.get(cue, qualifier)
+    if m["pre"]:
+        qualifier = lex.cue_before[m["pre"]]
+    unit = "%" if m["unit"] in ("%", "％") else m["unit"]
+    return Quantity(value, value_max, unit, qualifier, not m["num"][0].isdigit(), m.start("num"))
+
+
+@Language.component("govkg_quantities")
+def find_quantities(doc: Doc) -> Doc:
+    starts = {t.idx for t in doc}
+    ends = {t.idx + len(t.text) for t in doc}
+    spans: list[Span] = []
+    for m in quantity_regex().finditer(doc.text):
+        begin, end = m.start(), m.end()
+        # A number must start a token and its unit end one: 千家万户 or 四平市 are words.
+        if m.start("num") not in starts and begin not in starts:
+            continue
+        unit_end = m.end("unit")
+        if unit_end not in ends and end not in ends:
+            continue
+        q = _quantity(m)
+        if q is None:
+            continue
+        span = doc.char_span(begin, end, label="QUANTITY", alignment_mode="expand")
+        if span is None:
+            continue
+        span._.quantity = q
+        spans.append(span)
+    doc.spans["quantities"] = spans
+    return doc

@@ -1,0 +1,128 @@
+"""Chinese text utilities for the report loader: a normalised view of the text that keeps
+a map back to the stored offsets, numeral parsing, and the spaCy pipeline."""
+
+from __future__ import annotations
+
+import logging
+import re
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from govkg.loaders.lexicon import Lexicon, lexicon
+
+_CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+CN_NUMERAL = "零〇一二两三四五六七八九十百千"
+_SENTENCE_END = "。！？；!?;"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def parse_cn_int(text: str) -> int:
+    """Parse a Chinese numeral below 10,000 (十 = 10, 三十 = 30, 三千五 = 3500)."""
+    total, digit = 0, None
+    for ch in text:
+        if ch in _CN_DIGIT:
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_SMALL:
+            total += (1 if digit is None else digit) * _CN_SMALL[ch]
+            digit = None
+        else:
+            raise ValueError(f"not a Chinese numeral: {text!r}")
+    return total + (digit or 0)
+
+
+def parse_number(text: str) -> Decimal:
+    if text[0].isdigit():
+        return Decimal(text)
+    return Decimal(parse_cn_int(text))
+
+
+@cache
+def _t2s() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _fold_char(ch: str) -> str:
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E and ch not in "（）":
+        return chr(code - 0xFEE0)
+    if ch == "\u3000" or ch == "\ufeff":
+        return " "
+    return ch
+
+
+def normalise(text: str) -> tuple[str, list[int]]:
+    """A search view of ``text`` and, for each of its characters, the stored offset.
+
+    Full-width digits and punctuation become half-width, traditional characters become
+    simplified (character by character, so lengths stay equal), and a line break that cuts
+    a sentence in the middle (the line before is long and does not end a sentence) is
+    dropped so that the words on both sides meet again.
+    """
+    converter = _t2s()
+    chars: list[str] = []
+    index: list[int] = []
+    lines = re.split(r"(\n[\s\u3000]*)", text)
+    pos = 0
+    previous_line = ""
+    for part in lines:
+        if part.startswith("\n"):
+            nxt_start = pos + len(part)
+            nxt_char = text[nxt_start] if nxt_start < len(text) else ""
+            stripped = previous_line.strip()
+            joins = (
+                len(stripped) >= 30
+                and stripped[-1:] not in _SENTENCE_END + "。”"
+                and bool(_CJK.match(stripped[-1:]))
+                and bool(_CJK.match(nxt_char))
+            )
+            if not joins:
+                chars.append("\n")
+                index.append(pos)
+            pos += len(part)
+            continue
+        simplified = converter.convert(part) if part else part
+        if len(simplified) != len(part):
+            simplified = "".join(converter.convert(c) or c for c in part)
+        for i, ch in enumerate(simplified):
+            chars.append(_fold_char(ch[0]))
+            index.append(pos + i)
+        pos += len(part)
+        previous_line = part
+    index.append(len(text))
+    return "".join(chars), index
+
+
+@cache
+def nlp_pipeline() -> Any:
+    """``spacy.blank("zh")`` with jieba, a user dictionary and entity-ruler patterns built
+    from the ontology's labels, and the govkg quantity component."""
+    import jieba
+    import spacy
+
+    from govkg.loaders import components  # noqa: F401  (registers the components)
+
+    jieba.setLogLevel(logging.WARNING)
+    lex: Lexicon = lexicon()
+    for word in lex.user_words():
+        jieba.add_word(word, freq=200000, tag="n")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
+    patterns: list[dict[str, Any]] = []
+    for label, table in (
+        ("AREA", lex.areas),
+        ("MEASURE", lex.measures),
+        ("CADRE_RANK", lex.cadre_ranks),
+        ("THEME", lex.themes),
+        ("UNIT_KIND", lex.unit_kinds),
+        ("CHAIN_LEVEL", lex.chain_levels),
+    ):
+        for text, iri in sorted(table.items()):
+            if len(text) >= 2:
+                patterns.append({"label": label, "pattern": text, "id": iri})
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    nlp.add_pipe("govkg_quantities")
+    return nlp
