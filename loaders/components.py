@@ -85,7 +85,8 @@ def find_quantities(doc: Doc) -> Doc:
         if m.start("num") not in starts and begin not in starts:
             continue
         unit_end = m.end("unit")
-        if unit_end not in ends and end not in ends:
+        unit_starts_token = m.start("unit") in starts or m.start("unit") - len(m["big"] or "") in starts
+        if unit_end not in ends and end not in ends and not unit_starts_token:
             continue
         q = _quantity(m)
         if q is None:

@@ -184,7 +184,11 @@ class AreaFinder:
 
     def _institutions(self) -> None:
         norm = self.text.norm
-        gaz = sorted((k for k in self.lex.areas if len(k) >= 2), key=len, reverse=True)
+        gaz = sorted(
+            (k for k, v in self.lex.areas.items() if len(k) >= 2 and v in self.lex.area_parent),
+            key=len,
+            reverse=True,
+        )
         suffix = "|".join(self.INSTITUTION_SUFFIX)
         pattern = re.compile(rf"(?:{'|'.join(map(re.escape, gaz))})[\u4e00-\u9fff]{{1,10}}?(?:{suffix})")
         last_by_head: dict[str, AreaMention] = {}
@@ -239,7 +243,7 @@ class AreaFinder:
                     continue
                 if not after_area and words[0][1].startswith(("p", "c", "d", "r")):
                     continue
-                if any(f.startswith(("c", "uj")) for _, f in words):
+                if any(f.startswith(("c", "uj", "p")) for _, f in words[1:]):
                     continue
                 full = name + suffix
                 parent = ends.get(i)
@@ -318,7 +322,9 @@ def _trim_first(segment: str, others: list[str]) -> int:
         if depth > 0:
             acc = w + acc
             continue
-        if f.startswith(_ITEM_STOP_TAGS) or w in "，、。；：":
+        if w in "，、。；：,;:":
+            break
+        if f.startswith(_ITEM_STOP_TAGS) and acc:
             break
         if f.startswith("v") and not f.startswith("vn") and acc and len(w) >= 2:
             break
@@ -404,8 +410,13 @@ def _unquoted_lists(norm: str, a: int, b: int, out: list[Enumeration]) -> None:
         seg_bounds.append((prev, i))
         prev = i + 1
     # the last item ends at a terminator: 的, 等, a quote, a digit or numeral-name, 纳入/加入
-    tail = clause[last_sep + 1 :]
-    term = re.search(rf"(的|等|“|\d|[{CN_NUMERAL}]+(?:个|种|级|步|大|项|条|支|长制|网|方|社|有|字|类))", tail)
+    tail = masked[last_sep + 1 :]
+    term = None
+    for t in re.finditer(rf"(的|等|“|\d|[{CN_NUMERAL}]+(?:个|种|级|步|大|项|条|支|长制|网|方|社|有|字|类))", tail):
+        if t.group(0) == "“" and t.start() == 0:
+            continue  # an item may open with a quoted word
+        term = t
+        break
     if term is None:
         return
     last_end = last_sep + 1 + term.start()
@@ -630,6 +641,13 @@ class TextLoader:
                 if depth < 0:
                     break
             acc = acc.rstrip("“(（")
+            key = unify(acc)
+            if key not in self.lex.measures:
+                # 287个社区细化为… : a known measure followed by a short verb
+                for label in sorted(self.lex.measures, key=len, reverse=True):
+                    if len(label) >= 2 and key.startswith(label) and 0 < len(key) - len(label) <= 2:
+                        acc = acc[: len(label)]
+                        break
             if len(acc.strip("“”()（）")) >= 1:
                 return self._clean(acc), end, end + len(acc)
         # post-nominal: 建立党建联盟601个
@@ -780,7 +798,7 @@ class TextLoader:
         for e in find_enumerations(norm, lo, hi):
             if tuple(e.items) in found_items:
                 continue
-            if e.count is not None and e.count != len(e.items):
+            if e.count is not None and e.count != len(e.items) and e.kind != "deng":
                 if not (e.name[1:2] == "字" and e.count == sum(len(i) for i in e.items)):
                     continue
             kind = self._classify(e)

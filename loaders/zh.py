@@ -23,6 +23,8 @@ def parse_cn_int(text: str) -> int:
     total, digit = 0, None
     for ch in text:
         if ch in _CN_DIGIT:
+            if digit is not None:
+                raise ValueError(f"not a Chinese numeral: {text!r}")  # 九五 is a name
             digit = _CN_DIGIT[ch]
         elif ch in _CN_SMALL:
             total += (1 if digit is None else digit) * _CN_SMALL[ch]
