@@ -146,7 +146,9 @@ class AreaFinder:
         default = self.default_area()
         self.default = default
         for e in ents:
-            if e.label_ == "AREA" and not _inside(e.start_char, skip):
+            # 吉林省委, 市政府: an organ of the place acts; the sentence need not be about it
+            organ = text.norm[e.end_char : e.end_char + 2].startswith(("委", "政府"))
+            if e.label_ == "AREA" and not _inside(e.start_char, skip) and not organ:
                 self.mentions.append(
                     AreaMention(e.start_char, e.end_char, e.ent_id_, self.lex.area_label[e.ent_id_])
                 )

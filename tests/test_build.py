@@ -1,0 +1,146 @@
+"""The build pipeline end to end: output folder, determinism, atomicity and bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from govkg.graph import build as build_module
+from govkg.graph.build import BuildOptions, build
+from govkg.graph.cli import app
+
+runner = CliRunner()
+COUNT_DOCS = (
+    "PREFIX gk: <https://w3id.org/govkg/ontology#> SELECT (COUNT(DISTINCT ?d) AS ?n) "
+    "WHERE { ?d a gk:SourceDocument ; gk:docId ?id }"
+)
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir())
+        if p.is_file()
+    }
+
+
+def test_output_folder_has_every_artefact(corpus_build: Path) -> None:
+    for name in ("govkg.trig", "govkg.ttl", "report.json"):
+        assert (corpus_build / name).is_file(), name
+    assert (corpus_build / "store").is_dir()
+    report = json.loads((corpus_build / "report.json").read_text(encoding="utf-8"))
+    assert report["validation"]["conforms"] is True
+    assert report["entities"]["SourceDocument"] == 5
+    trig = (corpus_build / "govkg.trig").read_text(encoding="utf-8")
+    # one named graph per document and one for the ontology
+    assert trig.count("gkd:doc\\/") >= 5
+    assert "<https://w3id.org/govkg/ontology> {" in trig
+
+
+def test_sparql_counts_five_documents(corpus_build: Path) -> None:
+    result = runner.invoke(app, ["sparql", COUNT_DOCS, "--out", str(corpus_build), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.split() == ["n", "5"]
+
+
+def test_rebuild_is_byte_identical(corpus_dir: Path, tmp_path: Path) -> None:
+    a = build(BuildOptions(corpus_dir, tmp_path / "a", validate=False))
+    b = build(BuildOptions(corpus_dir, tmp_path / "b", validate=False))
+    assert a.written and b.written
+    for name in ("govkg.trig", "govkg.ttl", "report.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def test_failed_build_leaves_previous_output(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    assert build(BuildOptions(corpus_dir, out, validate=False)).written
+    before = _digest(out)
+
+    def explode(*_args: object) -> None:
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(build_module, "_after_write", explode)
+    with pytest.raises(RuntimeError):
+        build(BuildOptions(corpus_dir, out, validate=False))
+    assert _digest(out) == before
+    assert not list(tmp_path.glob(".out.building-*")), "temporary folder left behind"
+
+
+def test_killed_build_leaves_previous_output(corpus_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert build(BuildOptions(corpus_dir, out, validate=False)).written
+    before = _digest(out)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govkg.graph.cli", "build", "--corpus", str(corpus_dir), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    time.sleep(2.0)
+    proc.kill()
+    proc.wait()
+    assert _digest(out) == before
+
+
+def _corpus_copy(corpus_dir: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, target)
+    return target
+
+
+def _run_build(corpus: Path, out: Path, *extra: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["build", "--corpus", str(corpus), "--out", str(out), "--no-validate", *extra])
+    return result.exit_code, result.output + (str(result.exception) if result.exception and not isinstance(result.exception, SystemExit) else "")
+
+
+def test_missing_corpus_folder_is_a_clear_error(tmp_path: Path) -> None:
+    code, output = _run_build(tmp_path / "nowhere", tmp_path / "out")
+    assert code == 1
+    assert "nowhere" in output and "Traceback" not in output
+
+
+def test_non_utf8_document_is_rejected_by_name(corpus_dir: Path, tmp_path: Path) -> None:
+    corpus = _corpus_copy(corpus_dir, tmp_path)
+    victim = sorted(corpus.glob("*.txt"))[0]
+    victim.write_bytes("街道党工委和社区党组织".encode("gbk"))
+    code, output = _run_build(corpus, tmp_path / "out")
+    assert code == 1
+    assert victim.name in output.replace("\n", "") and "UTF-8" in output
+    assert not (tmp_path / "out").exists()
+    code, _ = _run_build(corpus, tmp_path / "out", "--allow-rejects")
+    assert code == 0
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert any(victim.name in r["source"] for r in report["rejections"])
+    assert report["entities"]["SourceDocument"] == 4
+
+
+def test_manifest_naming_a_missing_file(corpus_dir: Path, tmp_path: Path) -> None:
+    corpus = _corpus_copy(corpus_dir, tmp_path)
+    victim = sorted(corpus.glob("*.txt"))[1]
+    victim.unlink()
+    code, output = _run_build(corpus, tmp_path / "out")
+    assert code == 1
+    assert victim.name in output.replace("\n", "") and "not there" in output
+
+
+def test_unlisted_file_is_reported(corpus_dir: Path, tmp_path: Path) -> None:
+    corpus = _corpus_copy(corpus_dir, tmp_path)
+    (corpus / "999_extra.txt").write_text("社区党组织", encoding="utf-8")
+    code, output = _run_build(corpus, tmp_path / "out")
+    assert code == 1
+    assert "999_extra.txt" in output and "not listed" in output
+
+
+def test_validate_command_passes_on_the_build(corpus_build: Path, corpus_dir: Path) -> None:
+    result = runner.invoke(app, ["validate", "--out", str(corpus_build), "--corpus", str(corpus_dir)])
+    assert result.exit_code == 0, result.output
+    assert "conforms" in result.output
