@@ -1,0 +1,219 @@
+"""The report loader on made-up texts (numbers, structures, areas, hostile input) and on
+the corpus against the gold annotation."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from govkg.graph.build import BuildOptions, build
+from govkg.graph.evaluate import evaluate
+from govkg.graph.sparql import open_store, run_query
+from govkg.loaders.base import GraphWriter
+from govkg.loaders.corpus import CorpusDocument
+from govkg.loaders.text import TextLoader
+from govkg.loaders.zh import normalise, parse_cn_int
+
+
+def _load(text: str, area: str = "吉林市") -> tuple[GraphWriter, CorpusDocument]:
+    doc = CorpusDocument("900_test", Path("900_test.txt"), text, "0", {"area": area})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    return graph, doc
+
+
+def _observations(graph: GraphWriter) -> list[dict[str, str]]:
+    by_subject: dict[str, dict[str, str]] = {}
+    for t in graph:
+        if "/obs/" in t.subject.value:
+            key = t.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            by_subject.setdefault(t.subject.value, {})[key] = t.object.value
+    return sorted(by_subject.values(), key=lambda o: Decimal(o["value"]))
+
+
+def _spans_match(graph: GraphWriter, doc: CorpusDocument) -> None:
+    spans: dict[str, dict[str, str]] = {}
+    for t in graph:
+        if "/span/" in t.subject.value:
+            spans.setdefault(t.subject.value, {})[t.predicate.value.rsplit("#", 1)[-1]] = t.object.value
+    assert spans
+    for s in spans.values():
+        assert doc.text[int(s["start"]) : int(s["end"])] == s["quote"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        ("全市共组建志愿服务队三千余人。", "3000", "人", "approx_more_than"),
+        ("累计投入资金1.4亿余元。", "140000000", "元", "approx_more_than"),
+        ("全市设立便民服务点６.５万个。", "65000", "个", "exact"),
+        ("新增调解员约120名。", "120", "名", "approx_about"),
+        ("覆盖居民近900户。", "900", "户", "approx_nearly"),
+        ("每个街道至少建成3个服务站。", "3", "个", "approx_more_than"),
+        ("居民满意度达到96.5%以上。", "96.5", "%", "approx_more_than"),
+    ],
+)
+def test_numbers(text: str, value: str, unit: str, qualifier: str) -> None:
+    graph, doc = _load(text)
+    obs = _observations(graph)
+    assert len(obs) == 1, obs
+    assert Decimal(obs[0]["value"]) == Decimal(value)
+    assert obs[0]["unit"] == unit
+    assert obs[0]["qualifier"] == qualifier
+    _spans_match(graph, doc)
+
+
+def test_ranges_keep_the_upper_bound() -> None:
+    graph, _ = _load("为每个街道平均增设办事机构3—5个。")
+    (obs,) = _observations(graph)
+    assert Decimal(obs["value"]) == 3 and Decimal(obs["valueMax"]) == 5
+
+
+def test_dates_ordinals_names_and_articles_are_not_statistics() -> None:
+    text = (
+        "2021年10月，第二批“三个一”工程启动，出台《关于做好5项工作的意见》，"
+        "建立一套制度，坚持“四个平台”建设，按照4个方面推进。"
+    )
+    graph, _ = _load(text)
+    assert _observations(graph) == []
+
+
+def test_traditional_and_full_width_text() -> None:
+    graph, doc = _load("全市劃分網格１２３４個，配備網格員５６７８人。")
+    obs = _observations(graph)
+    assert [Decimal(o["value"]) for o in obs] == [1234, 5678]
+    measures = {o["measure"].rsplit("/", 1)[-1] for o in obs}
+    assert measures == {"网格", "网格员"}
+    _spans_match(graph, doc)
+
+
+def test_line_break_inside_a_word() -> None:
+    text = "目前全市各街道社区在推进基层治理中持续用力，共划分网格4321个并且配齐了专职网\n\n格员876人。"
+    graph, doc = _load(text)
+    obs = _observations(graph)
+    assert [Decimal(o["value"]) for o in obs] == [876, 4321]
+    assert obs[0]["measure"].endswith("/网格员")
+    _spans_match(graph, doc)
+
+
+def test_area_follows_the_sentence() -> None:
+    text = "全省建成党群服务中心800个。丰满区新建网格党支部45个。通化市投入资金300万元。"
+    graph, _ = _load(text)
+    areas = {o["value"]: o["area"].rsplit("/", 1)[-1] for o in _observations(graph)}
+    assert areas == {"800.0": "吉林省", "45.0": "丰满区", "3000000.0": "通化市"}
+
+
+def test_dash_chain_and_its_name() -> None:
+    text = "我们建立“区委—街道党工委—社区党组织—网格党支部”四级组织链条，运转顺畅。"
+    graph, doc = _load(text)
+    labels = {
+        (t.subject.value.rsplit("/", 1)[-1], t.object.value)
+        for t in graph
+        if t.predicate.value.endswith("prefLabel") and "/hierarchy/" in t.subject.value
+    }
+    assert ("1", "区委") in labels and ("4", "网格党支部") in labels
+    assert any(label == "四级组织链条" for _, label in labels)
+    _spans_match(graph, doc)
+
+
+def test_baobao_pairs_in_order() -> None:
+    text = "推行市级领导包县、县级领导包街道（乡镇）、科级干部包社区（村）的“三级包保”机制。"
+    graph, _ = _load(text)
+    tiers = sorted(
+        (int(next(o.object.value for o in graph if o.subject == t.subject and o.predicate.value.endswith("#rank"))),
+         next(o.object.value for o in graph if o.subject == t.subject and o.predicate.value.endswith("cadreRank")).rsplit("/", 1)[-1])
+        for t in graph
+        if t.object.value.endswith("#ResponsibilityAssignment")
+    )
+    assert tiers == [(1, "市级领导"), (2, "县级领导"), (3, "科级干部")]
+
+
+def test_mechanism_steps_in_the_order_written() -> None:
+    text = "推行“走访、登记、办理、回访”四步工作法，效果明显。"
+    graph, _ = _load(text)
+    steps = sorted(
+        (int(next(o.object.value for o in graph if o.subject == t.subject and o.predicate.value.endswith("#rank"))),
+         next(o.object.value for o in graph if o.subject == t.subject and o.predicate.value.endswith("prefLabel")))
+        for t in graph
+        if t.object.value.endswith("#Step")
+    )
+    assert [s for _, s in steps] == ["走访", "登记", "办理", "回访"]
+
+
+def test_alliance_members() -> None:
+    text = "将公安、城管、消防等职能部门纳入街道党建联盟，共商共治。"
+    graph, _ = _load(text)
+    members = {
+        t.object.value.rsplit("/", 1)[-1]
+        for t in graph
+        if t.predicate.value.endswith("org#member")
+    }
+    assert members == {"公安", "城管", "消防"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\ufeff", "\ufeff全市共有社区12个。", "今天天气晴朗，适合散步。", "１２３４５６" * 10, "“”《》——、、、"],
+)
+def test_odd_input_does_not_crash(text: str) -> None:
+    graph, doc = _load(text)
+    if "社区12个" in text:
+        (obs,) = _observations(graph)
+        assert obs["value"] == "12.0"
+        _spans_match(graph, doc)
+
+
+def test_large_report_does_not_crash() -> None:
+    paragraph = "全市共划分网格3438个，配备网格员8379人，建立党支部2062个。\n"
+    text = paragraph * (5_000_000 // (len(paragraph) * 3) // 8)
+    graph, _ = _load(text)
+    assert len(_observations(graph)) == 3 * text.count("\n")
+
+
+def test_chinese_numerals() -> None:
+    assert parse_cn_int("三十") == 30
+    assert parse_cn_int("十八") == 18
+    assert parse_cn_int("三千五百") == 3500
+    with pytest.raises(ValueError):
+        parse_cn_int("九五")
+
+
+def test_normalised_view_maps_back() -> None:
+    text = "網格\n\n員１２人"
+    norm, index = normalise(text)
+    assert norm.startswith("网格")
+    assert len(index) == len(norm) + 1
+
+
+def test_gold_targets(corpus_build: Path, gold_file: Path) -> None:
+    result = evaluate(corpus_build, gold_file)
+    stats = result["statistics"]
+    assert stats["precision"] >= 0.95
+    assert stats["recall"] >= 0.90
+    assert stats["area_accuracy"] >= 0.90
+    assert result["working_groups"]["recall"] == 1.0
+    assert result["alliance_members"]["recall"] == 1.0
+    assert result["mechanisms"]["recall"] >= 0.80
+    assert result["chains"]["recall"] >= 0.80
+    assert result["conflicts"]["linked"] >= 9
+
+
+def test_undecodable_file_is_named(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "corpus.yaml").write_text("documents:\n  - id: 100_gbk\n", encoding="utf-8")
+    (corpus / "100_gbk.txt").write_bytes("网格员".encode("gbk"))
+    result = build(BuildOptions(corpus, tmp_path / "out", validate=False))
+    assert not result.written
+    assert any("100_gbk.txt" in r.source for r in result.rejections)
+
+
+def test_corpus_facts_queryable(corpus_build: Path) -> None:
+    store = open_store(corpus_build)
+    _, rows = run_query(
+        store,
+        "SELECT DISTINCT ?v WHERE { ?o gk:measure/skos:prefLabel \"网格\"@zh ; gk:area/rdfs:label \"吉林市\"@zh ; gk:value ?v } ORDER BY ?v",
+    )
+    assert [r["v"] for r in rows] == [2766, 3438]
