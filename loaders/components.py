@@ -89,7 +89,8 @@ def find_quantities(doc: Doc) -> Doc:
     starts = {t.idx for t in doc}
     ends = {t.idx + len(t.text) for t in doc}
     spans: list[Span] = []
-    for m in quantity_regex().finditer(doc.text):
+    text = doc.text  # computed from the tokens on every access: read it once
+    for m in quantity_regex().finditer(text):
         begin, end = m.start(), m.end()
         # A number must start a token and its unit end one: 千家万户 or 四平市 are words.
         if m.start("num") not in starts and begin not in starts:
@@ -102,7 +103,7 @@ def find_quantities(doc: Doc) -> Doc:
         if q is None:
             continue
         if not m["pre"]:
-            q = _distant_cue(doc.text, begin, q)
+            q = _distant_cue(text, begin, q)
         span = doc.char_span(begin, end, label="QUANTITY", alignment_mode="expand")
         if span is None:
             continue

@@ -4,6 +4,7 @@ groups, mechanisms and alliance memberships, each with the exact span it came fr
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -163,6 +164,7 @@ class AreaFinder:
         self._institutions()
         self._named_subareas(skip)
         self.mentions.sort(key=lambda a: (a.start, -a.end))
+        self._starts = [m.start for m in self.mentions]
 
     # jurisdictions the document is about
     def default_area(self) -> str | None:
@@ -258,7 +260,9 @@ class AreaFinder:
     sub_parent: ClassVar[dict[str, str]] = {}
 
     def area_at(self, pos: int, sentence: tuple[int, int], carry: AreaMention | None) -> AreaMention | None:
-        before = [m for m in self.mentions if sentence[0] <= m.start and m.end <= pos]
+        lo = bisect.bisect_left(self._starts, sentence[0])
+        hi = bisect.bisect_right(self._starts, pos)
+        before = [m for m in self.mentions[lo:hi] if m.end <= pos]
         specific = [m for m in before if self.lex.area_parent.get(m.iri) or m.named_sub]
         if specific:
             return specific[-1]
@@ -272,7 +276,8 @@ class AreaFinder:
 
     def sentence_subject(self, sentence: tuple[int, int]) -> AreaMention | None:
         """A named sub-area that opens the sentence (its subject), inherited by the next one."""
-        for m in self.mentions:
+        lo = bisect.bisect_left(self._starts, sentence[0])
+        for m in self.mentions[lo : lo + 3]:
             if m.named_sub and sentence[0] <= m.start <= sentence[0] + 1:
                 return m
         return None
@@ -546,11 +551,11 @@ class TextLoader:
         carry: AreaMention | None = None
         prev_para = -1
         q_by_sentence: dict[int, list[Any]] = defaultdict(list)
+        sentence_starts = [a for a, _b, _p in sentences]
         for sp in doc.spans["quantities"]:
-            for k, (a, b, _p) in enumerate(sentences):
-                if a <= sp.start_char < b:
-                    q_by_sentence[k].append(sp)
-                    break
+            k = bisect.bisect_right(sentence_starts, sp.start_char) - 1
+            if k >= 0:
+                q_by_sentence[k].append(sp)
         for k, (s_start, s_end, para) in enumerate(sentences):
             if para != prev_para:
                 carry = None

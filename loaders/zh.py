@@ -112,6 +112,8 @@ def nlp_pipeline() -> Any:
     for word in lex.user_words():
         jieba.add_word(word, freq=200000, tag="n")
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    # Reports are read whole; spaCy's 1M-character guard is for parsers we do not run.
+    nlp.max_length = 50_000_000
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
     patterns: list[dict[str, Any]] = []
     for label, table in (
