@@ -1,0 +1,1 @@
+"""Benchmarks of govkg, each figure beside a baseline doing comparable work in the same run."""

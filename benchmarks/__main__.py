@@ -1,0 +1,176 @@
+"""``python -m benchmarks [--scale tiny|city|province]``: print a table of figures and write
+``benchmarks/results.json`` (rows: name, value, unit, baseline, ratio, target, met)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+
+
+def row(
+    name: str, value: float, unit: str, baseline: float | None, target: float | None,
+    higher_is_better: bool = False,
+) -> dict[str, Any]:
+    ratio = round(value / baseline, 3) if baseline else None
+    if target is None:
+        met = None
+    elif name.endswith("_ratio"):
+        met = ratio is not None and ratio <= target
+    else:
+        met = value >= target if higher_is_better else value <= target
+    return {
+        "name": name,
+        "value": round(value, 4),
+        "unit": unit,
+        "baseline": round(baseline, 4) if baseline is not None else None,
+        "ratio": ratio,
+        "target": target,
+        "met": met,
+    }
+
+
+def corpus_dir() -> Path:
+    return Path(os.environ.get("GOVKG_CORPUS", ROOT.parent / "shared" / "corpus"))
+
+
+def bench_build(work: Path, repeats: int) -> tuple[list[dict[str, Any]], Path]:
+    """Cold ``govkg build`` of the corpus as a whole process, against pyoxigraph loading the
+    same TriG into a fresh store (the raw engine's share of the work)."""
+    import pyoxigraph as ox
+
+    times, base = [], []
+    out = work / "corpus-out"
+    for i in range(repeats):
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "govkg.graph.cli", "build", "--corpus", str(corpus_dir()),
+             "--out", str(out)],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+        times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        store = ox.Store(str(work / f"raw-{i}"))
+        store.bulk_load(path=str(out / "govkg.trig"), format=ox.RdfFormat.TRIG)
+        store.flush()
+        del store
+        base.append(time.perf_counter() - started)
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return [
+        row("build_corpus_s", statistics.median(times), "s", statistics.median(base), 10.0),
+        row("peak_rss_mb_build_corpus", rss, "MB", None, None),
+    ], out
+
+
+def bench_extract() -> list[dict[str, Any]]:
+    """Report-loader throughput on the corpus, with the pipeline load timed apart; the
+    baseline is jieba segmentation alone over the same text."""
+    import jieba
+
+    from govkg.loaders.base import GraphWriter
+    from govkg.loaders.corpus import read_corpus
+    from govkg.loaders.text import TextLoader
+    from govkg.loaders.zh import nlp_pipeline
+
+    started = time.perf_counter()
+    nlp_pipeline()
+    load_s = time.perf_counter() - started
+    docs, _ = read_corpus(corpus_dir())
+    chars = sum(len(d.text) for d in docs)
+    loader = TextLoader()
+    started = time.perf_counter()
+    for d in docs:
+        loader.load(d, GraphWriter(d.iri))
+    extract_s = time.perf_counter() - started
+    started = time.perf_counter()
+    for d in docs:
+        list(jieba.cut(d.text))
+    jieba_s = time.perf_counter() - started
+    return [
+        row("pipeline_load_s", load_s, "s", None, None),
+        row("extract_chars_per_s", chars / extract_s, "chars/s", chars / jieba_s, None, True),
+    ]
+
+
+def bench_cq(out: Path, label: str) -> list[dict[str, Any]]:
+    """p95 latency of the shipped SPARQL competency questions against a trivial query."""
+    from importlib import resources
+
+    from govkg.graph.sparql import open_store, run_query
+
+    store = open_store(out)
+    queries_dir = resources.files("govkg.ontology").joinpath("queries")
+    queries = (
+        [p.read_text(encoding="utf-8") for p in queries_dir.iterdir() if p.name.endswith(".rq")]
+        if queries_dir.is_dir()
+        else []
+    )
+    if not queries:
+        return []
+    lat, base = [], []
+    for _ in range(5):
+        for q in queries:
+            started = time.perf_counter()
+            run_query(store, q)
+            lat.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s a gk:SourceDocument }")
+            base.append((time.perf_counter() - started) * 1000)
+    p95 = statistics.quantiles(lat, n=20)[-1]
+    b95 = statistics.quantiles(base, n=20)[-1]
+    return [row(f"cq_p95_ms_{label}", p95, "ms", b95, 100.0 if label == "city" else None)]
+
+
+def extra_rows(scale: str, out: Path, work: Path) -> list[dict[str, Any]]:
+    """Rows from the benchmark modules of the roster loader, the mirror and the views."""
+    rows: list[dict[str, Any]] = []
+    for module, args in (
+        ("benchmarks.bench_roster", (scale,)),
+        ("benchmarks.bench_mirror", (scale,)),
+        ("benchmarks.bench_views", (out,)),
+    ):
+        if not (HERE / (module.split(".")[1] + ".py")).exists():
+            continue
+        rows.extend(importlib.import_module(module).run(*args))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--scale", choices=("tiny", "city", "province"), default="city")
+    parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    args = parser.parse_args(argv)
+    repeats = 1 if args.scale == "tiny" else 3
+    with tempfile.TemporaryDirectory(prefix="govkg-bench-") as tmp:
+        work = Path(tmp)
+        rows, out = bench_build(work, repeats)
+        rows += bench_extract()
+        rows += bench_cq(out, "city")
+        if args.scale != "tiny":
+            rows += extra_rows(args.scale, out, work)
+    args.output.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    width = max(len(r["name"]) for r in rows)
+    print(f"{'name':<{width}}  {'value':>12}  unit      {'baseline':>10}  {'ratio':>7}  target  met")
+    for r in rows:
+        print(
+            f"{r['name']:<{width}}  {r['value']:>12}  {r['unit']:<8}  {r['baseline'] if r['baseline'] is not None else '':>10}"
+            f"  {r['ratio'] if r['ratio'] is not None else '':>7}  {r['target'] if r['target'] is not None else '':>6}"
+            f"  {'' if r['met'] is None else ('yes' if r['met'] else 'NO')}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
