@@ -147,11 +147,17 @@ class AreaFinder:
         default = self.default_area()
         self.default = default
         for e in ents:
+            if e.label_ != "AREA":
+                continue
+            end, area_iri = e.end_char, e.ent_id_
+            longer = e.text + text.norm[end : end + 1]
+            if longer in self.lex.areas:  # jieba split 吉林|市委: the place is 吉林市
+                end, area_iri = end + 1, self.lex.areas[longer]
             # 吉林省委, 市政府: an organ of the place acts; the sentence need not be about it
-            organ = text.norm[e.end_char : e.end_char + 2].startswith(("委", "政府"))
-            if e.label_ == "AREA" and not _inside(e.start_char, skip) and not organ:
+            organ = text.norm[end : end + 2].startswith(("委", "政府"))
+            if not _inside(e.start_char, skip) and not organ:
                 self.mentions.append(
-                    AreaMention(e.start_char, e.end_char, e.ent_id_, self.lex.area_label[e.ent_id_])
+                    AreaMention(e.start_char, end, area_iri, self.lex.area_label[area_iri])
                 )
         for words, target in ((_DEIXIS_CITY, self.city()), (_DEIXIS_PROVINCE, self.province())):
             if target is None:
@@ -719,6 +725,29 @@ class TextLoader:
             return best[1], lex.measure_label[best[1]]
         return GKD + "measure/" + _iri_safe(key), key
 
+    def _scope(self, t: Text, sp: Any, m_start: int, m_end: int) -> str:
+        """"total" for a count of all there is (全市289个社区, 建立党支部2062个); "subset" for
+        a count of those that did something (6个社区入围…, 下沉到95个社区)."""
+        norm = t.norm
+        c_start = sp.start_char
+        while c_start > 0 and norm[c_start - 1] not in "，。；！？,;!?\n":
+            c_start -= 1
+        before = norm[c_start : sp.start_char]
+        if re.search(r"(全市|全省|全国|全区|全县|共|累计|总)", before):
+            return "total"
+        if m_start < sp.start_char:
+            return "total"  # 建立网格党组织1560个: the object of a creating verb
+        if re.search(r"(到|在|向|对|为|给|于)$", before):
+            return "subset"
+        # 6个社区入围…: places that did something; 2250名执法人员下沉 still counts all of them
+        noun = unify(norm[m_start:m_end]) if m_end > m_start else ""
+        if noun in self.lex.covered_levels or noun in self.lex.admin_levels:
+            after = norm[m_end : m_end + 8]
+            words = _posseg(after) if after else []
+            if words and words[0][1].startswith("v") and not words[0][1].startswith("vn"):
+                return "subset"
+        return "total"
+
     def _observation(
         self, g: GraphWriter, t: Text, sp: Any, q: Quantity, measure_text: str,
         m_start: int, m_end: int, area: AreaMention | None, areas: AreaFinder,
@@ -739,6 +768,7 @@ class TextLoader:
             g.add(obs, gk("valueMax"), literal(q.value_max))
         g.lit(obs, gk("unit"), q.unit)
         g.lit(obs, gk("qualifier"), q.qualifier)
+        g.lit(obs, gk("countScope"), self._scope(t, sp, m_start, m_end))
         g.add(obs, gk("measure"), measure)
         g.lit(obs, gk("measureText"), measure_text)
         g.add(obs, gk("reportedIn"), t.doc.iri)
@@ -1107,6 +1137,8 @@ class ConflictLinker:
         groups: dict[tuple[str, str, str], list[ox.NamedNode]] = defaultdict(list)
         for s, props in obs.items():
             if "measure" not in props or "area" not in props:
+                continue
+            if "countScope" in props and props["countScope"].value != "total":
                 continue
             unit = props["unit"].value if "unit" in props else ""
             group = lex.units.get(unit, unit)

@@ -70,6 +70,7 @@ class GK(DefinedNamespace):
 
     # Datatype properties
     charCount: URIRef  # character count (字符数)
+    countScope: URIRef  # count scope (计数范围)
     cueAfter: URIRef  # cue after the number (后置提示词)
     cueBefore: URIRef  # cue before the number (前置提示词)
     dateApproximate: URIRef  # date is approximate (日期为推断)
