@@ -21,7 +21,11 @@ ROOT = HERE.parent
 
 
 def row(
-    name: str, value: float, unit: str, baseline: float | None, target: float | None,
+    name: str,
+    value: float,
+    unit: str,
+    baseline: float | None,
+    target: float | None,
     higher_is_better: bool = False,
 ) -> dict[str, Any]:
     ratio = round(value / baseline, 3) if baseline else None
@@ -56,9 +60,18 @@ def bench_build(work: Path, repeats: int) -> tuple[list[dict[str, Any]], Path]:
     for i in range(repeats):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "govkg.graph.cli", "build", "--corpus", str(corpus_dir()),
-             "--out", str(out)],
-            check=True, stdout=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "govkg.graph.cli",
+                "build",
+                "--corpus",
+                str(corpus_dir()),
+                "--out",
+                str(out),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         times.append(time.perf_counter() - started)
         started = time.perf_counter()
@@ -162,7 +175,9 @@ def main(argv: list[str] | None = None) -> int:
             rows += extra_rows(args.scale, out, work)
     args.output.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     width = max(len(r["name"]) for r in rows)
-    print(f"{'name':<{width}}  {'value':>12}  unit      {'baseline':>10}  {'ratio':>7}  target  met")
+    print(
+        f"{'name':<{width}}  {'value':>12}  unit      {'baseline':>10}  {'ratio':>7}  target  met"
+    )
     for r in rows:
         print(
             f"{r['name']:<{width}}  {r['value']:>12}  {r['unit']:<8}  {r['baseline'] if r['baseline'] is not None else '':>10}"

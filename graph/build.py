@@ -247,7 +247,10 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
         "corpus": str(options.corpus_dir),
         "rosters": [str(p) for p in options.rosters],
         "triples": sum(1 for _ in dataset.union()),
-        "graphs": {str(name.value): len(g) for name, g in sorted(dataset.graphs.items(), key=lambda kv: kv[0].value)},
+        "graphs": {
+            str(name.value): len(g)
+            for name, g in sorted(dataset.graphs.items(), key=lambda kv: kv[0].value)
+        },
         "entities": entity_counts(dataset),
         "loaders": [r.to_dict() for r in reports],
         "rejections": [r.__dict__ for r in rejections],
@@ -282,9 +285,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
 
 def _after_write(tmp: Path, dataset: Dataset, report: dict[str, Any], say: Progress) -> None:
     """Steps that read the written output (views); they run before the output is swapped in."""
-    try:
-        from govkg.graph import views
-    except ImportError:  # the views module is optional while it is being written
-        return
+    from govkg.graph import views
+
     say("writing views")
     report["views"] = views.write_views(tmp)

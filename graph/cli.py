@@ -7,7 +7,6 @@ Feature modules add their own commands through a ``register(app)`` function list
 from __future__ import annotations
 
 import importlib
-import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -182,7 +181,10 @@ def eval_(
         r = result[key]
         out.print(f"[bold]{key}[/]  found {r['found']} of {r['gold']} (recall {r['recall']:.3f})")
         for m in r["missed"]:
-            out.print(f"  missed  {m['doc']} {m['name']}: {' › '.join(map(str, m['items']))}", highlight=False)
+            out.print(
+                f"  missed  {m['doc']} {m['name']}: {' › '.join(map(str, m['items']))}",
+                highlight=False,
+            )
     c = result["conflicts"]
     out.print(f"[bold]conflicts[/]  linked {c['linked']} of {c['gold']}")
     for m in c["missed"]:
@@ -202,4 +204,4 @@ def main() -> None:  # pragma: no cover - thin entry point
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

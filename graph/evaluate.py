@@ -8,7 +8,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-
 from govkg.graph.sparql import open_store, run_query
 from govkg.loaders.lexicon import unify
 
@@ -127,7 +126,9 @@ def evaluate(out_dir: Path, gold_path: Path) -> dict[str, Any]:
     }
 
     _, orows = run_query(store, ORDERED_Q)
-    structures: dict[tuple[str, str, str], dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
+    structures: dict[tuple[str, str, str], dict[int, list[str]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
     for r in orows:
         structures[(r["kind"], r["thing"], r["doc"])][int(r["rank"])].append(str(r["item"]))
 
@@ -135,7 +136,9 @@ def evaluate(out_dir: Path, gold_path: Path) -> dict[str, Any]:
         for (k, _thing, d), ranks in structures.items():
             if k != kind or d != doc or len(ranks) != len(items):
                 continue
-            if all(any(_same_item(it, x) for x in ranks.get(i + 1, [])) for i, it in enumerate(items)):
+            if all(
+                any(_same_item(it, x) for x in ranks.get(i + 1, [])) for i, it in enumerate(items)
+            ):
                 return True
         return False
 
@@ -149,8 +152,22 @@ def evaluate(out_dir: Path, gold_path: Path) -> dict[str, Any]:
             if found(kind, e["doc"], items):
                 ok += 1
             else:
-                miss.append({"doc": _doc_prefix(e["doc"]), "name": e.get("name") or e.get("system") or e.get("alliance") or e.get("level"), "items": items})
-        return {"gold": len(entries), "found": ok, "recall": round(ok / len(entries), 4) if entries else 1.0, "missed": miss}
+                miss.append(
+                    {
+                        "doc": _doc_prefix(e["doc"]),
+                        "name": e.get("name")
+                        or e.get("system")
+                        or e.get("alliance")
+                        or e.get("level"),
+                        "items": items,
+                    }
+                )
+        return {
+            "gold": len(entries),
+            "found": ok,
+            "recall": round(ok / len(entries), 4) if entries else 1.0,
+            "missed": miss,
+        }
 
     result = {
         "statistics": stats,
@@ -168,7 +185,10 @@ def evaluate(out_dir: Path, gold_path: Path) -> dict[str, Any]:
         obs = [pairs.get(i) for i in ids]
         vals = [v["value"] for v in c["values"]]
         ok = all(o is not None for o in obs) and all(
-            (a, b) in linked for i, a in enumerate(obs) for j, b in enumerate(obs) if vals[i] != vals[j]
+            (a, b) in linked
+            for i, a in enumerate(obs)
+            for j, b in enumerate(obs)
+            if vals[i] != vals[j]
         )
         if ok:
             c_ok += 1

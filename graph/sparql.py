@@ -69,13 +69,13 @@ def run_query(
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise QueryError(f"SPARQL query failed: {exc}") from None
-    if isinstance(result, bool):
-        return ["result"], [{"result": result}]
+    if isinstance(result, ox.QueryBoolean):
+        return ["result"], [{"result": bool(result)}]
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
         rows = [{n: term_to_python(sol[n]) for n in names} for sol in result]
         return names, rows
-    triples = list(result)
+    triples = list(result)  # a CONSTRUCT or DESCRIBE result
     return ["subject", "predicate", "object"], [
         {
             "subject": term_to_python(t.subject),

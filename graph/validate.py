@@ -18,13 +18,14 @@ from typing import Any
 
 import pyoxigraph as ox
 import rdflib
-from govkg.ontology import GK, PREFIXES, XSD, ontology_triples, shapes_text
 from pyshacl import validate as shacl_validate
 from rdflib import RDF, BNode, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
+
+from govkg.ontology import GK, PREFIXES, XSD, ontology_triples, shapes_text
 
 __all__ = ["ValidationReport", "Violation", "validate_graph", "validate_output"]
 

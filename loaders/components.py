@@ -96,7 +96,9 @@ def find_quantities(doc: Doc) -> Doc:
         if m.start("num") not in starts and begin not in starts:
             continue
         unit_end = m.end("unit")
-        unit_starts_token = m.start("unit") in starts or m.start("unit") - len(m["big"] or "") in starts
+        unit_starts_token = (
+            m.start("unit") in starts or m.start("unit") - len(m["big"] or "") in starts
+        )
         if unit_end not in ends and end not in ends and not unit_starts_token:
             continue
         q = _quantity(m)

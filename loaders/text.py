@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pyoxigraph as ox
 
 from govkg.graph.ids import gk, iri
-from govkg.loaders.base import A, DERIVED, LABEL, PREF_LABEL, GraphWriter, LoadReport, literal
+from govkg.loaders.base import DERIVED, PREF_LABEL, A, GraphWriter, LoadReport, literal
 from govkg.loaders.components import Quantity
 from govkg.loaders.corpus import CorpusDocument
 from govkg.loaders.lexicon import Lexicon, lexicon, unify
@@ -32,7 +32,7 @@ EXACT_MATCH = ox.NamedNode(SKOS + "exactMatch")
 
 _CLAUSE_BREAK = "，。；！？：,;!?:\n"
 _SENT_BREAK = "。；！？;!?\n"
-_OPEN, _CLOSE = "“「『\"", "”」』\""
+_OPEN, _CLOSE = '“「『"', '”」』"'
 # Deictic jurisdiction words: 全市 means the city the report is about, 全省 its province.
 _DEIXIS_CITY = ("全市", "我市", "本市")
 _DEIXIS_PROVINCE = ("全省", "我省", "本省")
@@ -200,7 +200,9 @@ class AreaFinder:
             reverse=True,
         )
         suffix = "|".join(self.INSTITUTION_SUFFIX)
-        pattern = re.compile(rf"(?:{'|'.join(map(re.escape, gaz))})[\u4e00-\u9fff]{{1,10}}?(?:{suffix})")
+        pattern = re.compile(
+            rf"(?:{'|'.join(map(re.escape, gaz))})[\u4e00-\u9fff]{{1,10}}?(?:{suffix})"
+        )
         last_by_head: dict[str, AreaMention] = {}
         named = [m for m in pattern.finditer(norm)]
         for m in named:
@@ -213,8 +215,11 @@ class AreaFinder:
                 owner = [x for x in named if x.start() <= m.start() < x.end()]
                 if owner:
                     last_by_head[head] = AreaMention(
-                        owner[0].start(), owner[0].end(), GKD + "area/" + owner[0].group(0),
-                        owner[0].group(0), True,
+                        owner[0].start(),
+                        owner[0].end(),
+                        GKD + "area/" + owner[0].group(0),
+                        owner[0].group(0),
+                        True,
                     )
                     continue
                 if head in last_by_head:
@@ -249,7 +254,9 @@ class AreaFinder:
                 words = _posseg(name)
                 if len(words) == 1 and words[0][1][:1] in ("a", "d", "v", "i", "l", "r"):
                     continue
-                if any(f.startswith("v") and not f.startswith("vn") and len(w) >= 2 for w, f in words):
+                if any(
+                    f.startswith("v") and not f.startswith("vn") and len(w) >= 2 for w, f in words
+                ):
                     continue
                 if not after_area and words[0][1].startswith(("p", "c", "d", "r")):
                     continue
@@ -265,7 +272,9 @@ class AreaFinder:
 
     sub_parent: ClassVar[dict[str, str]] = {}
 
-    def area_at(self, pos: int, sentence: tuple[int, int], carry: AreaMention | None) -> AreaMention | None:
+    def area_at(
+        self, pos: int, sentence: tuple[int, int], carry: AreaMention | None
+    ) -> AreaMention | None:
         lo = bisect.bisect_left(self._starts, sentence[0])
         hi = bisect.bisect_right(self._starts, pos)
         before = [m for m in self.mentions[lo:hi] if m.end <= pos]
@@ -316,7 +325,9 @@ def _trim_first(segment: str, others: list[str]) -> int:
         if len(segment) >= n:
             cand = segment[-n:]
             shared = sum(
-                1 for o in others if any(a == b and a not in "的" for a, b in zip(cand, o, strict=False))
+                1
+                for o in others
+                if any(a == b and a not in "的" for a, b in zip(cand, o, strict=False))
             )
             if shared * 2 >= len(others):
                 return n
@@ -356,13 +367,15 @@ def _trim_first(segment: str, others: list[str]) -> int:
 
 def _split_last(segment: str) -> list[str]:
     m = re.search(r"(以及|及|和|与)", segment)
-    if m and 0 < m.start() and m.end() < len(segment):
+    if m and m.start() > 0 and m.end() < len(segment):
         return [segment[: m.start()], segment[m.end() :]]
     return [segment]
 
 
 _NAME_NUMERAL = re.compile(rf"^([{CN_NUMERAL}]+|\d+)")
-_NAME_COUNT = re.compile(rf"^([{CN_NUMERAL}]+|\d+)(?=个|种|级|步|项|条|长制|网|方|社|有|字|大|类|支|张|化|必)")
+_NAME_COUNT = re.compile(
+    rf"^([{CN_NUMERAL}]+|\d+)(?=个|种|级|步|项|条|长制|网|方|社|有|字|大|类|支|张|化|必)"
+)
 
 
 def find_enumerations(norm: str, lo: int, hi: int) -> list[Enumeration]:
@@ -425,7 +438,9 @@ def _unquoted_lists(norm: str, a: int, b: int, out: list[Enumeration]) -> None:
     # the last item ends at a terminator: 的, 等, a quote, a digit or numeral-name, 纳入/加入
     tail = masked[last_sep + 1 :]
     term = None
-    for t in re.finditer(rf"(的|等|“|\d|[{CN_NUMERAL}]+(?:个|种|级|步|大|项|条|支|长制|网|方|社|有|字|类))", tail):
+    for t in re.finditer(
+        rf"(的|等|“|\d|[{CN_NUMERAL}]+(?:个|种|级|步|大|项|条|支|长制|网|方|社|有|字|类))", tail
+    ):
         if t.group(0) == "“" and t.start() == 0:
             continue  # an item may open with a quoted word
         term = t
@@ -572,13 +587,29 @@ class TextLoader:
                 report.read += 1
                 why = self._not_a_statistic(text, sp, q, quotes + titles, claimed)
                 if why:
-                    rejected_numbers.append({"offset": text.orig(sp.start_char, sp.end_char)[0], "text": sp.text, "why": why})
+                    rejected_numbers.append(
+                        {
+                            "offset": text.orig(sp.start_char, sp.end_char)[0],
+                            "text": sp.text,
+                            "why": why,
+                        }
+                    )
                     continue
                 measure_text, m_start, m_end = self._measure(text, sp, s_start, prev_measure)
-                if measure_text and m_end <= sp.start_char and measure_text.endswith(tuple(self.lex.structure_words)):
+                if (
+                    measure_text
+                    and m_end <= sp.start_char
+                    and measure_text.endswith(tuple(self.lex.structure_words))
+                ):
                     pass
                 if any(measure_text.startswith(w) for w in self.lex.structure_words):
-                    rejected_numbers.append({"offset": text.orig(sp.start_char, sp.end_char)[0], "text": sp.text, "why": "counts the parts of a named structure"})
+                    rejected_numbers.append(
+                        {
+                            "offset": text.orig(sp.start_char, sp.end_char)[0],
+                            "text": sp.text,
+                            "why": "counts the parts of a named structure",
+                        }
+                    )
                     continue
                 prev_measure[id(sp)] = (measure_text, m_start, m_end)
                 prev_measure[-1] = (measure_text, m_start, m_end)
@@ -589,16 +620,26 @@ class TextLoader:
             subject = areas.sentence_subject((s_start, s_end))
             if subject is not None:
                 carry = subject
-        report.details = {"extracted": dict(sorted(counts.items())), "numbers_not_statistics": rejected_numbers}
+        report.details = {
+            "extracted": dict(sorted(counts.items())),
+            "numbers_not_statistics": rejected_numbers,
+        }
         return report
 
     # -- statistics
     def _not_a_statistic(
-        self, t: Text, sp: Any, q: Quantity, brackets: list[tuple[int, int]], claimed: list[tuple[int, int]]
+        self,
+        t: Text,
+        sp: Any,
+        q: Quantity,
+        brackets: list[tuple[int, int]],
+        claimed: list[tuple[int, int]],
     ) -> str:
         norm = t.norm
         start = q.number_start
-        if _inside(start, brackets) and _inside(start, brackets) == _inside(sp.end_char - 1, brackets):
+        if _inside(start, brackets) and _inside(start, brackets) == _inside(
+            sp.end_char - 1, brackets
+        ):
             return "part of a quoted name or title"
         if norm[max(0, start - 1) : start] == "第":
             return "an ordinal"
@@ -645,7 +686,12 @@ class TextLoader:
                 elif w in "”)）":
                     depth -= 1
                 elif depth <= 0 and not _is_nounish(w, f):
-                    if len(acc.strip("“”")) < 2 and f.startswith("v") and i + 1 < len(words) and _is_nounish(*words[i + 1]):
+                    if (
+                        len(acc.strip("“”")) < 2
+                        and f.startswith("v")
+                        and i + 1 < len(words)
+                        and _is_nounish(*words[i + 1])
+                    ):
                         pass
                     else:
                         break
@@ -684,7 +730,11 @@ class TextLoader:
         for skip_function in (False, True):
             j = len(bwords)
             if skip_function:
-                while j > 0 and bwords[j - 1][1].startswith(("uj", "d", "p", "v")) and len(bwords[j - 1][0]) <= 2:
+                while (
+                    j > 0
+                    and bwords[j - 1][1].startswith(("uj", "d", "p", "v"))
+                    and len(bwords[j - 1][0]) <= 2
+                ):
                     j -= 1
             acc, has_noun = "", False
             for w, f in reversed(bwords[:j]):
@@ -718,15 +768,15 @@ class TextLoader:
             return s, lex.measure_label[s]
         best = None
         for label, s in lex.measures.items():
-            if key.endswith(label) and 0 < len(key) - len(label) <= 3 and len(label) >= 2:
-                if best is None or len(label) > len(best[0]):
-                    best = (label, s)
+            fits = key.endswith(label) and 0 < len(key) - len(label) <= 3 and len(label) >= 2
+            if fits and (best is None or len(label) > len(best[0])):
+                best = (label, s)
         if best is not None:
             return best[1], lex.measure_label[best[1]]
         return GKD + "measure/" + _iri_safe(key), key
 
     def _scope(self, t: Text, sp: Any, m_start: int, m_end: int) -> str:
-        """"total" for a count of all there is (全市289个社区, 建立党支部2062个); "subset" for
+        """ "total" for a count of all there is (全市289个社区, 建立党支部2062个); "subset" for
         a count of those that did something (6个社区入围…, 下沉到95个社区)."""
         norm = t.norm
         c_start = sp.start_char
@@ -749,8 +799,16 @@ class TextLoader:
         return "total"
 
     def _observation(
-        self, g: GraphWriter, t: Text, sp: Any, q: Quantity, measure_text: str,
-        m_start: int, m_end: int, area: AreaMention | None, areas: AreaFinder,
+        self,
+        g: GraphWriter,
+        t: Text,
+        sp: Any,
+        q: Quantity,
+        measure_text: str,
+        m_start: int,
+        m_end: int,
+        area: AreaMention | None,
+        areas: AreaFinder,
     ) -> None:
         lex = self.lex
         a = min(sp.start_char, m_start) if measure_text else sp.start_char
@@ -774,7 +832,11 @@ class TextLoader:
         g.add(obs, gk("reportedIn"), t.doc.iri)
         g.add(obs, DERIVED, span)
         g.label(obs, f"{m_label} {_fmt(q.value)}{q.unit}")
-        if m_iri.startswith(GKD + "measure/") and unify(measure_text) not in lex.measures and m_label == unify(measure_text):
+        if (
+            m_iri.startswith(GKD + "measure/")
+            and unify(measure_text) not in lex.measures
+            and m_label == unify(measure_text)
+        ):
             g.add(measure, A, gk("Measure"))
             g.add(measure, A, ox.NamedNode(SKOS + "Concept"))
             g.add(measure, IN_SCHEME, ox.NamedNode(GKD + "scheme/measure"))
@@ -789,17 +851,26 @@ class TextLoader:
                 parent = areas.sub_parent.get(area.iri)
                 if parent:
                     g.add(ar, gk("partOf"), ox.NamedNode(parent))
-                g.add(ar, DERIVED, self._span(g, t, area.start, area.end) if area.start >= 0 else span)
+                g.add(
+                    ar, DERIVED, self._span(g, t, area.start, area.end) if area.start >= 0 else span
+                )
 
     # -- structures
     def _structures(
-        self, g: GraphWriter, t: Text, lo: int, hi: int, areas: AreaFinder,
+        self,
+        g: GraphWriter,
+        t: Text,
+        lo: int,
+        hi: int,
+        areas: AreaFinder,
         claimed: list[tuple[int, int]],
     ) -> Iterable[tuple[str, int]]:
         norm = t.norm
         found_items: set[tuple[str, ...]] = set()
         # 1. dash chains: A—B—C—D
-        for m in re.finditer(r"“?([^—、，。；“”\s]{2,16}(?:—[^—、，。；“”\s]{2,16}){2,})”?", norm[lo:hi]):
+        for m in re.finditer(
+            r"“?([^—、，。；“”\s]{2,16}(?:—[^—、，。；“”\s]{2,16}){2,})”?", norm[lo:hi]
+        ):
             items = m.group(1).split("—")
             start = lo + m.start(1)
             spans = []
@@ -820,14 +891,24 @@ class TextLoader:
         yield from self._baobao(g, t, lo, hi, areas, claimed, found_items)
         # 3. compact level lists: 省市县三级
         levels = {k for k in {**self.lex.admin_levels, **self.lex.covered_levels} if len(k) == 1}
-        for m in re.finditer(rf"([{''.join(sorted(levels))}]{{3,5}})([{CN_NUMERAL}]+)级", norm[lo:hi]):
+        for m in re.finditer(
+            rf"([{''.join(sorted(levels))}]{{3,5}})([{CN_NUMERAL}]+)级", norm[lo:hi]
+        ):
             items = list(m.group(1))
             if parse_cn_int(m.group(2)) != len(items):
                 continue
             a = lo + m.start()
             name_run = re.match(r"[^，。；：、\d]{0,14}", norm[lo + m.end() :])
             name = m.group(0) + (name_run.group(0) if name_run else "")
-            self._hierarchy(g, t, _short_name(name), items, [(a + i, a + i + 1) for i in range(len(items))], a, lo + m.end())
+            self._hierarchy(
+                g,
+                t,
+                _short_name(name),
+                items,
+                [(a + i, a + i + 1) for i in range(len(items))],
+                a,
+                lo + m.end(),
+            )
             claimed.append((a, lo + m.end()))
             found_items.add(tuple(items))
             yield "Hierarchy", 1
@@ -835,9 +916,10 @@ class TextLoader:
         for e in find_enumerations(norm, lo, hi):
             if tuple(e.items) in found_items:
                 continue
-            if e.count is not None and e.count != len(e.items) and e.kind != "deng":
-                if not (e.name[1:2] == "字" and e.count == sum(len(i) for i in e.items)):
-                    continue
+            miscount = e.count is not None and e.count != len(e.items) and e.kind != "deng"
+            # “加强、延伸、创新”六字 counts characters, not items
+            if miscount and not (e.name[1:2] == "字" and e.count == sum(len(i) for i in e.items)):
+                continue
             kind = self._classify(e)
             if kind is None:
                 continue
@@ -865,7 +947,9 @@ class TextLoader:
         if e.kind in ("de", "quoted-name", "numeral", "direct"):
             return "mechanism" if name else None
         if e.kind == "deng":
-            if re.search(r"(形式|方式|模式|举措|措施|办法|机制|途径|工作法|体系|制度|标准|格局)", name):
+            if re.search(
+                r"(形式|方式|模式|举措|措施|办法|机制|途径|工作法|体系|制度|标准|格局)", name
+            ):
                 return "mechanism"
             if not name and len(e.items) >= 3 and len({i[-1:] for i in e.items}) == 1:
                 return "mechanism"
@@ -875,8 +959,14 @@ class TextLoader:
         return None
 
     def _hierarchy(
-        self, g: GraphWriter, t: Text, name: str, items: list[str],
-        spans: list[tuple[int, int]], start: int, end: int,
+        self,
+        g: GraphWriter,
+        t: Text,
+        name: str,
+        items: list[str],
+        spans: list[tuple[int, int]],
+        start: int,
+        end: int,
     ) -> ox.NamedNode:
         h = iri("hierarchy", name)
         span = self._span(g, t, start, end)
@@ -906,8 +996,14 @@ class TextLoader:
         return h
 
     def _baobao(
-        self, g: GraphWriter, t: Text, lo: int, hi: int, areas: AreaFinder,
-        claimed: list[tuple[int, int]], found: set[tuple[str, ...]],
+        self,
+        g: GraphWriter,
+        t: Text,
+        lo: int,
+        hi: int,
+        areas: AreaFinder,
+        claimed: list[tuple[int, int]],
+        found: set[tuple[str, ...]],
     ) -> Iterable[tuple[str, int]]:
         norm = t.norm
         lex = self.lex
@@ -931,7 +1027,11 @@ class TextLoader:
                 sentence = norm[lo:hi]
                 quoted = re.match(r"的?“([^”]{2,8})”", norm[b : b + 12])
                 named = re.search(r"([\u4e00-\u9fff]{2}(?:包抓|包保|包联))", sentence)
-                name = quoted.group(1) if quoted else (named.group(1) if named else f"{len(mapped)}级包保")
+                name = (
+                    quoted.group(1)
+                    if quoted
+                    else (named.group(1) if named else f"{len(mapped)}级包保")
+                )
                 end = b + (quoted.end() if quoted else 0)
                 claimed.append((a, end))
                 self._system(g, t, name, mapped, a, end, areas)
@@ -953,8 +1053,14 @@ class TextLoader:
         return None
 
     def _system(
-        self, g: GraphWriter, t: Text, name: str, mapped: list[tuple[str, str, str, str]],
-        a: int, b: int, areas: AreaFinder,
+        self,
+        g: GraphWriter,
+        t: Text,
+        name: str,
+        mapped: list[tuple[str, str, str, str]],
+        a: int,
+        b: int,
+        areas: AreaFinder,
     ) -> None:
         system = iri("system", name)
         span = self._span(g, t, a, b)
@@ -971,7 +1077,10 @@ class TextLoader:
             g.add(tier, gk("coveredLevel"), ox.NamedNode(level_iri))
             g.lit(tier, gk("rank"), rank)
             g.add(tier, gk("partOf"), system)
-            g.label(tier, f"{self.lex.pref.get(cadre_iri, cadre)}→{self.lex.pref.get(level_iri, covered)}")
+            g.label(
+                tier,
+                f"{self.lex.pref.get(cadre_iri, cadre)}→{self.lex.pref.get(level_iri, covered)}",
+            )
             k = t.norm.index(f"{cadre}包{covered}", a)
             g.add(tier, DERIVED, self._span(g, t, k, k + len(cadre) + 1 + len(covered)))
 
@@ -989,10 +1098,14 @@ class TextLoader:
         leader_text = leader.group(1) if leader else ""
         scope = leader_text + sentence
         levels = []
-        if "省级" in leader_text or ("省" in scope[: scope.find("工作组")] and "市" not in leader_text):
+        if "省级" in leader_text or (
+            "省" in scope[: scope.find("工作组")] and "市" not in leader_text
+        ):
             levels = ["省级"]
         else:
-            levels = [lv for lv, w in (("市级", "市"), ("县级", "县")) if w in (leader_text or sentence)]
+            levels = [
+                lv for lv, w in (("市级", "市"), ("县级", "县")) if w in (leader_text or sentence)
+            ]
         area = areas.province() if levels == ["省级"] else (areas.city() or areas.default)
         area_label = lex.area_label.get(area or "", "未知地区")
         committee = iri("committee", area_label)
@@ -1002,7 +1115,9 @@ class TextLoader:
         if area:
             g.add(committee, gk("area"), ox.NamedNode(area))
         g.add(committee, DERIVED, span)
-        for rank, (item, th, (a, b)) in enumerate(zip(e.items, themes, e.item_spans, strict=True), 1):
+        for rank, (item, th, (a, b)) in enumerate(
+            zip(e.items, themes, e.item_spans, strict=True), 1
+        ):
             theme_label = lex.pref.get(th, item) if th else item
             wg = iri("working-group", area_label, theme_label)
             g.add(wg, A, gk("WorkingGroup"))

@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from govkg.ontology import GK, OWL, RDF, RDFS, ontology_triples
 
 TERMS_FILE = Path(__file__).with_name("terms.py")

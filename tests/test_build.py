@@ -46,7 +46,9 @@ def test_output_folder_has_every_artefact(corpus_build: Path) -> None:
 
 
 def test_sparql_counts_five_documents(corpus_build: Path) -> None:
-    result = runner.invoke(app, ["sparql", COUNT_DOCS, "--out", str(corpus_build), "--format", "csv"])
+    result = runner.invoke(
+        app, ["sparql", COUNT_DOCS, "--out", str(corpus_build), "--format", "csv"]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.split() == ["n", "5"]
 
@@ -81,7 +83,16 @@ def test_killed_build_leaves_previous_output(corpus_dir: Path, tmp_path: Path) -
     assert build(BuildOptions(corpus_dir, out, validate=False)).written
     before = _digest(out)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "govkg.graph.cli", "build", "--corpus", str(corpus_dir), "--out", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "govkg.graph.cli",
+            "build",
+            "--corpus",
+            str(corpus_dir),
+            "--out",
+            str(out),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -98,8 +109,14 @@ def _corpus_copy(corpus_dir: Path, tmp_path: Path) -> Path:
 
 
 def _run_build(corpus: Path, out: Path, *extra: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["build", "--corpus", str(corpus), "--out", str(out), "--no-validate", *extra])
-    return result.exit_code, result.output + (str(result.exception) if result.exception and not isinstance(result.exception, SystemExit) else "")
+    result = runner.invoke(
+        app, ["build", "--corpus", str(corpus), "--out", str(out), "--no-validate", *extra]
+    )
+    return result.exit_code, result.output + (
+        str(result.exception)
+        if result.exception and not isinstance(result.exception, SystemExit)
+        else ""
+    )
 
 
 def test_missing_corpus_folder_is_a_clear_error(tmp_path: Path) -> None:
@@ -141,6 +158,8 @@ def test_unlisted_file_is_reported(corpus_dir: Path, tmp_path: Path) -> None:
 
 
 def test_validate_command_passes_on_the_build(corpus_build: Path, corpus_dir: Path) -> None:
-    result = runner.invoke(app, ["validate", "--out", str(corpus_build), "--corpus", str(corpus_dir)])
+    result = runner.invoke(
+        app, ["validate", "--out", str(corpus_build), "--corpus", str(corpus_dir)]
+    )
     assert result.exit_code == 0, result.output
     assert "conforms" in result.output

@@ -14,10 +14,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import rdflib
-from govkg.graph.ids import iri
-from govkg.ontology import GK, GKD, ONTOLOGY_IRI, PREFIXES, gen_terms, ontology_triples, terms
 from rdflib import OWL, RDF, RDFS, SKOS, Literal, URIRef
 from rdflib.term import Node
+
+from govkg.graph.ids import iri
+from govkg.ontology import GK, GKD, ONTOLOGY_IRI, PREFIXES, gen_terms, ontology_triples, terms
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GOVKG_SHARED", REPO.parent / "shared"))

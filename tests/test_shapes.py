@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pytest
 import rdflib
+from rdflib import RDF, URIRef
+from rdflib.namespace import SH
+
 from govkg.graph.validate import (
     SPAN_TEXT_MISSING_RULE,
     ValidationReport,
@@ -19,8 +22,6 @@ from govkg.graph.validate import (
     validate_output,
 )
 from govkg.ontology import GK, GKD, shapes_text
-from rdflib import RDF, URIRef
-from rdflib.namespace import SH
 
 FIXTURES = Path(__file__).parent / "fixtures" / "shapes"
 TEST_NS = GKD + "test/"

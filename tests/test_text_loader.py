@@ -37,7 +37,9 @@ def _spans_match(graph: GraphWriter, doc: CorpusDocument) -> None:
     spans: dict[str, dict[str, str]] = {}
     for t in graph:
         if "/span/" in t.subject.value:
-            spans.setdefault(t.subject.value, {})[t.predicate.value.rsplit("#", 1)[-1]] = t.object.value
+            spans.setdefault(t.subject.value, {})[t.predicate.value.rsplit("#", 1)[-1]] = (
+                t.object.value
+            )
     assert spans
     for s in spans.values():
         assert doc.text[int(s["start"]) : int(s["end"])] == s["quote"]
@@ -122,8 +124,20 @@ def test_baobao_pairs_in_order() -> None:
     text = "推行市级领导包县、县级领导包街道（乡镇）、科级干部包社区（村）的“三级包保”机制。"
     graph, _ = _load(text)
     tiers = sorted(
-        (int(next(o.object.value for o in graph if o.subject == t.subject and o.predicate.value.endswith("#rank"))),
-         next(o.object.value for o in graph if o.subject == t.subject and o.predicate.value.endswith("cadreRank")).rsplit("/", 1)[-1])
+        (
+            int(
+                next(
+                    o.object.value
+                    for o in graph
+                    if o.subject == t.subject and o.predicate.value.endswith("#rank")
+                )
+            ),
+            next(
+                o.object.value
+                for o in graph
+                if o.subject == t.subject and o.predicate.value.endswith("cadreRank")
+            ).rsplit("/", 1)[-1],
+        )
         for t in graph
         if t.object.value.endswith("#ResponsibilityAssignment")
     )
@@ -134,8 +148,20 @@ def test_mechanism_steps_in_the_order_written() -> None:
     text = "推行“走访、登记、办理、回访”四步工作法，效果明显。"
     graph, _ = _load(text)
     steps = sorted(
-        (int(next(o.object.value for o in graph if o.subject == t.subject and o.predicate.value.endswith("#rank"))),
-         next(o.object.value for o in graph if o.subject == t.subject and o.predicate.value.endswith("prefLabel")))
+        (
+            int(
+                next(
+                    o.object.value
+                    for o in graph
+                    if o.subject == t.subject and o.predicate.value.endswith("#rank")
+                )
+            ),
+            next(
+                o.object.value
+                for o in graph
+                if o.subject == t.subject and o.predicate.value.endswith("prefLabel")
+            ),
+        )
         for t in graph
         if t.object.value.endswith("#Step")
     )
@@ -146,16 +172,21 @@ def test_alliance_members() -> None:
     text = "将公安、城管、消防等职能部门纳入街道党建联盟，共商共治。"
     graph, _ = _load(text)
     members = {
-        t.object.value.rsplit("/", 1)[-1]
-        for t in graph
-        if t.predicate.value.endswith("org#member")
+        t.object.value.rsplit("/", 1)[-1] for t in graph if t.predicate.value.endswith("org#member")
     }
     assert members == {"公安", "城管", "消防"}
 
 
 @pytest.mark.parametrize(
     "text",
-    ["", "\ufeff", "\ufeff全市共有社区12个。", "今天天气晴朗，适合散步。", "１２３４５６" * 10, "“”《》——、、、"],
+    [
+        "",
+        "\ufeff",
+        "\ufeff全市共有社区12个。",
+        "今天天气晴朗，适合散步。",
+        "１２３４５６" * 10,
+        "“”《》——、、、",
+    ],
 )
 def test_odd_input_does_not_crash(text: str) -> None:
     graph, doc = _load(text)
@@ -216,6 +247,6 @@ def test_corpus_facts_queryable(corpus_build: Path) -> None:
     store = open_store(corpus_build)
     _, rows = run_query(
         store,
-        "SELECT DISTINCT ?v WHERE { ?o gk:measure/skos:prefLabel \"网格\"@zh ; gk:area/rdfs:label \"吉林市\"@zh ; gk:value ?v } ORDER BY ?v",
+        'SELECT DISTINCT ?v WHERE { ?o gk:measure/skos:prefLabel "网格"@zh ; gk:area/rdfs:label "吉林市"@zh ; gk:value ?v } ORDER BY ?v',
     )
     assert [r["v"] for r in rows] == [2766, 3438]
