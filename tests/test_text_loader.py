@@ -120,51 +120,32 @@ def test_dash_chain_and_its_name() -> None:
     _spans_match(graph, doc)
 
 
+def _ranked(graph: GraphWriter, cls: str, prop: str) -> list[tuple[int, str]]:
+    """(rank, value of ``prop``) of every instance of ``cls``, in rank order."""
+    props: dict[str, dict[str, str]] = {}
+    members = {t.subject.value for t in graph if t.object.value.endswith("#" + cls)}
+    for t in graph:
+        if t.subject.value in members:
+            props.setdefault(t.subject.value, {})[t.predicate.value] = t.object.value
+    out = []
+    for p in props.values():
+        rank = next(v for k, v in p.items() if k.endswith("#rank"))
+        value = next(v for k, v in p.items() if k.endswith(prop))
+        out.append((int(rank), value.rsplit("/", 1)[-1]))
+    return sorted(out)
+
+
 def test_baobao_pairs_in_order() -> None:
     text = "推行市级领导包县、县级领导包街道（乡镇）、科级干部包社区（村）的“三级包保”机制。"
     graph, _ = _load(text)
-    tiers = sorted(
-        (
-            int(
-                next(
-                    o.object.value
-                    for o in graph
-                    if o.subject == t.subject and o.predicate.value.endswith("#rank")
-                )
-            ),
-            next(
-                o.object.value
-                for o in graph
-                if o.subject == t.subject and o.predicate.value.endswith("cadreRank")
-            ).rsplit("/", 1)[-1],
-        )
-        for t in graph
-        if t.object.value.endswith("#ResponsibilityAssignment")
-    )
+    tiers = _ranked(graph, "ResponsibilityAssignment", "cadreRank")
     assert tiers == [(1, "市级领导"), (2, "县级领导"), (3, "科级干部")]
 
 
 def test_mechanism_steps_in_the_order_written() -> None:
     text = "推行“走访、登记、办理、回访”四步工作法，效果明显。"
     graph, _ = _load(text)
-    steps = sorted(
-        (
-            int(
-                next(
-                    o.object.value
-                    for o in graph
-                    if o.subject == t.subject and o.predicate.value.endswith("#rank")
-                )
-            ),
-            next(
-                o.object.value
-                for o in graph
-                if o.subject == t.subject and o.predicate.value.endswith("prefLabel")
-            ),
-        )
-        for t in graph
-        if t.object.value.endswith("#Step")
-    )
+    steps = _ranked(graph, "Step", "prefLabel")
     assert [s for _, s in steps] == ["走访", "登记", "办理", "回访"]
 
 
