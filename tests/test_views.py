@@ -1,0 +1,598 @@
+"""The HTML views in a real browser: Debian's chromium driven by Playwright opens every page
+from file://, and the tests check that nothing is fetched, nothing fails, the networks hold
+the numbers of nodes and edges that SPARQL finds in the graph, and that hostile labels are
+shown as text without running. Screenshots go to tests/artifacts/views/."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+import pytest
+
+from govkg.graph.build import BuildOptions, build
+from govkg.graph.views import config, write_views
+from govkg.ontology import ONTOLOGY_IRI, PREFIXES, ontology_triples
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "views" / "mini.trig"
+ARTIFACTS = ROOT / "tests" / "artifacts" / "views"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWS = ["org-chain", "alliances", "working-groups", "baobao", "mechanisms", "sources"]
+HOSTILE = ("<script>window.__pwned=1</script>", '<img src=x onerror="window.__pwned=1">')
+LOCAL = re.compile(r"^(file|data):")
+
+
+# --------------------------------------------------------------------------------------
+# builds
+
+
+@pytest.fixture(scope="session")
+def views_build(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    """A corpus build (no validation): the build itself writes the views."""
+    out = tmp_path_factory.mktemp("views-corpus") / "out"
+    result = build(BuildOptions(corpus_dir, out, validate=False))
+    assert result.written
+    return out
+
+
+def _fixture_out(target: Path) -> Path:
+    """An output folder whose store holds the ontology and the hand-made fixture graph."""
+    target.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(target / "store"))
+    onto = ox.NamedNode(ONTOLOGY_IRI)
+    store.extend([ox.Quad(t.subject, t.predicate, t.object, onto) for t in ontology_triples()])
+    store.bulk_load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
+    store.flush()
+    del store
+    return target
+
+
+@pytest.fixture(scope="session")
+def fixture_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = _fixture_out(tmp_path_factory.mktemp("views-fixture"))
+    summary = write_views(out)
+    (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def _summary(out: Path) -> dict[str, Any]:
+    path = out / "summary.json"
+    if path.exists():
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    return dict(json.loads((out / "report.json").read_text(encoding="utf-8"))["views"])
+
+
+def _pages(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    return [p for v in summary["views"] for p in [v, *v.get("pages", [])]]
+
+
+# --------------------------------------------------------------------------------------
+# what the graph says the views should hold, computed here with SPARQL
+
+
+def _rows(store: ox.Store, query: str) -> list[tuple[str, ...]]:
+    head = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
+    result = store.query(head + query, use_default_graph_as_union=True)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [tuple("" if s[n] is None else s[n].value for n in names) for s in result]
+
+
+def _set(store: ox.Store, query: str) -> set[tuple[str, ...]]:
+    return set(_rows(store, query))
+
+
+NOT_ROSTER = "FILTER NOT EXISTS { ?a prov:wasDerivedFrom ?row . ?row a gk:RosterRow }"
+IS_ROSTER = "FILTER EXISTS { ?a prov:wasDerivedFrom ?row . ?row a gk:RosterRow }"
+
+
+def expected_org_chain(store: ox.Store) -> tuple[int, int]:
+    levels = _set(
+        store,
+        "SELECT DISTINCT ?l ?r WHERE { ?l skos:inScheme gkd:scheme\\/org-chain ; gk:rank ?r }",
+    )
+    with_broader = _set(
+        store,
+        """SELECT DISTINCT ?l WHERE { ?l skos:inScheme gkd:scheme\\/org-chain ; skos:broader ?b .
+           ?b skos:inScheme gkd:scheme\\/org-chain }""",
+    )
+    rank_of = {lvl: int(r) for lvl, r in levels}
+    wanted = {int(k): set(v) for k, v in config()["chain_measures"].items()}
+    stats = _set(
+        store,
+        """SELECT DISTINCT ?ml ?m ?a ?v ?u WHERE { ?o a gk:StatisticObservation ; gk:measure ?m ;
+             gk:value ?v0 . ?m skos:prefLabel ?ml . OPTIONAL { ?o gk:area ?a }
+             OPTIONAL { ?o gk:unit ?u } BIND(xsd:decimal(?v0) AS ?v) }""",
+    )
+    groups = {
+        (lvl, m, a, v, u)
+        for lvl, rank in rank_of.items()
+        for ml, m, a, v, u in stats
+        if ml in wanted.get(rank, set())
+    }
+    with_units = _set(store, "SELECT DISTINCT ?l WHERE { ?cls gk:chainLevel ?l . ?u a ?cls }")
+    nodes = 1 + len(rank_of) + len(groups) + len(with_units)
+    tops = len(rank_of) - len(with_broader)
+    edges = len(with_broader) + tops + len(groups) + len(with_units)
+    return nodes, edges
+
+
+def expected_alliances(store: ox.Store) -> tuple[int, int]:
+    kinds = {
+        a for (a,) in _set(store, f"SELECT DISTINCT ?a WHERE {{ ?a a gk:Alliance {NOT_ROSTER} }}")
+    }
+    ms = _set(
+        store,
+        f"""SELECT DISTINCT ?ms ?a ?m WHERE {{ ?ms org:organization ?a ; org:member ?m .
+            ?a a gk:Alliance {NOT_ROSTER} }}""",
+    )
+    members = {m for _ms, _a, m in ms}
+    broader = {
+        k: b
+        for k, b in _rows(
+            store,
+            "SELECT ?k (MIN(STR(?b)) AS ?bb) WHERE { ?k a gk:UnitKind ; skos:broader ?b } GROUP BY ?k",
+        )
+        if k in members
+    }
+    nodes = len(kinds | members | set(broader.values()))
+    return nodes, len(ms) + len(broader)
+
+
+def expected_roster_alliances(store: ox.Store) -> tuple[int, int]:
+    alliances = {
+        a for (a,) in _set(store, f"SELECT DISTINCT ?a WHERE {{ ?a a gk:Alliance {IS_ROSTER} }}")
+    }
+    ms = _set(
+        store,
+        f"""SELECT DISTINCT ?ms ?a ?m WHERE {{ ?ms org:organization ?a ; org:member ?m .
+            ?a a gk:Alliance {IS_ROSTER} }}""",
+    )
+    return len(alliances | {m for _ms, _a, m in ms}), len(ms)
+
+
+def expected_working_groups(store: ox.Store) -> tuple[int, int]:
+    committees = {c for (c,) in _set(store, "SELECT DISTINCT ?c WHERE { ?c a gk:Committee }")}
+    links = _set(store, "SELECT DISTINCT ?w ?c WHERE { ?w a gk:WorkingGroup ; gk:committee ?c }")
+    themes_of = _set(
+        store,
+        "SELECT DISTINCT ?w ?t WHERE { ?w a gk:WorkingGroup ; gk:committee ?c ; gk:theme ?t }",
+    )
+    themes = {t for _w, t in themes_of}
+    covered: dict[str, set[str]] = defaultdict(set)
+    for w, c in links:
+        covered[c] |= {t for ww, t in themes_of if ww == w}
+    markers = sum(len(themes - covered[c]) for c in {c for _w, c in links})
+    groups = {w for w, _c in links}
+    nodes = len(committees | {c for _w, c in links}) + len(groups) + len(themes) + markers
+    return nodes, len(links) + len(themes_of) + markers
+
+
+def expected_baobao(store: ox.Store) -> tuple[int, int]:
+    systems = {
+        s
+        for (s,) in _set(
+            store,
+            """SELECT DISTINCT ?s WHERE { { ?s a gk:ResponsibilitySystem } UNION
+               { ?ra a gk:ResponsibilityAssignment ; gk:partOf ?s ; gk:cadreRank ?cr } }""",
+        )
+    }
+    tiers = _set(
+        store,
+        """SELECT DISTINCT ?s ?cr ?cl WHERE { ?ra a gk:ResponsibilityAssignment ; gk:partOf ?s ;
+           gk:cadreRank ?cr ; gk:coveredLevel ?cl FILTER NOT EXISTS { ?ra gk:cadre ?x } }""",
+    )
+    roster = _set(
+        store,
+        """SELECT DISTINCT ?s ?cr WHERE { ?ra a gk:ResponsibilityAssignment ; gk:partOf ?s ;
+           gk:cadreRank ?cr ; gk:cadre ?x }""",
+    )
+    nodes, edges = len(systems), 0
+    for s in systems:
+        cadres = {cr for ss, cr, _cl in tiers if ss == s} | {cr for ss, cr in roster if ss == s}
+        levels = {cl for ss, _cr, cl in tiers if ss == s}
+        pairs = {(cr, cl) for ss, cr, cl in tiers if ss == s}
+        nodes += len(cadres) + len(levels)
+        edges += (1 if cadres else 0) + max(0, len(cadres) - 1) + max(0, len(levels) - 1)
+        edges += len(pairs)
+    return nodes, edges
+
+
+def expected_mechanisms(store: ox.Store) -> tuple[int, int]:
+    rows = _set(
+        store,
+        """SELECT DISTINCT ?m ?s ?k WHERE { ?m a gk:Mechanism ; gk:hasStep ?s .
+           OPTIONAL { ?s gk:stepKind ?k } }""",
+    )
+    users: dict[str, set[str]] = defaultdict(set)
+    for m, _s, k in rows:
+        if k:
+            users[k].add(m)
+    shared = {k for k, ms in users.items() if len(ms) > 1}
+    mechanisms = {m for m, _s, _k in rows}
+    steps = {(m, s) for m, s, _k in rows}
+    nodes = len(mechanisms) + len({s for _m, s in steps}) + len(shared)
+    edges = len(steps) + len({(m, s) for m, s, k in rows if k in shared})
+    return nodes, edges
+
+
+def expected_sources(store: ox.Store) -> tuple[int, int]:
+    docs = {d for (d,) in _set(store, "SELECT DISTINCT ?d WHERE { ?d a gk:SourceDocument }")}
+    shown = {
+        o
+        for (o,) in _set(
+            store,
+            """SELECT DISTINCT ?o WHERE { ?o a gk:StatisticObservation ; gk:measure ?m ;
+               gk:value ?v ; gk:reportedIn ?d . ?d a gk:SourceDocument }""",
+        )
+    }
+    pairs = {
+        tuple(sorted((a, b)))
+        for a, b in _set(store, "SELECT DISTINCT ?a ?b WHERE { ?a gk:conflictsWith ?b }")
+        if a in shown and b in shown and a != b
+    }
+    return len(docs) + len(shown), len(shown) + len(pairs)
+
+
+EXPECTED = {
+    "org-chain": expected_org_chain,
+    "alliances": expected_alliances,
+    "working-groups": expected_working_groups,
+    "baobao": expected_baobao,
+    "mechanisms": expected_mechanisms,
+    "sources": expected_sources,
+}
+
+
+def expected_units(store: ox.Store) -> tuple[dict[str, int], dict[str, tuple[int, int]]]:
+    """Units per chain rank, and per street the nodes and edges of its page (to rank 4)."""
+    units = _set(
+        store,
+        """SELECT DISTINCT ?u ?r WHERE { ?cls gk:chainLevel ?l . ?l gk:rank ?r . ?u a ?cls }""",
+    )
+    per_rank: dict[str, int] = defaultdict(int)
+    for _u, r in units:
+        per_rank[r] += 1
+    rank_of = {u: int(r) for u, r in units}
+    below = _set(
+        store,
+        """SELECT DISTINCT ?s ?u WHERE { ?s a gk:StreetPartyWorkingCommittee .
+           ?u org:subOrganizationOf+ ?s }""",
+    )
+    pages: dict[str, tuple[int, int]] = {}
+    for (s,) in _set(store, "SELECT DISTINCT ?s WHERE { ?s a gk:StreetPartyWorkingCommittee }"):
+        n = 1 + sum(1 for ss, u in below if ss == s and rank_of.get(u, 9) <= 4)
+        pages[s] = (n, n - 1)
+    return dict(per_rank), pages
+
+
+# --------------------------------------------------------------------------------------
+# the browser
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+class Opened:
+    """A page opened from file:// with every console error and outside request recorded."""
+
+    def __init__(self, browser: Any, path: Path, wait: bool = True) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        # anything that is not a local file is refused outright, and recorded below
+        self.context.route(re.compile(r"^(?!file:|data:)"), lambda route: route.abort())
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on(
+            "request", lambda r: None if LOCAL.match(r.url) else self.outside.append(r.url)
+        )
+        self.page.goto(path.as_uri())
+        if wait:
+            self.page.wait_for_function("window.__govkgReady !== undefined", timeout=20000)
+
+    def counts(self) -> tuple[int, int]:
+        n, e = self.page.evaluate(
+            "[network.body.data.nodes.length, network.body.data.edges.length]"
+        )
+        return int(n), int(e)
+
+    def screenshot(self, name: str) -> None:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+    def click_node(self, key_text: str) -> None:
+        """Click, with the mouse, the first node whose label contains ``key_text``."""
+        node_id = self.page.evaluate(
+            """(t) => { const n = govkgView.data.nodes.find(
+                 x => (x.tz || x.zh).includes(t)); return n ? n.id : null; }""",
+            key_text,
+        )
+        assert node_id is not None, key_text
+        self.page.evaluate("(id) => network.focus(id, {scale: 1, animation: false})", node_id)
+        pos = self.page.evaluate(
+            """(id) => { const p = network.canvasToDOM(network.getPosition(id));
+                 const r = document.getElementById('network').getBoundingClientRect();
+                 return [r.left + p.x, r.top + p.y]; }""",
+            node_id,
+        )
+        self.page.mouse.move(pos[0], pos[1])
+        self.page.wait_for_timeout(400)
+        self.page.mouse.click(pos[0], pos[1])
+        self.page.mouse.move(pos[0] + 2, pos[1] + 1)
+        self.page.wait_for_timeout(400)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _open(browser: Any, path: Path, wait: bool = True) -> Opened:
+    return Opened(browser, path, wait)
+
+
+# --------------------------------------------------------------------------------------
+# the files
+
+
+def test_build_writes_every_view(views_build: Path) -> None:
+    report = json.loads((views_build / "report.json").read_text(encoding="utf-8"))
+    views = report["views"]["views"]
+    assert [v["id"] for v in views] == VIEWS
+    assert (views_build / "views" / "index.html").is_file()
+    for page in _pages(report["views"]):
+        html = (views_build / page["file"]).read_text(encoding="utf-8")
+        assert '<meta charset="utf-8">' in html
+        # nothing is loaded from anywhere: no external script, stylesheet, image or frame
+        assert not re.search(r"<(script|link|img|iframe|source)\b[^>]*\b(src|href)=", html)
+        assert "cdn" not in html.lower().split("<script>")[0]
+
+
+def test_index_links_every_page(views_build: Path, browser: Any) -> None:
+    opened = _open(browser, views_build / "views" / "index.html", wait=False)
+    try:
+        hrefs = opened.page.evaluate(
+            "[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))"
+        )
+        assert opened.errors == [] and opened.outside == []
+        opened.screenshot("index")
+    finally:
+        opened.close()
+    summary = json.loads((views_build / "report.json").read_text(encoding="utf-8"))["views"]
+    for page in _pages(summary):
+        assert Path(page["file"]).name in hrefs
+    for href in hrefs:
+        assert (views_build / "views" / href).is_file()
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_view_in_browser(views_build: Path, browser: Any, view: str) -> None:
+    summary = json.loads((views_build / "report.json").read_text(encoding="utf-8"))["views"]
+    entry = next(v for v in summary["views"] if v["id"] == view)
+    store = ox.Store.read_only(str(views_build / "store"))
+    try:
+        expected = EXPECTED[view](store)
+    finally:
+        del store
+    opened = _open(browser, views_build / entry["file"])
+    try:
+        assert opened.errors == []
+        assert opened.outside == []
+        assert opened.counts() == expected == (entry["nodes"], entry["edges"])
+        assert expected[0] > 0
+        # physics is off: the layout is fixed and does not move after the first frame
+        moving = opened.page.evaluate(
+            "network.physics.options.enabled || network.physics.physicsEnabled"
+        )
+        assert moving is False
+        opened.screenshot(view)
+    finally:
+        opened.close()
+
+
+def test_search_filter_and_language(views_build: Path, browser: Any) -> None:
+    opened = _open(browser, views_build / "views" / "working-groups.html")
+    try:
+        page = opened.page
+        page.fill("#q", "警地融合")
+        assert int(page.text_content("#hits") or 0) >= 2
+        page.check("#only")
+        hidden = page.evaluate("govkgView.nodes.get().filter(n => n.hidden).length")
+        assert hidden > 0
+        page.uncheck("#only")
+        page.fill("#q", "")
+        first_legend = page.locator("#legend input[type=checkbox]").first
+        first_legend.uncheck()
+        assert page.evaluate("govkgView.nodes.get().filter(n => n.hidden).length") > 0
+        first_legend.check()
+        page.click("#lang")
+        labels = page.evaluate("govkgView.nodes.get().map(n => n.label).join(' ')")
+        assert "grid governance" in labels
+        assert page.text_content("h1") == "Thematic working groups"
+        assert opened.errors == [] and opened.outside == []
+        opened.screenshot("working-groups-en")
+    finally:
+        opened.close()
+
+
+def test_hover_shows_source_and_quote(views_build: Path, browser: Any) -> None:
+    opened = _open(browser, views_build / "views" / "org-chain.html")
+    try:
+        stat = opened.page.evaluate(
+            "govkgView.data.nodes.find(n => n.g === 'ConflictingObservation' || n.g === 'StatisticObservation').zh"
+        )
+        opened.click_node(stat.split("\n")[0])
+        tip = opened.page.text_content("div.vis-tooltip") or ""
+        assert "原文 / quote" in tip and "来源 / source" in tip and "《" in tip
+        details = opened.page.text_content("#details") or ""
+        assert "原文 / quote" in details
+        opened.screenshot("org-chain-hover")
+    finally:
+        opened.close()
+
+
+# --------------------------------------------------------------------------------------
+# the hand-made fixture: rosters, drill-down pages and hostile labels
+
+
+def test_fixture_pages_hold_what_sparql_finds(fixture_out: Path, browser: Any) -> None:
+    summary = _summary(fixture_out)
+    store = ox.Store.read_only(str(fixture_out / "store"))
+    try:
+        expected = {v: EXPECTED[v](store) for v in VIEWS}
+        per_rank, streets = expected_units(store)
+        roster_alliances = expected_roster_alliances(store)
+    finally:
+        del store
+    chain = next(v for v in summary["views"] if v["id"] == "org-chain")
+    files = {Path(p["file"]).name: p for p in chain["pages"]}
+    assert files["org-units.html"]["nodes"] == per_rank["1"] + per_rank["2"]
+    street_pages = sorted(f for f in files if f.startswith("org-street-"))
+    assert len(street_pages) == len(streets)
+    assert sorted((files[f]["nodes"], files[f]["edges"]) for f in street_pages) == sorted(
+        streets.values()
+    )
+    alliance_view = next(v for v in summary["views"] if v["id"] == "alliances")
+    roster_pages = alliance_view["pages"]
+    assert len(roster_pages) == 1
+    assert (roster_pages[0]["nodes"], roster_pages[0]["edges"]) == roster_alliances
+    for page in _pages(summary):
+        opened = _open(browser, fixture_out / page["file"])
+        try:
+            assert opened.errors == [] and opened.outside == []
+            assert opened.counts() == (page["nodes"], page["edges"])
+            view = next((v["id"] for v in summary["views"] if v["file"] == page["file"]), None)
+            if view is not None:
+                assert opened.counts() == expected[view]
+            name = Path(page["file"]).stem
+            if name in ("org-units", "org-street-001", "alliances-roster-001"):
+                opened.screenshot(f"fixture-{name}")
+        finally:
+            opened.close()
+
+
+def test_hostile_labels_are_shown_and_run_nothing(fixture_out: Path, browser: Any) -> None:
+    summary = _summary(fixture_out)
+    for page in _pages(summary):
+        raw = (fixture_out / page["file"]).read_text(encoding="utf-8")
+        # the labels reach the page only inside JSON, with < and > escaped
+        for text in HOSTILE:
+            assert text not in raw
+        opened = _open(browser, fixture_out / page["file"])
+        try:
+            assert opened.page.evaluate("typeof window.__pwned") == "undefined"
+            assert opened.page.evaluate("document.querySelectorAll('img').length") == 0
+        finally:
+            opened.close()
+    targets = [("views/mechanisms.html", HOSTILE[1])]
+    for file in ("views/org-street-001.html", "views/org-street-002.html"):
+        html = (fixture_out / file).read_text(encoding="utf-8")
+        for text in HOSTILE:
+            if (
+                json.dumps(text + "街道党工委", ensure_ascii=False)[1:-1]
+                .replace("<", "\\u003c")
+                .replace(">", "\\u003e")
+                in html
+            ):
+                targets.append((file, text + "街道党工委"))
+    assert len(targets) == 3
+    for file, text in targets:
+        opened = _open(browser, fixture_out / file)
+        try:
+            page = opened.page
+            assert page.evaluate(
+                "(t) => govkgView.data.nodes.some(n => (n.tz || n.zh) === t)", text
+            )
+            opened.click_node(text)
+            details = page.text_content("#details") or ""
+            tip = page.text_content("div.vis-tooltip") or ""
+            assert text in details and text in tip
+            drawn = page.evaluate(
+                """(t) => { const n = govkgView.data.nodes.find(x => (x.tz || x.zh) === t);
+                     return network.body.nodes[n.id].labelModule.lines
+                       .map(l => l.blocks.map(b => b.text).join('')).join('\\n'); }""",
+                text,
+            )
+            # what the canvas draws is the (wrapped) label itself, markup and all
+            wrapped = page.evaluate(
+                "(t) => govkgView.data.nodes.find(x => (x.tz || x.zh) === t).zh", text
+            )
+            assert drawn.replace("\u200b", "").replace("\n", "") == wrapped.replace("\n", "")
+            assert "<" in wrapped
+            assert (
+                page.evaluate("document.querySelectorAll('#details *:is(script, img)').length") == 0
+            )
+            assert page.evaluate("document.querySelectorAll('div.vis-tooltip img').length") == 0
+            assert page.evaluate("typeof window.__pwned") == "undefined"
+            assert opened.errors == []
+            if HOSTILE[0] in text:
+                opened.screenshot("fixture-hostile-label")
+        finally:
+            opened.close()
+    # a quote and a document title with markup, on the sources page
+    opened = _open(browser, fixture_out / "views" / "sources.html")
+    try:
+        opened.click_node("48")
+        tip = opened.page.text_content("div.vis-tooltip") or ""
+        assert HOSTILE[1] in tip and HOSTILE[0] in tip
+        assert opened.page.evaluate("typeof window.__pwned") == "undefined"
+    finally:
+        opened.close()
+
+
+def test_views_are_deterministic(fixture_out: Path, tmp_path: Path) -> None:
+    """Same graph, same bytes, whatever the hash seed of the Python that writes them."""
+    copies = []
+    for seed in ("1", "2"):
+        out = _fixture_out(tmp_path / f"seed{seed}")
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "govkg.graph.views", str(out)],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        copies.append({p.name: p.read_bytes() for p in sorted((out / "views").iterdir())})
+    assert copies[0] == copies[1]
+    assert copies[0].keys() == {p.name for p in (fixture_out / "views").iterdir()}
+    for name, data in copies[0].items():
+        assert data == (fixture_out / "views" / name).read_bytes(), name
+
+
+def test_corpus_views_are_deterministic(views_build: Path) -> None:
+    before = {p.name: p.read_bytes() for p in (views_build / "views").iterdir()}
+    summary = write_views(views_build)
+    after = {p.name: p.read_bytes() for p in (views_build / "views").iterdir()}
+    assert before == after
+    report = json.loads((views_build / "report.json").read_text(encoding="utf-8"))
+    assert report["views"] == summary
