@@ -1367,6 +1367,26 @@ def _working_group_page(g: Graph) -> Page:
     ordered = active + idle
     half = (len(ordered) + 1) // 2
     row_h = 80.0
+    # Two committees face each other across the themes; more become the columns of a
+    # matrix (themes as rows) whose edges show for the selected node only, since drawn
+    # lines would cross the columns in between.
+    matrix = len(ordered) > 2
+    top = 130.0 if matrix else 0.0
+    col_w = 250.0
+    if matrix:
+        page.desc_zh = (
+            "基层治理工作委员会为列（省、市、县依次排列），工作主题为行，格中为专项工作组；"
+            "某委员会未设的主题以红色虚框标出。点击节点显示其连线，悬停查看组长。"
+        )
+        page.desc_en = (
+            "Committees as columns (province, city, counties), themes as rows, working groups "
+            "in the cells; a theme a committee has no group for is a dashed red box. Click a "
+            "node to show its links; hover for the leaders."
+        )
+        page.edge_legend = [
+            ("faint", "下设 / 主题（选中节点时显示）", "sets up / theme (for the selected node)"),
+            ("missing", "未设立", "not set up"),
+        ]
     for t in themes:
         page.nodes.append(
             Node(
@@ -1374,9 +1394,9 @@ def _working_group_page(g: Graph) -> Page:
                 "Theme",
                 g.labels.zh(t),
                 g.labels.en(t),
-                200,
+                180,
                 0,
-                row_of[t] * row_h,
+                top + row_of[t] * row_h,
                 [("序位", "rank", str(theme_rank[t]) if theme_rank[t] < 10**6 else "", False)],
                 iri=t,
             )
@@ -1385,8 +1405,10 @@ def _working_group_page(g: Graph) -> Page:
     for i, c in enumerate(ordered):
         side = -1 if i < half else 1
         j = i if i < half else i - half
-        wg_x = side * (300 + j * 620)
-        c_x = wg_x + side * 300
+        wg_x = side * (260.0 + j * 560)
+        c_x = wg_x + side * 260
+        if matrix:
+            wg_x = c_x = 300 + i * col_w
         mine = sorted(
             (w for w, d in wgs.items() if c in d["c"]),
             key=lambda w: (
@@ -1400,9 +1422,9 @@ def _working_group_page(g: Graph) -> Page:
         for w in mine:
             d = wgs[w]
             if home[w] != c:
-                page.edges.append(Edge(c, w, "tree"))
+                page.edges.append(Edge(c, w, "faint" if matrix else "tree", on_select=matrix))
                 continue
-            y = min((row_of[t] for t in d["themes"]), default=len(themes)) * row_h
+            y = top + min((row_of[t] for t in d["themes"]), default=len(themes)) * row_h
             while y in used:
                 y += row_h / 2
             used.add(y)
@@ -1428,7 +1450,7 @@ def _working_group_page(g: Graph) -> Page:
                     "WorkingGroup",
                     g.labels.zh(w),
                     g.labels.en(w),
-                    220,
+                    200,
                     wg_x,
                     y,
                     info,
@@ -1436,16 +1458,17 @@ def _working_group_page(g: Graph) -> Page:
                     search=" ".join(sorted(d["leaders"])),
                 )
             )
-            page.edges.append(Edge(c, w, "tree", curve=True))
+            kind = "faint" if matrix else "tree"
+            page.edges.append(Edge(c, w, kind, curve=not matrix, on_select=matrix))
             for t in sorted(d["themes"], key=lambda t: row_of[t]):
-                page.edges.append(Edge(w, t, "tree", curve=True))
+                page.edges.append(Edge(w, t, kind, curve=True, on_select=matrix))
         if c in active:
             covered = {t for w in mine for t in wgs[w]["themes"]}
             for t in themes:
                 if t in covered:
                     continue
                 key = f"missing|{c}|{t}"
-                y = row_of[t] * row_h
+                y = top + row_of[t] * row_h
                 while y in used:
                     y += row_h / 2
                 used.add(y)
@@ -1455,7 +1478,7 @@ def _working_group_page(g: Graph) -> Page:
                         "Missing",
                         f"未设{g.labels.zh(t)}组",
                         f"no {g.labels.en(t) or g.labels.zh(t)} group",
-                        220,
+                        200,
                         wg_x,
                         y,
                         [
@@ -1464,7 +1487,9 @@ def _working_group_page(g: Graph) -> Page:
                         ],
                     )
                 )
-                page.edges.append(Edge(key, t, "missing", arrow=False, curve=True))
+                page.edges.append(
+                    Edge(key, t, "missing", arrow=False, curve=True, on_select=matrix)
+                )
         area = committees[c][1]
         cinfo: Info = []
         if area:
@@ -1478,7 +1503,7 @@ def _working_group_page(g: Graph) -> Page:
                 cinfo.append(("来源", "source", g.doc_label(o.doc), False))
                 cinfo.append(("原文", "quote", o.quote, True))
         cinfo.extend(g.sources(c))
-        cy = sum(ys) / len(ys) if ys else 0.0
+        cy = 0.0 if matrix else (sum(ys) / len(ys) if ys else 0.0)
         page.nodes.append(
             Node(c, "Committee", g.labels.zh(c), g.labels.en(c), 200, c_x, cy, cinfo, iri=c)
         )
@@ -1835,7 +1860,11 @@ def _sources_page(g: Graph) -> Page:
         },
         key=lambda d: (g.doc_ids.get(d, d), d),
     )
-    docs = _order_columns(docs, g)
+    reporting = {o.doc for o in g.obs.values()}
+    # documents that report statistics are the columns; the others (rosters) are listed
+    # in one more column at the right
+    silent = [d for d in docs if d not in reporting]
+    docs = _order_columns([d for d in docs if d in reporting], g)
     col_of = {d: i for i, d in enumerate(docs)}
     shown = [o for o in g.obs.values() if o.doc in col_of]
     cols, cell_w, cell_h, obs_w = 3, 178.0, 78.0, 160
@@ -1856,7 +1885,7 @@ def _sources_page(g: Graph) -> Page:
                     group_of[c] = len(groups)
                     stack.append(c)
         groups.append(members)
-    y = 130.0
+    y = 160.0
     placed: dict[str, tuple[float, float]] = {}
     for members in groups:
         by_doc: dict[str, list[Obs]] = defaultdict(list)
@@ -1905,6 +1934,24 @@ def _sources_page(g: Graph) -> Page:
             node.x, node.y = placed[o.iri]
             page.nodes.append(node)
             page.edges.append(Edge(d, o.iri, "faint", arrow=False, on_select=True))
+    for k, d in enumerate(silent):
+        page.nodes.append(
+            Node(
+                d,
+                "SourceDocument",
+                g.doc_titles.get(d) or g.doc_ids.get(d, _local(d)),
+                g.labels.en(d),
+                300,
+                len(docs) * col_w + 60,
+                k * 80.0,
+                [
+                    ("文献编号", "document id", g.doc_ids.get(d, ""), False),
+                    ("统计数据", "statistics", "0", False),
+                ],
+                iri=d,
+                search=g.doc_ids.get(d, ""),
+            )
+        )
     pairs = sorted(
         {
             (min(o.iri, c), max(o.iri, c))

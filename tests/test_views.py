@@ -22,8 +22,6 @@ from govkg.graph.build import BuildOptions, build
 from govkg.graph.views import config, write_views
 from govkg.ontology import ONTOLOGY_IRI, PREFIXES, ontology_triples
 
-pytestmark = pytest.mark.browser
-
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "views" / "mini.trig"
 ARTIFACTS = ROOT / "tests" / "artifacts" / "views"
@@ -378,6 +376,7 @@ def test_build_writes_every_view(views_build: Path) -> None:
         assert "cdn" not in html.lower().split("<script>")[0]
 
 
+@pytest.mark.browser
 def test_index_links_every_page(views_build: Path, browser: Any) -> None:
     opened = _open(browser, views_build / "views" / "index.html", wait=False)
     try:
@@ -395,6 +394,7 @@ def test_index_links_every_page(views_build: Path, browser: Any) -> None:
         assert (views_build / "views" / href).is_file()
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("view", VIEWS)
 def test_view_in_browser(views_build: Path, browser: Any, view: str) -> None:
     summary = json.loads((views_build / "report.json").read_text(encoding="utf-8"))["views"]
@@ -420,6 +420,7 @@ def test_view_in_browser(views_build: Path, browser: Any, view: str) -> None:
         opened.close()
 
 
+@pytest.mark.browser
 def test_search_filter_and_language(views_build: Path, browser: Any) -> None:
     opened = _open(browser, views_build / "views" / "working-groups.html")
     try:
@@ -445,6 +446,7 @@ def test_search_filter_and_language(views_build: Path, browser: Any) -> None:
         opened.close()
 
 
+@pytest.mark.browser
 def test_hover_shows_source_and_quote(views_build: Path, browser: Any) -> None:
     opened = _open(browser, views_build / "views" / "org-chain.html")
     try:
@@ -465,6 +467,7 @@ def test_hover_shows_source_and_quote(views_build: Path, browser: Any) -> None:
 # the hand-made fixture: rosters, drill-down pages and hostile labels
 
 
+@pytest.mark.browser
 def test_fixture_pages_hold_what_sparql_finds(fixture_out: Path, browser: Any) -> None:
     summary = _summary(fixture_out)
     store = ox.Store.read_only(str(fixture_out / "store"))
@@ -501,6 +504,7 @@ def test_fixture_pages_hold_what_sparql_finds(fixture_out: Path, browser: Any) -
             opened.close()
 
 
+@pytest.mark.browser
 def test_hostile_labels_are_shown_and_run_nothing(fixture_out: Path, browser: Any) -> None:
     summary = _summary(fixture_out)
     for page in _pages(summary):
@@ -596,3 +600,24 @@ def test_corpus_views_are_deterministic(views_build: Path) -> None:
     assert before == after
     report = json.loads((views_build / "report.json").read_text(encoding="utf-8"))
     assert report["views"] == summary
+
+
+def test_pages_respect_the_node_cap(tmp_path: Path) -> None:
+    """With a tiny cap, roster pages are split or aggregated, never over the cap."""
+    out = _fixture_out(tmp_path / "capped")
+    cfg = config()
+    saved = cfg["page_node_cap"]
+    cfg["page_node_cap"] = 4
+    try:
+        summary = write_views(out)
+    finally:
+        cfg["page_node_cap"] = saved
+    chain = next(v for v in summary["views"] if v["id"] == "org-chain")
+    alliances = next(v for v in summary["views"] if v["id"] == "alliances")
+    for page in [*chain["pages"], *alliances["pages"]]:
+        assert page["nodes"] <= 4, page
+    overview = next(p for p in chain["pages"] if p["file"].endswith("org-units.html"))
+    assert overview["nodes"] == 2 and overview["edges"] == 0  # streets, communities counted
+    html = (out / "views" / "org-units.html").read_text(encoding="utf-8")
+    assert "2个社区" in html and "1个社区" in html
+    assert len(alliances["pages"]) == 2

@@ -93,7 +93,7 @@
     rung: { color: "#00838f", width: 2.5 },
     lead: { color: "#1b5e20", width: 3 },
     missing: { color: "#d50000", width: 1.2, dashes: [3, 4] },
-    conflict: { color: "#d50000", width: 3, smooth: { enabled: true, type: "curvedCW", roundness: 0.18 } }
+    conflict: { color: "#d50000", width: 2.5, smooth: { enabled: true, type: "curvedCW", roundness: 0.1 } }
   };
 
   var edgeItems = data.edges.map(function (e) {
