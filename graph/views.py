@@ -338,7 +338,7 @@ def _read_graph(store: ox.Store) -> Graph:
 
 
 def _char_units(ch: str) -> float:
-    return 0.55 if ord(ch) < 0x2E80 else 1.0
+    return 0.6 if ord(ch) < 0x2E80 else 1.0
 
 
 def _text_units(text: str) -> float:
@@ -347,15 +347,19 @@ def _text_units(text: str) -> float:
 
 def _wrap(text: str, per_line: int, max_lines: int = 3) -> str:
     """Break a label into balanced lines of at most ``per_line`` Chinese characters (Latin
-    letters and digits count as half and are not split), at most ``max_lines`` lines;
+    letters and digits count as about half and words are not split, except after a
+    hyphen), at most ``max_lines`` lines, the last ending in … when text is left over;
     line breaks already in the text are kept."""
     lines: list[str] = []
     for para in text.strip().split("\n"):
-        tokens = re.findall(r"[A-Za-z0-9.,%+\-]+|\s+|.", para.strip())
-        total = _text_units(para.strip())
+        para = para.strip()
+        tokens = re.findall(r"[^\s\u2e80-\uffff-]+-?|-|\s+|.", para)
+        total = _text_units(para)
         # as many lines as needed, then as even as possible: 11 characters in lines of 10
-        # become 6 + 5, not 10 + 1
-        target = total / max(1, math.ceil(total / per_line - 0.01)) if total else per_line
+        # become 6 + 5, not 10 + 1; when there is no room for that, fill each line
+        needed = max(1, math.ceil(total / per_line - 0.01)) if total else 1
+        room = max_lines - len(lines)
+        target = total / needed if needed <= room else float(per_line)
         line, width = "", 0.0
         for tok in tokens:
             w = _text_units(tok)
@@ -369,7 +373,10 @@ def _wrap(text: str, per_line: int, max_lines: int = 3) -> str:
         lines.append(line.rstrip())
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = lines[-1][: max(1, len(lines[-1]) - 1)] + "…"
+        last = lines[-1]
+        while len(last) > 1 and _text_units(last + "…") > per_line + 0.01:
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
     return "\n".join(lines)
 
 
@@ -449,7 +456,9 @@ def _prepare(node: Node) -> tuple[str, str | None]:
         per_line = min(per_line, node.wrap)
     node.zh = _wrap(node.zh, per_line)
     if node.en:
-        node.en = _wrap(node.en, per_line)
+        # the layout is made for the Chinese labels: English gets as many lines (at least
+        # two), the rest is in the tooltip
+        node.en = _wrap(node.en, per_line, max(2, _lines(node.zh)))
     return full
 
 
@@ -1303,6 +1312,15 @@ def _alliance_roster_pages(g: Graph, al: Alliances, units: dict[str, dict[str, A
 # view 3: working groups
 
 
+def _derived_en(g: Graph, parts: list[str], noun: str) -> str | None:
+    """An English label made of the English labels of what a resource is about (a working
+    group's theme, a committee's area), where the graph has none for the resource."""
+    names = [g.labels.en(p) for p in parts]
+    if not names or any(n is None for n in names):
+        return None
+    return " / ".join(n for n in names if n) + " " + noun
+
+
 def _working_group_page(g: Graph) -> Page:
     page = Page(
         "working-groups.html",
@@ -1449,7 +1467,7 @@ def _working_group_page(g: Graph) -> Page:
                     w,
                     "WorkingGroup",
                     g.labels.zh(w),
-                    g.labels.en(w),
+                    g.labels.en(w) or _derived_en(g, sorted(d["themes"]), "working group"),
                     200,
                     wg_x,
                     y,
@@ -1505,7 +1523,17 @@ def _working_group_page(g: Graph) -> Page:
         cinfo.extend(g.sources(c))
         cy = 0.0 if matrix else (sum(ys) / len(ys) if ys else 0.0)
         page.nodes.append(
-            Node(c, "Committee", g.labels.zh(c), g.labels.en(c), 200, c_x, cy, cinfo, iri=c)
+            Node(
+                c,
+                "Committee",
+                g.labels.zh(c),
+                g.labels.en(c) or _derived_en(g, [area] if area else [], "governance committee"),
+                200,
+                c_x,
+                cy,
+                cinfo,
+                iri=c,
+            )
         )
     return page
 
@@ -2057,9 +2085,9 @@ def _page_data(g: Graph | None, page: Page) -> dict[str, Any]:
             "zh": n.zh,
             "en": n.en,
         }
-        if full_zh.replace("\n", " ") != n.zh.replace("\n", " "):
-            item["tz"] = full_zh
-        if full_en and full_en.replace("\n", " ") != (n.en or "").replace("\n", " "):
+        if full_zh != n.zh:
+            item["tz"] = full_zh  # the label as written, for the tooltip and search
+        if full_en and full_en != n.en:
             item["te"] = full_en
         if n.info:
             item["i"] = [[k, ke, v, 1] if q else [k, ke, v] for k, ke, v, q in n.info if v != ""]

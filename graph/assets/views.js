@@ -294,7 +294,7 @@
   var matchList = [];
   var cursor = -1;
   function haystack(n) {
-    return (n.zh + " " + (n.en || "") + " " + (n.s || "")).toLowerCase();
+    return ((n.tz || n.zh) + " " + (n.te || n.en || "") + " " + (n.s || "")).toLowerCase();
   }
   function runSearch() {
     var text = q.value.trim().toLowerCase();
