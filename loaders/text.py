@@ -701,12 +701,16 @@ class TextLoader:
                     break
             acc = acc.rstrip("“(（")
             key = unify(acc)
-            if key not in self.lex.measures:
-                # 287个社区细化为… : a known measure followed by a short verb
+            becomes = norm[end + len(acc) : end + len(acc) + 1] == "为"
+            if key not in self.lex.measures and becomes:
+                # 287个社区细化为… : a known measure followed by a verb of becoming
                 for label in sorted(self.lex.measures, key=len, reverse=True):
                     if len(label) >= 2 and key.startswith(label) and 0 < len(key) - len(label) <= 2:
                         acc = acc[: len(label)]
                         break
+            place = unify(self._clean(acc)) in self.lex.covered_levels
+            if place and self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time"):
+                acc = after[:8]  # 3名社区治理专干: people of the place, not the place
             if len(acc.strip("“”()（）")) >= 1:
                 return self._clean(acc), end, end + len(acc)
         # post-nominal: 建立党建联盟601个
@@ -722,6 +726,10 @@ class TextLoader:
             elif depth <= 0 and not _is_nounish(w, f):
                 break
             acc = w + acc
+        place = unify(self._clean(acc)) in self.lex.covered_levels
+        persons = self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time")
+        if place and persons:
+            acc = ""  # 在职党员进社区1.8万人 counts people, not places: read the whole phrase
         if acc.strip("“”()（）") and self._clean(acc):
             return self._clean(acc), sp.start_char - len(acc), sp.start_char
         if not before.strip() and -1 in prev:
