@@ -24,7 +24,11 @@ err = Console(stderr=True)
 out = Console()
 
 #: Modules whose ``register(app)`` adds more commands (query layer, mirror, views, rosters…).
-COMMAND_MODULES: tuple[str, ...] = ("govkg.graph.docs",)
+COMMAND_MODULES: tuple[str, ...] = (
+    "govkg.graph.docs",
+    "govkg.graph.mirror",
+    "govkg.graph.cq",
+)
 
 OutOpt = Annotated[Path, typer.Option("--out", help="output folder of the build")]
 FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv")]

