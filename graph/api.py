@@ -20,6 +20,7 @@ substitutions and :meth:`KnowledgeGraph.cypher` passes them as ``$params``.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import html
 import importlib
 import importlib.util
@@ -28,6 +29,7 @@ import os
 import shutil
 import tempfile
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from functools import cache
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from IPython.display import HTML, IFrame
 
 __all__ = [
-    "CYPHER_MODULES",
+    "CYPHER_MODULE",
     "CypherBackend",
     "CypherUnavailable",
     "KnowledgeGraph",
@@ -55,9 +57,10 @@ __all__ = [
     "zh",
 ]
 
-#: Modules of the Cypher layer, tried in order; the first that imports and has a
-#: ``cypher_backend(out_dir, uri=None)`` function answers :meth:`KnowledgeGraph.cypher`.
-CYPHER_MODULES: tuple[str, ...] = ("govkg.graph.falkor", "govkg.graph.mirror")
+#: The Cypher layer :meth:`KnowledgeGraph.cypher` delegates to: its ``Connection`` and
+#: ``open_target`` reach Neo4j over Bolt, or start the local FalkorDB server with the build
+#: pushed into it.
+CYPHER_MODULE = "govkg.graph.mirror"
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindable = Term | str | int | float | Decimal | bool
@@ -71,17 +74,16 @@ class CypherUnavailable(RuntimeError):
 
 
 class CypherBackend(Protocol):
-    """What :meth:`KnowledgeGraph.cypher` needs from the Cypher layer.
+    """What :meth:`KnowledgeGraph.cypher` needs from a Cypher server.
 
-    A backend runs one read query with its parameters and returns the column names and
-    one mapping per row (values already plain Python: str, int, float, list, dict).
-    ``cypher_backend(out_dir: Path, uri: str | None = None) -> CypherBackend`` in one of
-    :data:`CYPHER_MODULES` makes one; ``uri`` names a Neo4j server (``None``: the local
-    Cypher server over the output folder, started on demand).
+    ``run`` executes one read query with its parameters and returns the column names and
+    one mapping per row (values already plain Python: str, int, float, list, dict). The
+    targets of :data:`CYPHER_MODULE` (Neo4j over Bolt, the local FalkorDB server) are
+    backends; pass another to :meth:`KnowledgeGraph.open` to query elsewhere.
     """
 
     def run(
-        self, query: str, params: Mapping[str, Any]
+        self, query: str, params: dict[str, Any] | None = None
     ) -> tuple[list[str], list[dict[str, Any]]]: ...
 
 
@@ -311,8 +313,11 @@ class KnowledgeGraph:
     ) -> None:
         self._out_dir = out_dir
         self._store = store
-        self._cypher = cypher_backend
+        self._cypher = self._given_cypher = cypher_backend
         self._cypher_uri = cypher_uri
+        self._closers: list[Callable[[], None]] = []
+        # a server started for this object is stopped when it goes away, at the latest
+        weakref.finalize(self, _close_all, self._closers)
         self._labels: dict[str, str] | None = None
 
     # ------------------------------------------------------------------ opening
@@ -335,8 +340,9 @@ class KnowledgeGraph:
         cypher_backend : CypherBackend, optional
             What answers :meth:`cypher`; by default the Cypher layer of the package.
         cypher_uri : str, optional
-            A Neo4j server for :meth:`cypher` (``bolt://…``); by default ``$NEO4J_URI``,
-            else the local Cypher server.
+            A Neo4j server for :meth:`cypher` (``bolt://…``; user and password from
+            ``$NEO4J_USER`` and ``$NEO4J_PASSWORD``); by default ``$NEO4J_URI``, else the
+            local Cypher server.
 
         Returns
         -------
@@ -362,7 +368,7 @@ class KnowledgeGraph:
             store = open_store(path)
         except QueryError as exc:
             raise FileNotFoundError(str(exc)) from None
-        return cls(path, store, cypher_backend, cypher_uri or os.environ.get("NEO4J_URI"))
+        return cls(path, store, cypher_backend, cypher_uri)
 
     @classmethod
     def build(
@@ -520,8 +526,10 @@ class KnowledgeGraph:
         The mirror follows the design's mapping: one node per resource with ``uri`` and a
         label per class, relationships named after object properties in UPPER_SNAKE_CASE.
         The query runs on Neo4j when ``cypher_uri`` (or ``$NEO4J_URI``) is set, else on the
-        local Cypher server over this output folder, started on demand by the Cypher layer
-        (one of :data:`CYPHER_MODULES`).
+        local Cypher server (FalkorDB) over this output folder: the first call starts it,
+        or attaches to one ``govkg serve cypher`` left running, and pushes the build into it
+        when it does not hold it yet; :meth:`close` (or the end of the process) stops a
+        server this object started.
 
         Parameters
         ----------
@@ -537,26 +545,41 @@ class KnowledgeGraph:
 
         Raises
         ------
+        govkg.graph.mirror.CypherError
+            For a failed query or an unreachable server (the message is for the user).
         CypherUnavailable
-            When no Cypher layer is installed.
+            When the Cypher layer is not installed.
 
         Examples
         --------
         >>> kg = example_graph()
-        >>> kg.cypher(  # doctest: +SKIP
-        ...     "MATCH (l:HierarchyLevel)-[:BROADER]->(b {label_zh: $name}) "
+        >>> kg.cypher(
+        ...     "MATCH (l:HierarchyLevel)-[:BROADER]->(:HierarchyLevel {label_zh: $name}) "
         ...     "RETURN DISTINCT l.label_zh AS below", name="楼栋党小组")
-                below
+             below
         0  单元党员中心户
         """
-        backend = self._cypher_backend()
-        columns, rows = backend.run(query, params)
+        columns, rows = self._cypher_backend().run(query, dict(params))
         return _frame(list(columns), rows)
 
     def _cypher_backend(self) -> CypherBackend:
         if self._cypher is None:
-            self._cypher = _default_cypher_backend(self._out_dir, self._cypher_uri)
+            target, closer = _open_cypher_target(self._out_dir, self._cypher_uri)
+            self._cypher = target
+            self._closers.append(closer)
         return self._cypher
+
+    def close(self) -> None:
+        """Stop the Cypher server this object started, if any; SPARQL keeps working."""
+        while self._closers:
+            self._closers.pop()()
+        self._cypher = self._given_cypher
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ------------------------------------------------------------------ views
 
@@ -900,31 +923,31 @@ class KnowledgeGraph:
         return out
 
 
-def _default_cypher_backend(out_dir: Path, uri: str | None) -> CypherBackend:
-    """The first Cypher layer of :data:`CYPHER_MODULES` that is installed."""
-    for name in CYPHER_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
-        module = importlib.import_module(name)
-        factory = getattr(module, "cypher_backend", None)
-        if factory is not None:
-            backend: CypherBackend = factory(out_dir, uri=uri)
-            return backend
-    raise CypherUnavailable(
-        "no Cypher layer is installed (looked for cypher_backend() in "
-        + ", ".join(CYPHER_MODULES)
-        + "); pass cypher_backend= to KnowledgeGraph.open"
-    )
+def _close_all(closers: list[Callable[[], None]]) -> None:
+    while closers:
+        closers.pop()()
+
+
+def _open_cypher_target(out_dir: Path, uri: str | None) -> tuple[CypherBackend, Callable[[], None]]:
+    """A target of the Cypher layer for this build, and what closes it."""
+    if not cypher_layer_available():
+        raise CypherUnavailable(
+            f"the Cypher layer ({CYPHER_MODULE}) is not installed; pass cypher_backend= to "
+            "KnowledgeGraph.open to use another server"
+        )
+    mirror = importlib.import_module(CYPHER_MODULE)
+    stack = contextlib.ExitStack()
+    connection = mirror.Connection.resolve(uri, None, None, None)
+    target: CypherBackend = stack.enter_context(mirror.open_target(connection, out_dir))
+    return target, stack.close
 
 
 def cypher_layer_available() -> bool:
-    """Whether a module of :data:`CYPHER_MODULES` provides ``cypher_backend``."""
-    for name in CYPHER_MODULES:
-        if importlib.util.find_spec(name) is None:
-            continue
-        if hasattr(importlib.import_module(name), "cypher_backend"):
-            return True
-    return False
+    """Whether the Cypher layer (:data:`CYPHER_MODULE`) is installed."""
+    try:
+        return importlib.util.find_spec(CYPHER_MODULE) is not None
+    except ModuleNotFoundError:  # its parent package is missing
+        return False
 
 
 @cache
@@ -939,5 +962,11 @@ def example_graph() -> KnowledgeGraph:
     KnowledgeGraph
     """
     tmp = Path(tempfile.mkdtemp(prefix="govkg-example-"))
-    atexit.register(shutil.rmtree, tmp, True)
-    return KnowledgeGraph.build(out_dir=tmp / "out")
+    kg = KnowledgeGraph.build(out_dir=tmp / "out")
+
+    def clean_up() -> None:
+        kg.close()  # a Cypher server started by an example runs in that folder
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    atexit.register(clean_up)
+    return kg

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import doctest
 import shutil
-from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -296,8 +295,10 @@ class RecordingBackend:
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    def run(self, query: str, params: Mapping[str, Any]) -> tuple[list[str], list[dict[str, Any]]]:
-        self.calls.append((query, dict(params)))
+    def run(
+        self, query: str, params: dict[str, Any] | None = None
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        self.calls.append((query, dict(params or {})))
         return ["below"], [{"below": "单元党员中心户"}]
 
 
@@ -313,24 +314,38 @@ def test_cypher_passes_params_apart_from_the_query(corpus_build: Path) -> None:
 def test_cypher_without_a_layer_is_a_clear_error(
     corpus_build: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api, "CYPHER_MODULES", ("govkg.graph.no_such_module",))
+    monkeypatch.setattr(api, "CYPHER_MODULE", "govkg.graph.no_such_module")
     kg = KnowledgeGraph.open(corpus_build)
-    with pytest.raises(CypherUnavailable, match="cypher_backend"):
+    with pytest.raises(CypherUnavailable, match="not installed"):
         kg.cypher("RETURN 1 AS one")
 
 
 @pytest.mark.server
 @pytest.mark.skipif(
     not api.cypher_layer_available(),
-    reason="no Cypher layer yet: none of govkg.graph.api.CYPHER_MODULES provides cypher_backend()",
+    reason="the Cypher layer (govkg.graph.mirror) is not in this checkout",
 )
-def test_cypher_cq02_on_the_local_server(kg: KnowledgeGraph) -> None:
-    df = kg.cypher(
-        "MATCH (l:HierarchyLevel)-[:BROADER]->(b:HierarchyLevel {label_zh: $name}) "
-        "RETURN DISTINCT l.label_zh AS below",
-        name="楼栋党小组",
-    )
-    assert df["below"].tolist() == ["单元党员中心户"]
+def test_cypher_cq02_on_the_local_server(corpus_build: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(corpus_build, out)  # the local server keeps its data in the output folder
+    with KnowledgeGraph.open(out) as kg:
+        df = kg.cypher(
+            "MATCH (l:HierarchyLevel {label_zh: $level}) "
+            "OPTIONAL MATCH (l)-[:BROADER]->(up:HierarchyLevel) "
+            "OPTIONAL MATCH (down:HierarchyLevel)-[:BROADER]->(l) "
+            "RETURN DISTINCT up.label_zh AS above, down.label_zh AS below",
+            level="楼栋党小组",
+        )
+        assert df.to_dict("records") == [{"above": "网格党支部", "below": "单元党员中心户"}]
+        # values go in as parameters: a hostile string is only a string
+        hostile = kg.cypher(
+            "MATCH (n {label_zh: $name}) RETURN count(n) AS n", name="'}) DETACH DELETE n //"
+        )
+        assert hostile["n"].tolist() == [0]
+        again = kg.cypher("MATCH (n:StatisticObservation) RETURN count(n) AS n")
+        assert again["n"].tolist() == [len(kg.statistics())]
+    server_state = out / "cypher" / "server.json"
+    assert not server_state.exists()  # the server was stopped on close
 
 
 # -------------------------------------------------------------------------------- doctests
