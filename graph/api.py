@@ -70,7 +70,7 @@ _XSD = PREFIXES["xsd"]
 
 
 class CypherUnavailable(RuntimeError):
-    """No Cypher layer is installed, or none could be started for this output folder."""
+    """The Cypher layer is not installed (and no other backend was given)."""
 
 
 class CypherBackend(Protocol):
@@ -232,14 +232,15 @@ AREA_FILTER = """
 CONFLICT_EDGES_Q = "SELECT DISTINCT ?a ?b WHERE { ?a gk:conflictsWith ?b }"
 
 SOURCES_Q = """
-SELECT DISTINCT ?doc ?start ?end ?quote ?span ?resource WHERE {
+SELECT DISTINCT ?doc ?start ?end ?quote ?row ?span ?resource WHERE {
   ?resource prov:wasDerivedFrom ?span .
   OPTIONAL { ?span gk:inDocument/gk:docId ?doc }
   OPTIONAL { ?span gk:start ?start }
   OPTIONAL { ?span gk:end ?end }
   OPTIONAL { ?span gk:quote ?quote }
+  OPTIONAL { ?span gk:rowNumber ?row }
 }
-ORDER BY ?doc ?start ?end ?span
+ORDER BY ?doc ?start ?row ?end ?span
 """
 
 LABELS_Q = """
@@ -755,10 +756,11 @@ class KnowledgeGraph:
         Returns
         -------
         pandas.DataFrame
-            Columns ``doc, start, end, quote, span``: the document id, the code-point
-            offsets of the span in the document text (``end`` exclusive), its exact text,
-            and the span's IRI. Empty when the resource cites no source (shipped reference
-            data such as concept schemes).
+            Columns ``doc, start, end, quote, row, span``: the document id, the code-point
+            offsets of the span in the document text (``end`` exclusive) and its exact
+            text, or for a roster the row number in the file (``doc`` is then the roster
+            file's id), and the IRI of the span or row. Empty when the resource cites no
+            source (shipped reference data such as concept schemes).
 
         Examples
         --------

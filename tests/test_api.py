@@ -200,7 +200,7 @@ def test_sources_cq11_household_count(kg: KnowledgeGraph, corpus_dir: Path) -> N
     seen = set()
     for o in obs["observation"]:
         spans = kg.sources(o)
-        assert list(spans.columns) == ["doc", "start", "end", "quote", "span"]
+        assert list(spans.columns) == ["doc", "start", "end", "quote", "row", "span"]
         assert len(spans) == 1
         span = spans.iloc[0]
         assert "党员中心户16391个" in span["quote"]
@@ -368,6 +368,7 @@ ROSTER_TTL = """
 @prefix level: <https://w3id.org/govkg/id/admin-level/> .
 @prefix org: <http://www.w3.org/ns/org#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
 
 unit:s1 a gk:StreetPartyWorkingCommittee ; rdfs:label "示例街道党工委"@zh .
 unit:c1 a gk:CommunityPartyOrganization ; org:subOrganizationOf unit:s1 ;
@@ -381,7 +382,9 @@ area:g1 gk:administrativeLevel level:网格 ; gk:partOf area:c1 ; rdfs:label "�
 area:g2 gk:administrativeLevel level:网格 ; gk:partOf area:c1 ; rdfs:label "二网格"@zh .
 area:g3 gk:administrativeLevel level:网格 ; gk:partOf area:c2 ; rdfs:label "三网格"@zh .
 x:assignment-1 a gk:ResponsibilityAssignment ; gk:cadre x:cadre-k1 ;
-    gk:coveredUnit area:g1 .
+    gk:coveredUnit area:g1 ; prov:wasDerivedFrom x:row-7 .
+x:row-7 a gk:RosterRow ; gk:rowNumber 7 ; gk:inDocument x:roster .
+x:roster a gk:SourceDocument ; gk:docId "fixture.assignments.csv" .
 alliance:a1 a gk:Alliance ; rdfs:label "示例联盟"@zh .
 x:membership-c1 a org:Membership ; org:organization alliance:a1 ;
     org:member unit:c1 ; gk:role "牵头" .
@@ -433,3 +436,9 @@ def test_uncovered_grids_from_the_roster(roster_kg: KnowledgeGraph) -> None:
         level=iri("gkd:admin-level/网格"),
     )
     assert grids["name"].tolist() == ["三网格", "二网格"]
+
+
+def test_sources_of_a_roster_resource(roster_kg: KnowledgeGraph) -> None:
+    spans = roster_kg.sources(iri("gkd:test/assignment-1"))
+    assert spans[["doc", "row"]].values.tolist() == [["fixture.assignments.csv", 7]]
+    assert spans[["start", "end", "quote"]].isna().all().all()
