@@ -606,7 +606,8 @@ class KnowledgeGraph:
             Height of the frame in pixels.
         inline : bool, default True
             Embed the page in the notebook (an ``<iframe srcdoc>``; works wherever the
-            notebook is opened, since every view is self-contained). With ``False``, an
+            notebook is opened, since every view is self-contained, but the links from one
+            view to another do not lead anywhere there). With ``False``, an
             :class:`IPython.display.IFrame` that loads the file by its path relative to the
             working folder instead, which keeps notebooks small but needs the notebook
             server to serve that path.
