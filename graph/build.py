@@ -115,9 +115,10 @@ def _document_loaders() -> list[Any]:
 
 
 def _linkers() -> list[Linker]:
+    from govkg.loaders.roster import RollupLinker
     from govkg.loaders.text import ConflictLinker
 
-    linkers: list[Linker] = [ConflictLinker()]
+    linkers: list[Linker] = [ConflictLinker(), RollupLinker()]
     return linkers
 
 

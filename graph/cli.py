@@ -26,6 +26,7 @@ out = Console()
 #: Modules whose ``register(app)`` adds more commands (query layer, mirror, views, rosters…).
 COMMAND_MODULES: tuple[str, ...] = (
     "govkg.graph.docs",
+    "govkg.loaders.roster_cli",
     "govkg.graph.mirror",
     "govkg.graph.cq",
 )
