@@ -18,6 +18,17 @@ from typing import Annotated, Any
 
 import typer
 
+from govkg.graph.mirror import (
+    Connection,
+    CypherError,
+    DatabaseOpt,
+    OutOpt,
+    PasswordOpt,
+    UriOpt,
+    UserOpt,
+    open_target,
+)
+
 QUERIES = "queries"
 _ID = re.compile(r"^(?:CQ)?0*(\d+)$", re.IGNORECASE)
 
@@ -94,16 +105,6 @@ def run_cypher(cq: CompetencyQuestion, target: Any) -> tuple[list[str], list[dic
 
 def register(app: typer.Typer) -> None:
     from govkg.graph.cli import check_format, fail, out
-    from govkg.graph.mirror import (
-        Connection,
-        CypherError,
-        DatabaseOpt,
-        OutOpt,
-        PasswordOpt,
-        UriOpt,
-        UserOpt,
-        open_target,
-    )
 
     cq_app = typer.Typer(help="The competency questions shipped with the project.")
     app.add_typer(cq_app, name="cq")

@@ -31,6 +31,7 @@ GRAPH = "falkordb"
 STATE_FILE = "server.json"
 #: Redis key holding the digest of the ``govkg.trig`` last pushed into :data:`GRAPH`.
 PUSHED_KEY = "govkg:pushed-trig-sha256"
+HANDSHAKE_TIMEOUT = 1.0
 BOLT_PORT_RANGE = (20000, 32767)  # FalkorDB reads BOLT_PORT as a signed 16-bit number
 
 
@@ -346,20 +347,15 @@ class FalkorServer:
         return f"bolt://127.0.0.1:{self.bolt_port}"
 
     def redis(self, socket_timeout: float = 600) -> Any:
-        """A plain Redis client; no retries, so a dropped connection shows at once."""
+        """A Redis client on the server (see :func:`connection_pool`)."""
         import redis
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
 
+        return redis.Redis(connection_pool=self.connection_pool(socket_timeout))
+
+    def connection_pool(self, socket_timeout: float = 900) -> Any:
         if self.port is None:
             raise ServerError("the server has not been started")
-        return redis.Redis(
-            host="127.0.0.1",
-            port=self.port,
-            password=self.password,
-            socket_timeout=socket_timeout,
-            retry=Retry(NoBackoff(), 0),
-        )
+        return connection_pool(self.port, self.password, socket_timeout)
 
     def ping(self) -> None:
         import redis
@@ -371,26 +367,46 @@ class FalkorServer:
         except (redis.exceptions.RedisError, OSError) as exc:
             raise ServerError(f"FalkorDB on port {self.port} does not answer: {exc}") from None
 
-    def unstick(self, tries: int = 5) -> None:
-        """Absorb the command FalkorDB can swallow after a Bolt client disconnects."""
-        for _ in range(tries):
-            try:
-                self.redis(socket_timeout=1).ping()
-                return
-            except Exception:  # any failure here just means "try again"
-                time.sleep(0.05)
-        self.ping()
-
     def client(self) -> Any:
         from falkordb import FalkorDB
 
-        self.unstick()
-        return FalkorDB(
-            host="127.0.0.1", port=self.port, password=self.password, socket_timeout=900
-        )
+        return FalkorDB(connection_pool=self.connection_pool())
 
     def graph(self, name: str = GRAPH) -> Any:
         return self.client().select_graph(name)
+
+
+def _handshake(conn: Any) -> None:
+    """Run a new connection's handshake (AUTH, HELLO) under a short timeout.
+
+    After a Bolt client disconnects, FalkorDB leaves the next accepted Redis connection
+    unanswered; with the query timeout that connection would hang for minutes, with this
+    one it fails fast and the pool's retry opens another. redis-py offers no public way to
+    time the handshake apart from queries, hence the socket access.
+    """
+    sock = conn._sock
+    sock.settimeout(HANDSHAKE_TIMEOUT)
+    try:
+        conn.on_connect_check_health(check_health=True)
+    finally:
+        with contextlib.suppress(OSError):  # closed already when the handshake timed out
+            sock.settimeout(conn.socket_timeout)
+
+
+def connection_pool(port: int, password: str, socket_timeout: float) -> Any:
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.ConnectionPool(
+        host="127.0.0.1",
+        port=port,
+        password=password,
+        socket_timeout=socket_timeout,
+        socket_connect_timeout=5,
+        redis_connect_func=_handshake,
+        retry=Retry(NoBackoff(), 3),
+    )
 
 
 def data_dir_for(out_dir: Path) -> Path:

@@ -283,14 +283,12 @@ def _size(value: Any) -> int:
     return len(json.dumps(value, ensure_ascii=False).encode("utf-8"))
 
 
-def batches(
-    rows: list[dict[str, Any]], query: str, dialect: cy.Dialect, max_rows: int
-) -> Iterator[list[dict[str, Any]]]:
+def batches(rows: list[Any], query: str, dialect: cy.Dialect, max_rows: int) -> Iterator[list[Any]]:
     """Rows in groups of at most ``max_rows`` and, where the dialect limits requests, small
     enough (query text plus parameters) to fit."""
     budget = dialect.max_message_bytes
     base = len(query.encode("utf-8")) + 16
-    current: list[dict[str, Any]] = []
+    current: list[Any] = []
     size = base
     for row in rows:
         row_size = _size(dialect.encode(row)) + 8 if budget else 0
@@ -337,7 +335,7 @@ class _Writer:
         self.report = report
         self.progress = progress
 
-    def send(self, query: str, rows: list[dict[str, Any]], phase: str, param: str = "rows") -> None:
+    def send(self, query: str, rows: list[Any], phase: str, param: str = "rows") -> None:
         done = 0
         for batch in batches(rows, query, self.target.dialect, self.batch_size):
             self.target.run(query, {param: batch}, write=True)
@@ -452,7 +450,7 @@ def push(
                 by_type[t].append({"start": s, "end": e})
         for rtype in sorted(by_type):
             writer.send(cy.rel_delete(rtype), by_type[rtype], f"delete {rtype}")
-        writer.send(cy.DELETE_NODES, [{"uri": u} for u in stale_nodes], "delete nodes", "uris")
+        writer.send(cy.DELETE_NODES, list(stale_nodes), "delete nodes", "uris")
         report.nodes_deleted, report.rels_deleted = len(stale_nodes), len(stale_rels)
     else:
         report.nodes_stale, report.rels_stale = len(stale_nodes), len(stale_rels)
@@ -471,6 +469,22 @@ def snapshot(target: Target) -> tuple[list[tuple[str, tuple[str, ...], dict[str,
         (r["start"], r["type"], r["end"], dict(sorted(r["props"].items()))) for r in rels
     )
     return node_rows, rel_rows
+
+
+def expected_snapshot(
+    pg: PropertyGraph,
+) -> tuple[list[tuple[str, tuple[str, ...], dict[str, Any]]], list[Any]]:
+    """What :func:`snapshot` returns once ``pg`` has been pushed."""
+    nodes = sorted(
+        (
+            n.uri,
+            tuple(sorted(n.labels)),
+            dict(sorted(plain({**n.props, "_hash": content_hash(n.labels, n.props)}).items())),
+        )
+        for n in pg.nodes
+    )
+    rels = sorted((r.start, r.type, r.end, dict(sorted(plain(r.props).items()))) for r in pg.rels)
+    return nodes, rels
 
 
 def trig_digest(out_dir: Path) -> str:
