@@ -352,7 +352,10 @@ def test_cypher_cq02_on_the_local_server(corpus_build: Path, tmp_path: Path) -> 
 
 
 def test_doctests_of_the_api() -> None:
-    result = doctest.testmod(api, optionflags=doctest.ELLIPSIS, verbose=False)
+    try:
+        result = doctest.testmod(api, optionflags=doctest.ELLIPSIS, verbose=False)
+    finally:
+        api.example_graph().close()  # stop the Cypher server the examples started
     assert result.attempted > 20
     assert result.failed == 0
 
