@@ -1048,13 +1048,12 @@ def _describe_file(f: RosterFile) -> None:
 # ----------------------------------------------------------------------------- entry point
 
 
-def _open_files(paths: Iterable[Path]) -> tuple[list[RosterFile], list[tuple[Path, str]]]:
-    """The files of every roster argument, with stable document ids; and the files no table
-    could be told for."""
+def _open_files(paths: Iterable[Path]) -> list[RosterFile]:
+    """The files of every roster argument, with stable document ids; a file that cannot be
+    loaded at all (missing, of no known table) carries its rejection already."""
     specs = table_specs()
     summary = RosterSummary()
     files: list[RosterFile] = []
-    unknown: list[tuple[Path, str]] = []
     used: set[str] = set()
     for path in paths:
         roster_id, title, entries = discover(path)
@@ -1076,9 +1075,8 @@ def _open_files(paths: Iterable[Path]) -> tuple[list[RosterFile], list[tuple[Pat
                     f"cannot tell which table this file is: name it after its table or list it "
                     f"in {MANIFEST} (tables: {known})",
                 )
-                unknown.append((file, ""))
             files.append(rf)
-    return files, unknown
+    return files
 
 
 def load_rosters(paths: Sequence[Path]) -> list[tuple[ox.NamedNode, GraphWriter, LoadReport]]:
@@ -1088,7 +1086,7 @@ def load_rosters(paths: Sequence[Path]) -> list[tuple[ox.NamedNode, GraphWriter,
     every row is either in its file's graph or a rejection in its file's report.
     """
     try:
-        files, _ = _open_files(paths)
+        files = _open_files(paths)
     except (RosterError, MappingError) as exc:
         from govkg.graph.build import BuildError
 
