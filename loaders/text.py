@@ -324,12 +324,12 @@ def _trim_first(segment: str, others: list[str]) -> int:
         n = lengths.pop()
         if len(segment) >= n:
             cand = segment[-n:]
-            shared = sum(
-                1
+            every_item_shares = all(
+                any(a == b and a not in "的()（）" for a, b in zip(cand, o, strict=False))
                 for o in others
-                if any(a == b and a not in "的" for a, b in zip(cand, o, strict=False))
             )
-            if shared * 2 >= len(others):
+            balanced = cand.count("(") == cand.count(")") and cand.count("（") == cand.count("）")
+            if every_item_shares and balanced:
                 return n
     words = _posseg(segment)
     acc = ""
@@ -801,9 +801,12 @@ class TextLoader:
         noun = unify(norm[m_start:m_end]) if m_end > m_start else ""
         if noun in self.lex.covered_levels or noun in self.lex.admin_levels:
             after = norm[m_end : m_end + 8]
-            words = _posseg(after) if after else []
-            if words and words[0][1].startswith("v") and not words[0][1].startswith("vn"):
-                return "subset"
+            for w, f in _posseg(after) if after else []:
+                if _is_nounish(w, f):
+                    continue  # 20多个社区全员隔离: look past the adverbial noun
+                if f.startswith("v") and not f.startswith("vn"):
+                    return "subset"
+                break
         return "total"
 
     def _observation(
@@ -1163,7 +1166,8 @@ class TextLoader:
         for lv in ("街道", "社区"):
             if name.startswith(lv):
                 g.add(alliance, gk("administrativeLevel"), iri("admin-level", lv))
-        category = e.name[: m.start()].strip() if m.start() > 0 else ""
+        # 公安、住建…等职能部门纳入…: the words between 等 and the verb name the category
+        category = norm[e.end + 1 : e.end + m.start()].strip() if m.start() > 1 else ""
         for rank, (item, (a, b)) in enumerate(zip(e.items, e.item_spans, strict=True), 1):
             kind_iri = self.lex.unit_kinds.get(item) or self.lex.unit_kinds.get(unify(item))
             kind = ox.NamedNode(kind_iri) if kind_iri else iri("unit-kind", item)
@@ -1183,7 +1187,6 @@ class TextLoader:
                 g.lit(ms, gk("role"), category, "zh")
             g.add(ms, DERIVED, self._span(g, t, a, b))
             yield "Membership", 1
-        del norm
 
     def _mechanism(self, g: GraphWriter, t: Text, e: Enumeration) -> None:
         name = e.name
