@@ -48,8 +48,11 @@ def check_format(fmt: str) -> None:
 def read_query_arg(arg: str) -> str:
     """A query given inline, or the path of a file holding it."""
     path = Path(arg)
-    if len(arg) < 4096 and "\n" not in arg and path.suffix and path.is_file():
-        return path.read_text(encoding="utf-8")
+    try:
+        if len(arg) < 4096 and "\n" not in arg and path.suffix and path.is_file():
+            return path.read_text(encoding="utf-8")
+    except OSError:  # an inline query too long to be a file name
+        return arg
     return arg
 
 

@@ -22,11 +22,13 @@ class GK(DefinedNamespace):
     # Classes
     AdministrativeArea: URIRef  # administrative area (行政区域)
     Alliance: URIRef  # party-building alliance (党建联盟)
+    BuildingHead: URIRef  # building head (楼栋长)
     BuildingPartyGroup: URIRef  # building party group (楼栋党小组)
     Committee: URIRef  # grassroots governance committee (基层治理工作委员会)
     CommunityPartyOrganization: URIRef  # community party organisation (社区党组织)
     GridPartyBranch: URIRef  # grid party branch (网格党支部)
     GridPartyGroup: URIRef  # grid party group (网格党小组)
+    GridWorker: URIRef  # grid worker (网格员)
     Hierarchy: URIRef  # hierarchy (层级体系)
     HierarchyLevel: URIRef  # hierarchy level (层级)
     Measure: URIRef  # measure (统计指标)
@@ -44,6 +46,7 @@ class GK(DefinedNamespace):
     StructureWord: URIRef  # structure word (结构词)
     TextSpan: URIRef  # text span (文本片段)
     Unit: URIRef  # unit of count (计量单位)
+    UnitHead: URIRef  # unit head (单元长)
     UnitKind: URIRef  # unit kind (单位类别)
     WorkingGroup: URIRef  # thematic working group (专项工作组)
 
