@@ -120,7 +120,8 @@ NEO4J_CONSTRAINT = "CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUI
 #: server command (``GRAPH.CONSTRAINT CREATE``) only the native client can send.
 FALKOR_INDEX = "CREATE INDEX FOR (n:{label}) ON (n.uri)"
 FALKOR_LIST_INDEXES = "CALL db.indexes() YIELD label, properties RETURN label, properties"
-NEO4J_PROBE = "CALL dbms.components() YIELD name RETURN name"
+#: A FalkorDB procedure Neo4j lacks: success means the Bolt server is FalkorDB.
+FALKOR_PROBE = "CALL db.meta.stats()"
 
 
 def node_upsert(add: Iterable[str], remove: Iterable[str]) -> str:

@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import os
+import socket
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -144,7 +145,12 @@ class NativeTarget(Target):
 
 
 class BoltTarget(Target):
-    """Neo4j (or FalkorDB's Bolt endpoint) through the official ``neo4j`` driver."""
+    """Neo4j (or FalkorDB's Bolt endpoint) through the official ``neo4j`` driver.
+
+    FalkorDB's Bolt endpoint leaves the next connection accepted after a Bolt client
+    disconnects unanswered. With FalkorDB the driver therefore waits only a few seconds
+    for a connection and retries, and :meth:`close` spends a throwaway connection on it.
+    """
 
     def __init__(
         self,
@@ -156,28 +162,57 @@ class BoltTarget(Target):
     ) -> None:
         import neo4j
 
-        auth = (user, password or "") if user else None
-        try:
-            self.driver = neo4j.GraphDatabase.driver(uri, auth=auth, connection_timeout=10)
-            self.driver.verify_connectivity()
-        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError) as exc:
-            raise CypherError(f"cannot connect to {uri}: {_first_line(str(exc))}") from None
+        self.uri = uri
+        self.auth = (user, password or "") if user else None
         self.database = database
+        self.driver = self._connect(acquisition_timeout=8.0, attempts=3)
         self.dialect = cy.DIALECTS[dialect] if dialect != "auto" else self._detect()
+        self.address: tuple[str, int] | None = None
         if self.dialect is not cy.NEO4J:
             # FalkorDB's Bolt endpoint mishandles database names; it serves one graph
             self.database = None
+            address = self.driver.get_server_info().address
+            self.address = (str(address[0]), int(address[1]))
+        elif dialect == "auto":
+            self.driver.close()  # Neo4j: the driver's own defaults from here on
+            self.driver = neo4j.GraphDatabase.driver(uri, auth=self.auth)
         self.description = f"{uri} ({self.dialect.name})"
 
+    def _connect(self, acquisition_timeout: float, attempts: int) -> Any:
+        import neo4j
+
+        last = ""
+        for _ in range(attempts):
+            driver = None
+            try:
+                driver = neo4j.GraphDatabase.driver(
+                    self.uri,
+                    auth=self.auth,
+                    connection_timeout=acquisition_timeout,
+                    connection_acquisition_timeout=acquisition_timeout,
+                )
+                driver.verify_connectivity()
+                return driver
+            except neo4j.exceptions.AuthError as exc:
+                last = _first_line(str(exc))
+                break
+            except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, ValueError) as exc:
+                last = _first_line(str(exc))
+                if driver is not None:
+                    driver.close()
+        raise CypherError(f"cannot connect to {self.uri}: {last}")
+
     def _detect(self) -> cy.Dialect:
+        """FalkorDB answers its own ``db.meta.stats()``; Neo4j has no such procedure. (A
+        probe that fails on FalkorDB would cost a connection, see the class docstring.)"""
         import neo4j
 
         try:
             with self.driver.session(database=self.database) as s:
-                s.run(cy.NEO4J_PROBE).consume()
+                s.run(cy.FALKOR_PROBE).consume()
         except neo4j.exceptions.Neo4jError:
-            return cy.FALKORDB_BOLT
-        return cy.NEO4J
+            return cy.NEO4J
+        return cy.FALKORDB_BOLT
 
     def run(
         self, query: str, params: dict[str, Any] | None = None, write: bool = False
@@ -190,22 +225,27 @@ class BoltTarget(Target):
             result = tx.run(query, encoded)
             return list(result.keys()), [r.values() for r in result]
 
-        try:
-            with self.driver.session(database=self.database) as s:
-                if self.dialect is cy.NEO4J and write:
-                    columns, records = s.execute_write(work)
-                elif self.dialect is cy.NEO4J:
-                    columns, records = s.execute_read(work)
-                else:  # FalkorDB: auto-commit; it has no multi-statement transactions
-                    result = s.run(query, encoded)
-                    columns, records = list(result.keys()), [r.values() for r in result]
-        except neo4j.exceptions.Neo4jError as exc:
-            message = exc.message or str(exc)
-            if self.dialect is not cy.NEO4J and "unknown error" in message.lower():
-                message += " (FalkorDB's Bolt endpoint reports every failure this way)"
-            raise CypherError(f"Cypher error: {_first_line(message)}") from None
-        except (neo4j.exceptions.DriverError, OSError) as exc:
-            raise CypherError(f"Bolt connection failed: {_first_line(str(exc))}") from None
+        attempts = 1 if self.dialect is cy.NEO4J else 3  # Neo4j's driver retries by itself
+        for attempt in range(attempts):
+            try:
+                with self.driver.session(database=self.database) as s:
+                    if self.dialect is cy.NEO4J and write:
+                        columns, records = s.execute_write(work)
+                    elif self.dialect is cy.NEO4J:
+                        columns, records = s.execute_read(work)
+                    else:  # FalkorDB: auto-commit; it has no multi-statement transactions
+                        result = s.run(query, encoded)
+                        columns, records = list(result.keys()), [r.values() for r in result]
+                break
+            except neo4j.exceptions.Neo4jError as exc:
+                message = exc.message or str(exc)
+                if self.dialect is not cy.NEO4J and "unknown error" in message.lower():
+                    message += " (FalkorDB's Bolt endpoint reports every failure this way)"
+                raise CypherError(f"Cypher error: {_first_line(message)}") from None
+            except (neo4j.exceptions.DriverError, OSError) as exc:
+                # statements are MERGEs and reads, so running one again is safe
+                if attempt + 1 == attempts:
+                    raise CypherError(f"Bolt connection failed: {_first_line(str(exc))}") from None
         rows = [{c: plain(v) for c, v in zip(columns, r, strict=False)} for r in records]
         return columns, rows
 
@@ -219,6 +259,12 @@ class BoltTarget(Target):
 
     def close(self) -> None:
         self.driver.close()
+        if self.address is not None:
+            # the connection FalkorDB will leave unanswered: take it and let it go
+            with contextlib.suppress(OSError):
+                sacrificial = socket.create_connection(self.address, timeout=2)
+                time.sleep(0.2)
+                sacrificial.close()
 
 
 def _first_line(text: str) -> str:
