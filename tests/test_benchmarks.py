@@ -18,4 +18,4 @@ def test_harness_writes_rows(tmp_path: Path) -> None:
     assert {"build_corpus_s", "extract_chars_per_s", "pipeline_load_s"} <= names
     for r in rows:
         assert list(r) == KEYS
-        assert r["value"] is not None and r["value"] > 0
+        assert r["value"] is not None and r["value"] >= 0
