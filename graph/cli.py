@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "govkg.loaders.roster_cli",
     "govkg.graph.mirror",
     "govkg.graph.cq",
+    "govkg.graph.serve",
 )
 
 OutOpt = Annotated[Path, typer.Option("--out", help="output folder of the build")]
