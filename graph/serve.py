@@ -11,6 +11,7 @@ as Turtle or N-Triples. Updates are refused.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -241,6 +242,14 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _wait_forever() -> None:
+    """Sleep until Ctrl-C, SIGTERM or SIGHUP (a background job ignores SIGINT, and a server
+    left behind by a terminated command would hold the data folder)."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
     try:
         while True:
             time.sleep(3600)
@@ -293,8 +302,20 @@ def register(app: typer.Typer) -> None:
         bolt_port: Annotated[
             int | None, typer.Option("--bolt-port", help="Bolt port (below 32768)")
         ] = None,
+        stop: Annotated[
+            bool, typer.Option("--stop", help="stop the server left running for this build")
+        ] = False,
     ) -> None:
         """The local Cypher server with the graph loaded, until Ctrl-C."""
+        if stop:
+            running = FalkorServer.attach(data_dir_for(out_dir))
+            if running is None:
+                out.print(f"no Cypher server is running for {out_dir}")
+                return
+            pid = running.pid
+            running.stop()
+            out.print(f"stopped the Cypher server of {out_dir} (pid {pid})")
+            return
         if not (out_dir / "govkg.trig").is_file():
             raise fail(f"no build at {out_dir}: run `govkg build --out {out_dir}` first")
         running = FalkorServer.attach(data_dir_for(out_dir))

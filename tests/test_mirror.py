@@ -326,3 +326,39 @@ def test_concurrent_readers_see_a_consistent_graph(server: FalkorServer) -> None
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_serve_cypher_command(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    _write_out(out, read_quads(FIXTURE))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govkg.graph.cli", "serve", "cypher", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if "Ctrl-C" in line:
+                break
+        assert (out / "cypher" / "server.json").is_file(), "".join(lines)
+        runner = CliRunner()
+        query = "MATCH (n:StatisticObservation) RETURN count(n) AS n"
+        result = runner.invoke(app, ["cypher", query, "--out", str(out), "--format", "json"])
+        assert json.loads(result.output) == [{"n": 2}]
+        again = runner.invoke(app, ["serve", "cypher", "--out", str(out)])
+        assert again.exit_code == 1 and "already serves" in again.output
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    assert proc.returncode == 0
+    assert not (out / "cypher" / "server.json").exists()
