@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "govkg.graph.mirror",
     "govkg.graph.cq",
     "govkg.graph.serve",
+    "govkg.graph.export",
 )
 
 OutOpt = Annotated[Path, typer.Option("--out", help="output folder of the build")]
