@@ -2235,7 +2235,7 @@ def build_views(store: ox.Store) -> tuple[Graph, list[View]]:
             "org-chain",
             "五级组织体系",
             "Organisation chain",
-            "街道党工委—社区党组织—网格党支部—楼栋党小组—单元党员中心户，各级的报道数量及名册单位。",
+            "从街道党工委到单元党员中心户的五级链条，各级的报道数量及名册单位。",
             "The five-level party organisation chain with the counts the reports give per "
             "level and, with rosters, the real units.",
             [chain, *unit_pages],

@@ -136,10 +136,10 @@ def _ranked(graph: GraphWriter, cls: str, prop: str) -> list[tuple[int, str]]:
 
 
 def test_baobao_pairs_in_order() -> None:
-    text = "推行市级领导包县、县级领导包街道（乡镇）、科级干部包社区（村）的“三级包保”机制。"
+    text = "实行科级干部包社区（村）、县级领导包街道（乡镇）、市级领导包县的“三级包保”机制。"
     graph, _ = _load(text)
     tiers = _ranked(graph, "ResponsibilityAssignment", "cadreRank")
-    assert tiers == [(1, "市级领导"), (2, "县级领导"), (3, "科级干部")]
+    assert tiers == [(1, "科级干部"), (2, "县级领导"), (3, "市级领导")]
 
 
 def test_mechanism_steps_in_the_order_written() -> None:
@@ -180,7 +180,7 @@ def test_odd_input_does_not_crash(text: str) -> None:
 @pytest.mark.slow
 def test_large_report_does_not_crash() -> None:
     # over spaCy's default one-million-character limit (about 3 MB of UTF-8)
-    paragraph = "全市共划分网格3438个，配备网格员8379人，建立党支部2062个。\n"
+    paragraph = "全市共建成网格1234个，选配网格员5678人，组建党支部910个。\n"
     text = paragraph * (1_050_000 // len(paragraph))
     graph, _ = _load(text)
     assert len(_observations(graph)) == 3 * text.count("\n")
