@@ -389,16 +389,14 @@ class _Writer:
             done += len(batch)
             self.progress(phase, done, len(rows))
 
-    def send_node_in_parts(self, row: dict[str, Any], add: set[str], remove: set[str]) -> None:
+    def send_node_in_parts(self, row: dict[str, Any], statement: str) -> None:
         """A node too large for one request (FalkorDB's Bolt endpoint): its labels and uri
         first, then each property in pieces, and its digest last so that an interruption
         leaves it marked as needing an update."""
         dialect = self.target.dialect
         budget = (dialect.max_message_bytes or 0) // 2
-        uri = row["uri"]
-        self.target.run(
-            cy.node_upsert(add, remove), {"rows": [{"uri": uri, "props": {"uri": uri}}]}, write=True
-        )
+        uri = row["props"]["uri"]
+        self.target.run(statement, {"rows": [{"props": {"uri": uri}}]}, write=True)
         self.report.statements += 1
         for key, value in row["props"].items():
             if key in ("uri", "_hash"):
@@ -417,6 +415,21 @@ def _norm(value: Any) -> Any:
     if isinstance(value, list):
         return [_norm(v) for v in value]
     return plain(value)
+
+
+_MISSING: Any = object()
+
+
+def rel_hash(rel: Any) -> str:
+    return content_hash((rel.type,), rel.props)
+
+
+def _labels_of(uris: list[str], target: Target, size: int) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for chunk in batches(uris, cy.READ_LABELS, target.dialect, size):
+        _, rows = target.run(cy.READ_LABELS, {"uris": chunk})
+        out.update((r["uri"], frozenset(r["labels"] or ())) for r in rows)
+    return out
 
 
 def push(
@@ -438,56 +451,70 @@ def push(
 
     # ---- nodes
     _, state = target.run(cy.READ_NODE_STATE)
-    existing = {r["uri"]: (r["hash"], frozenset(r["labels"] or ())) for r in state}
-    groups: dict[tuple[frozenset[str], frozenset[str]], list[dict[str, Any]]] = defaultdict(list)
-    wanted = set()
+    existing = {r["uri"]: r["hash"] for r in state}
+    todo: list[tuple[Any, str]] = []
     for node in pg.nodes:
-        wanted.add(node.uri)
         digest = content_hash(node.labels, node.props)
-        have = existing.get(node.uri)
-        target_labels = frozenset(node.labels)
-        if have is not None and have[0] == digest and have[1] == target_labels:
+        if existing.get(node.uri, _MISSING) == digest:
             report.nodes_unchanged += 1
-            continue
-        if have is None:
+        else:
+            todo.append((node, digest))
+    old_labels = _labels_of([n.uri for n, _ in todo if n.uri in existing], target, size)
+    # new nodes get their labels in the MERGE pattern; updated ones SET and REMOVE them
+    groups: dict[tuple[str, frozenset[str], frozenset[str]], list[dict[str, Any]]] = defaultdict(
+        list
+    )
+    for node, digest in todo:
+        target_labels = frozenset(node.labels)
+        if node.uri not in existing:
             report.nodes_created += 1
-            add, remove = target_labels - {RESOURCE}, frozenset[str]()
+            key: tuple[str, frozenset[str], frozenset[str]] = (
+                "create",
+                target_labels,
+                frozenset(),
+            )
         else:
             report.nodes_updated += 1
-            add, remove = target_labels - have[1], have[1] - target_labels
-        groups[(frozenset(add), frozenset(remove))].append(
-            {"uri": node.uri, "props": {**node.props, "_hash": digest}}
-        )
-    for (add, remove), rows in sorted(groups.items(), key=lambda kv: sorted(kv[0][0])):
-        statement = cy.node_upsert(add, remove)
+            have = old_labels.get(node.uri, frozenset())
+            key = ("update", target_labels - have, have - target_labels)
+        groups[key].append({"props": {**node.props, "_hash": digest}})
+    for (kind, add, remove), rows in sorted(
+        groups.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1]), sorted(kv[0][2]))
+    ):
+        statement = cy.node_create(add) if kind == "create" else cy.node_upsert(add, remove)
         small = [r for r in rows if not _too_big(r, statement, target.dialect)]
         writer.send(statement, small, "nodes")
         for row in rows:
             if _too_big(row, statement, target.dialect):
-                writer.send_node_in_parts(row, set(add), set(remove))
+                writer.send_node_in_parts(row, statement)
 
     # ---- relationships
     _, rel_state = target.run(cy.READ_REL_STATE)
-    have_rels = {(r["start"], r["type"], r["end"]): r["props"] or {} for r in rel_state}
-    rel_groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    have_rels = {r["key"]: r["hash"] for r in rel_state}
+    rel_groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     wanted_rels = set()
     for rel in pg.rels:
-        wanted_rels.add(rel.key)
-        have_props = have_rels.get(rel.key)
-        if have_props is not None and _norm(have_props) == _norm(rel.props):
+        rel_key = f"{rel.start} {rel.type} {rel.end}"
+        wanted_rels.add(rel_key)
+        digest = rel_hash(rel)
+        have = have_rels.get(rel_key, _MISSING)
+        if have == digest:
             report.rels_unchanged += 1
             continue
-        if have_props is None:
+        if have is _MISSING:
             report.rels_created += 1
         else:
             report.rels_updated += 1
-        rel_groups[rel.type].append({"start": rel.start, "end": rel.end, "props": rel.props})
-    for rtype in sorted(rel_groups):
-        writer.send(cy.rel_upsert(rtype), rel_groups[rtype], f"relationships {rtype}")
+        rel_groups[("create" if have is _MISSING else "update", rel.type)].append(
+            {"start": rel.start, "end": rel.end, "props": {**rel.props, "_hash": digest}}
+        )
+    for (kind, rtype), rows in sorted(rel_groups.items()):
+        statement = cy.rel_create(rtype) if kind == "create" else cy.rel_upsert(rtype)
+        writer.send(statement, rows, f"relationships {rtype}")
 
     # ---- what the RDF no longer has
-    stale_nodes = sorted(set(existing) - wanted)
-    stale_rels = sorted(set(have_rels) - wanted_rels)
+    stale_nodes = sorted(set(existing) - {n.uri for n in pg.nodes})
+    stale_rels = sorted(tuple(k.split(" ")) for k in set(have_rels) - wanted_rels)
     if prune:
         gone = set(stale_nodes)
         by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -529,7 +556,10 @@ def expected_snapshot(
         )
         for n in pg.nodes
     )
-    rels = sorted((r.start, r.type, r.end, dict(sorted(plain(r.props).items()))) for r in pg.rels)
+    rels = sorted(
+        (r.start, r.type, r.end, dict(sorted(plain({**r.props, "_hash": rel_hash(r)}).items())))
+        for r in pg.rels
+    )
     return nodes, rels
 
 

@@ -209,14 +209,12 @@ def _sorted_values(values: set[Any]) -> Any:
 
 def content_hash(labels: Iterable[str], props: dict[str, Any]) -> str:
     """A digest of a node's or relationship's labels and properties (``_hash`` excluded),
-    stored beside them so that a push can tell unchanged rows without comparing values."""
-    payload = json.dumps(
-        [sorted(labels), {k: v for k, v in props.items() if k != "_hash"}],
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+    stored beside them so that a push can tell unchanged rows without comparing values.
+    (``repr`` of sorted items is deterministic for the value types the mapping makes and
+    several times cheaper than JSON, which matters at a push's scale.)"""
+    items = sorted((k, v) for k, v in props.items() if k != "_hash")
+    payload = repr((sorted(labels), items))
+    return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
 
 
 def property_graph(quads: Iterable[ox.Quad], ontology_iri: str = ONTOLOGY_IRI) -> PropertyGraph:

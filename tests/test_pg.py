@@ -159,13 +159,18 @@ def test_cypher_names_are_checked() -> None:
             cy.rel_upsert(bad)
     statement = cy.node_upsert({"StatisticObservation"}, {"Old"})
     assert "SET n:StatisticObservation" in statement and "REMOVE n:Old" in statement
-    assert "$rows" in statement and "MERGE (n:Resource {uri: row.uri})" in statement
+    assert "$rows" in statement and "MERGE (n:Resource {uri: row.props.uri})" in statement
+    assert cy.node_create(["Step", "Resource"]).startswith(
+        "UNWIND $rows AS row MERGE (n:Resource:Step {uri: row.props.uri})"
+    )
     assert cy.NEO4J.schema_statements(["Step"], set()) == [
-        "CREATE CONSTRAINT govkg_step_uri IF NOT EXISTS FOR (n:Step) REQUIRE n.uri IS UNIQUE"
+        "CREATE CONSTRAINT govkg_resource_uri IF NOT EXISTS FOR (n:Resource) REQUIRE n.uri IS UNIQUE",
+        "CREATE CONSTRAINT govkg_step_uri IF NOT EXISTS FOR (n:Step) REQUIRE n.uri IS UNIQUE",
     ]
-    assert cy.FALKORDB.schema_statements(["Step", "Hierarchy"], {"Step"}) == [
-        "CREATE INDEX FOR (n:Hierarchy) ON (n.uri)"
+    assert cy.FALKORDB.schema_statements(["Step", "Hierarchy"], set()) == [
+        "CREATE INDEX FOR (n:Resource) ON (n.uri)"
     ]
+    assert cy.FALKORDB.schema_statements(["Step"], {"Resource"}) == []
 
 
 def test_bolt_falkordb_strings_are_escaped_for_its_splicing() -> None:
