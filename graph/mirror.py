@@ -288,6 +288,14 @@ class PushReport:
     statements: int = 0
     seconds: float = 0.0
     skipped: list[str] = field(default_factory=list)
+    #: label → [created, updated] (``Resource`` left out); relationship type → the same
+    label_changes: dict[str, list[int]] = field(default_factory=dict)
+    type_changes: dict[str, list[int]] = field(default_factory=dict)
+
+    def count(self, name: str, created: bool, rel: bool = False) -> None:
+        if name != RESOURCE:
+            changes = self.type_changes if rel else self.label_changes
+            changes.setdefault(name, [0, 0])[0 if created else 1] += 1
 
     @property
     def changed(self) -> bool:
@@ -306,8 +314,10 @@ class PushReport:
         out = [
             f"nodes: {self.nodes_created} created, {self.nodes_updated} updated, "
             f"{self.nodes_unchanged} unchanged, {self.nodes_deleted} deleted",
+            *_change_lines(self.label_changes),
             f"relationships: {self.rels_created} created, {self.rels_updated} updated, "
             f"{self.rels_unchanged} unchanged, {self.rels_deleted} deleted",
+            *_change_lines(self.type_changes),
         ]
         if self.nodes_stale or self.rels_stale:
             out.append(
@@ -319,6 +329,14 @@ class PushReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
+
+
+def _change_lines(changes: dict[str, list[int]]) -> list[str]:
+    return [
+        f"  {name}: "
+        + ", ".join(f"{n} {what}" for n, what in zip(changes[name], ("created", "updated")) if n)
+        for name in sorted(changes)
+    ]
 
 
 def default_batch_size(dialect: cy.Dialect) -> int:
@@ -466,6 +484,8 @@ def push(
     )
     for node, digest in todo:
         target_labels = frozenset(node.labels)
+        for label in node.labels:
+            report.count(label, node.uri not in existing)
         if node.uri not in existing:
             report.nodes_created += 1
             key: tuple[str, frozenset[str], frozenset[str]] = (
@@ -501,6 +521,7 @@ def push(
         if have == digest:
             report.rels_unchanged += 1
             continue
+        report.count(rel.type, have is _MISSING, rel=True)
         if have is _MISSING:
             report.rels_created += 1
         else:
