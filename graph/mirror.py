@@ -332,11 +332,12 @@ class PushReport:
 
 
 def _change_lines(changes: dict[str, list[int]]) -> list[str]:
-    return [
-        f"  {name}: "
-        + ", ".join(f"{n} {what}" for n, what in zip(changes[name], ("created", "updated")) if n)
-        for name in sorted(changes)
-    ]
+    out = []
+    for name in sorted(changes):
+        created, updated = changes[name]
+        parts = [f"{created} created"] * bool(created) + [f"{updated} updated"] * bool(updated)
+        out.append(f"  {name}: " + ", ".join(parts))
+    return out
 
 
 def default_batch_size(dialect: cy.Dialect) -> int:
