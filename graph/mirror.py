@@ -255,7 +255,22 @@ class BoltTarget(Target):
             _, rows = self.run(cy.FALKOR_LIST_INDEXES)
             existing = {r["label"] for r in rows if "uri" in (r.get("properties") or [])}
         for statement in self.dialect.schema_statements(labels, existing):
-            self.run(statement, write=self.dialect is not cy.NEO4J)
+            if self.dialect is cy.NEO4J:
+                self._schema(statement)
+            else:
+                self.run(statement, write=True)
+
+    def _schema(self, statement: str) -> None:
+        """Neo4j runs schema commands in auto-commit transactions only."""
+        import neo4j
+
+        try:
+            with self.driver.session(database=self.database) as s:
+                s.run(statement).consume()
+        except neo4j.exceptions.Neo4jError as exc:
+            raise CypherError(f"Cypher error: {_first_line(exc.message or str(exc))}") from None
+        except (neo4j.exceptions.DriverError, OSError) as exc:
+            raise CypherError(f"Bolt connection failed: {_first_line(str(exc))}") from None
 
     def close(self) -> None:
         self.driver.close()

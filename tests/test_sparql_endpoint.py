@@ -231,3 +231,13 @@ def test_serve_sparql_command(corpus_build: Path) -> None:
             proc.kill()
             raise
     assert proc.returncode == 0
+
+
+def test_sparql_command_errors_are_readable(corpus_build: Path) -> None:
+    from typer.testing import CliRunner
+
+    from govkg.graph.cli import app
+
+    result = CliRunner().invoke(app, ["sparql", "SELECT ?x WHERE {", "--out", str(corpus_build)])
+    assert result.exit_code == 1
+    assert "SPARQL syntax error" in result.output and "Traceback" not in result.output
