@@ -141,6 +141,12 @@ NEO4J_CONSTRAINT = "CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) REQUI
 #: FalkorDB: an exact-match index through Cypher; the uniqueness constraint itself is a
 #: server command (``GRAPH.CONSTRAINT CREATE``) only the native client can send.
 FALKOR_INDEX = "CREATE INDEX FOR (n:{label}) ON (n.uri)"
+#: FalkorDB's uniqueness constraint is a server command, not Cypher; it needs the index
+#: above and is sent by the native client (``{graph}`` from
+#: :func:`falkor_unique_constraint`).
+FALKOR_UNIQUE_CONSTRAINT = (
+    "GRAPH.CONSTRAINT", "CREATE", "{graph}", "UNIQUE", "NODE", RESOURCE, "PROPERTIES", "1", "uri",
+)  # fmt: skip
 FALKOR_LIST_INDEXES = "CALL db.indexes() YIELD label, properties RETURN label, properties"
 #: A FalkorDB procedure Neo4j lacks: success means the Bolt server is FalkorDB.
 FALKOR_PROBE = "CALL db.meta.stats()"
@@ -177,6 +183,10 @@ def rel_create(rel_type: str) -> str:
 
 def rel_delete(rel_type: str) -> str:
     return DELETE_RELS.replace("{rel_type}", rel_type_name(rel_type))
+
+
+def falkor_unique_constraint(graph: str) -> list[str]:
+    return [graph if part == "{graph}" else part for part in FALKOR_UNIQUE_CONSTRAINT]
 
 
 def constraint_name(label: str) -> str:

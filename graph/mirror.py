@@ -138,10 +138,7 @@ class NativeTarget(Target):
         for statement in self.dialect.schema_statements(labels, existing):
             self.run(statement, write=True)
         with contextlib.suppress(redis.exceptions.ResponseError):  # it exists already
-            self.server.redis().execute_command(
-                "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE", RESOURCE,
-                "PROPERTIES", 1, "uri",
-            )  # fmt: skip
+            self.server.redis().execute_command(*cy.falkor_unique_constraint(self.graph_name))
 
 
 class BoltTarget(Target):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,16 @@ def test_push_native_is_exact_and_idempotent(
     assert second.rels_unchanged == len(corpus_pg.rels)
     _, rows = target.run("MATCH (n) RETURN count(n) AS n")
     assert rows == [{"n": len(corpus_pg.nodes)}]
+    for _ in range(100):  # FalkorDB builds the constraint in the background
+        _, constraints = target.run("CALL db.constraints()")
+        if constraints and constraints[0]["status"] == "OPERATIONAL":
+            break
+        time.sleep(0.05)
+    assert [(c["type"], c["label"], c["properties"]) for c in constraints] == [
+        ("UNIQUE", "Resource", ["uri"])
+    ]
+    with pytest.raises(CypherError, match="unique constraint"):
+        target.run("CREATE (:Resource {uri: $u})", {"u": corpus_pg.nodes[0].uri}, write=True)
 
 
 def test_bolt_push_of_the_corpus_equals_the_native_push(
