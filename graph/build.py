@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from govkg.loaders.base import A, GraphWriter, LoadReport, Rejection
+from govkg.loaders.base import GraphWriter, LoadReport, Rejection
 from govkg.loaders.corpus import CorpusDocument, SourceDocumentLoader, read_corpus
 from govkg.ontology import ONTOLOGY_IRI, PREFIXES, ontology_triples
 
@@ -41,29 +42,6 @@ class Dataset:
         for name, g in self.graphs.items():
             for t in g:
                 yield ox.Quad(t.subject, t.predicate, t.object, name)
-
-    def sorted_quads(self) -> list[ox.Quad]:
-        return sorted(self.quads(), key=_quad_key)
-
-    def union(self) -> list[ox.Triple]:
-        triples: set[ox.Triple] = set()
-        for g in self.graphs.values():
-            triples.update(g.triples)
-        return sorted(triples, key=_triple_key)
-
-    def instances(self, cls: ox.NamedNode) -> set[ox.NamedNode | ox.BlankNode]:
-        out: set[ox.NamedNode | ox.BlankNode] = set()
-        for g in self.graphs.values():
-            out.update(t.subject for t in g if t.predicate == A and t.object == cls)
-        return out
-
-
-def _triple_key(t: ox.Triple) -> tuple[str, str, str]:
-    return (str(t.subject), str(t.predicate), str(t.object))
-
-
-def _quad_key(q: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
 
 
 @dataclass
@@ -160,40 +138,115 @@ def assemble(
     return dataset, reports
 
 
+RDF_TYPE_NT = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+
+
+@dataclass
+class Serialized:
+    """The dataset as sorted N-Triples lines per named graph (graphs sorted by IRI).
+
+    Sorting and de-duplicating encoded lines (bytes, compared in C) instead of Python term
+    objects is what keeps a province-scale build near the cost of the raw store load; every
+    output (TriG, Turtle, the store) is written from these lines, so they all agree."""
+
+    graphs: list[tuple[ox.NamedNode, list[bytes]]]
+    _union: list[bytes] | None = None
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> Serialized:
+        graphs = []
+        for name in sorted(dataset.graphs, key=lambda n: n.value):
+            body = ox.serialize(dataset.graphs[name].triples, format=ox.RdfFormat.N_TRIPLES)
+            lines = (body or b"").split(b"\n")
+            lines.pop()  # the text ends with a newline
+            lines.sort()
+            graphs.append((name, lines))
+        return cls(graphs)
+
+    def nquads(self) -> bytes:
+        """All graphs as N-Quads, graph by graph, each graph's statements sorted."""
+        parts = []
+        for name, lines in self.graphs:
+            if lines:
+                text = b"\n".join(lines) + b"\n"
+                # a line break inside a literal is escaped in N-Triples, so " .\n" only
+                # ever ends a statement
+                parts.append(text.replace(b" .\n", f" <{name.value}> .\n".encode()))
+        return b"".join(parts)
+
+    def union(self) -> list[bytes]:
+        """The distinct statements of all graphs, sorted."""
+        if self._union is None:
+            merged: set[bytes] = set()
+            for _, lines in self.graphs:
+                merged.update(lines)
+            self._union = sorted(merged)
+        return self._union
+
+    def sizes(self) -> dict[str, int]:
+        return {name.value: len(lines) for name, lines in self.graphs}
+
+    def entity_counts(self) -> dict[str, int]:
+        """Instances per class (local name), over the non-ontology graphs."""
+        seen: set[bytes] = set()
+        for name, lines in self.graphs:
+            if name == ONTOLOGY_GRAPH:
+                continue
+            seen.update(line for line in lines if RDF_TYPE_NT in line)
+        counts: Counter[str] = Counter()
+        for line in seen:
+            cls = line.rsplit(b" ", 2)[-2]
+            if cls.startswith(b"<"):
+                counts[cls[1:-1].decode().rsplit("#", 1)[-1].rsplit("/", 1)[-1]] += 1
+        return dict(sorted(counts.items()))
+
+
 def entity_counts(dataset: Dataset) -> dict[str, int]:
     """Instances per class (local name), over the non-ontology graphs."""
-    counts: Counter[str] = Counter()
-    seen: set[tuple[str, str]] = set()
-    for name, g in dataset.graphs.items():
-        if name == ONTOLOGY_GRAPH:
-            continue
-        for t in g:
-            if t.predicate == A and isinstance(t.object, ox.NamedNode):
-                key = (str(t.subject), t.object.value)
-                if key not in seen:
-                    seen.add(key)
-                    local = t.object.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-                    counts[local] += 1
-    return dict(sorted(counts.items()))
+    return Serialized.of(dataset).entity_counts()
 
 
 def write_output(
-    dataset: Dataset, report: dict[str, Any], target: Path, with_store: bool = True
+    data: Dataset | Serialized, report: dict[str, Any], target: Path, with_store: bool = True
 ) -> None:
-    """Write govkg.trig, govkg.ttl, store/ and report.json into ``target``."""
+    """Write govkg.trig, govkg.ttl, store/ and report.json into ``target``.
+
+    The store is bulk-loaded from the N-Quads in a second thread while this one writes the
+    TriG and Turtle files (the loader releases the interpreter lock)."""
+    ser = data if isinstance(data, Serialized) else Serialized.of(data)
     target.mkdir(parents=True, exist_ok=True)
-    (target / "govkg.trig").write_bytes(serialize(dataset.sorted_quads(), ox.RdfFormat.TRIG))
-    (target / "govkg.ttl").write_bytes(serialize(dataset.union(), ox.RdfFormat.TURTLE))
+    nquads = ser.nquads()
+    loader: threading.Thread | None = None
+    failure: list[BaseException] = []
     if with_store:
-        store = ox.Store(str(target / "store"))
-        store.bulk_load(path=str(target / "govkg.trig"), format=ox.RdfFormat.TRIG)
-        store.optimize()
-        store.flush()
-        del store
+
+        def load() -> None:
+            try:
+                store = ox.Store(str(target / "store"))
+                store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+                store.flush()
+                del store
+            except BaseException as exc:  # pragma: no cover - re-raised below
+                failure.append(exc)
+
+        loader = threading.Thread(target=load, name="govkg-store-load")
+        loader.start()
+    try:
+        trig = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
+        (target / "govkg.trig").write_bytes(serialize(trig, ox.RdfFormat.TRIG))
+        union = ser.union()
+        text = b"\n".join(union) + b"\n" if union else b""
+        triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+        (target / "govkg.ttl").write_bytes(serialize(triples, ox.RdfFormat.TURTLE))
+    finally:
+        if loader is not None:
+            loader.join()
+    if failure:
+        raise failure[0]
     write_report(report, target)
 
 
-def serialize(items: list[ox.Quad] | list[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+def serialize(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     """Serialize sorted statements with a prefix header in a fixed order."""
     body = ox.serialize(items, format=fmt, prefixes=PREFIXES) or b""
     lines = body.split(b"\n")
@@ -243,16 +296,17 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     corpus_report.rejected.extend(corpus_rejections)
     reports.insert(0, corpus_report)
     rejections = sorted(r for rep in reports for r in rep.rejected)
+    say("sorting statements")
+    ser = Serialized.of(dataset)
+    del dataset
+    sizes = ser.sizes()
 
     report: dict[str, Any] = {
         "corpus": str(options.corpus_dir),
         "rosters": [str(p) for p in options.rosters],
-        "triples": sum(1 for _ in dataset.union()),
-        "graphs": {
-            str(name.value): len(g)
-            for name, g in sorted(dataset.graphs.items(), key=lambda kv: kv[0].value)
-        },
-        "entities": entity_counts(dataset),
+        "triples": len(ser.union()),
+        "graphs": sizes,
+        "entities": ser.entity_counts(),
         "loaders": [r.to_dict() for r in reports],
         "rejections": [r.__dict__ for r in rejections],
         "conflicts": [c for r in reports for c in r.details.get("conflicts", [])],
@@ -266,7 +320,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
         say("writing TriG, Turtle and the store")
-        write_output(dataset, report, tmp)
+        write_output(ser, report, tmp)
         if options.validate:
             say("validating (SHACL and span checks)")
             from govkg.graph.validate import validate_output
@@ -275,7 +329,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
             report["validation"] = result.to_dict()
         else:
             report["validation"] = {"skipped": True}
-        _after_write(tmp, dataset, report, say)
+        _after_write(tmp, report, say)
         write_report(report, tmp)
         _swap_into_place(tmp, out_dir)
     except BaseException:
@@ -284,7 +338,7 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     return BuildResult(out_dir, report, written=True, rejections=rejections)
 
 
-def _after_write(tmp: Path, dataset: Dataset, report: dict[str, Any], say: Progress) -> None:
+def _after_write(tmp: Path, report: dict[str, Any], say: Progress) -> None:
     """Steps that read the written output (views); they run before the output is swapped in."""
     from govkg.graph import views
 

@@ -56,13 +56,30 @@ def read_text(name: str) -> str:
     return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
 
 
+class _BlankNames:
+    """The parser gives anonymous nodes random ids; this renames them in document order, so
+    that every build writes the same bytes."""
+
+    def __init__(self, stem: str) -> None:
+        self.stem = stem
+        self.names: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def __call__(self, term: ox.Term) -> ox.Term:
+        if not isinstance(term, ox.BlankNode):
+            return term
+        if term not in self.names:
+            self.names[term] = ox.BlankNode(f"{self.stem}{len(self.names) + 1}")
+        return self.names[term]
+
+
 @cache
 def ontology_triples() -> tuple[ox.Triple, ...]:
     """Every triple of the ontology files (classes, properties, concept schemes, lexicon)."""
     triples: set[ox.Triple] = set()
     for name in _ttl_files():
+        stable = _BlankNames(name.removesuffix(".ttl"))
         for t in ox.parse(read_text(name), format=ox.RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI):
-            triples.add(ox.Triple(t.subject, t.predicate, t.object))
+            triples.add(ox.Triple(stable(t.subject), t.predicate, stable(t.object)))
     return tuple(sorted(triples, key=str))
 
 
