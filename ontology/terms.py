@@ -68,6 +68,7 @@ class GK(DefinedNamespace):
     memberKind: URIRef  # member kind (成员类别)
     partOf: URIRef  # part of (隶属于)
     reportedIn: URIRef  # reported in (出处)
+    statement: URIRef  # statement (所在语句)
     stepKind: URIRef  # step kind (步骤类型)
     theme: URIRef  # theme (工作主题)
 

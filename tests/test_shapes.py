@@ -16,6 +16,7 @@ from rdflib.namespace import SH
 
 from govkg.graph.validate import (
     SPAN_TEXT_MISSING_RULE,
+    SPAN_TEXT_RULE,
     ValidationReport,
     shorten,
     validate_graph,
@@ -105,6 +106,27 @@ def test_missing_document_text_is_a_warning() -> None:
     assert warning.rule == SPAN_TEXT_MISSING_RULE
     assert warning.focus_node == TEST_NS + "doc"
     assert "3 span(s) not checked" in warning.message
+
+
+def test_statement_spans_are_checked_like_other_spans() -> None:
+    """gk:statement: the whole sentence around the number, a gk:TextSpan whose quote is
+    checked against the document like any other span."""
+    data = load("valid.ttl")
+    obs, statement = URIRef(TEST_NS + "obs"), URIRef(TEST_NS + "statement")
+    whole = TEXT.rstrip("。")
+    data.add((obs, URIRef(GK + "statement"), statement))
+    data.add((statement, RDF.type, URIRef(GK + "TextSpan")))
+    data.add((statement, URIRef(GK + "inDocument"), URIRef(TEST_NS + "doc")))
+    data.add((statement, URIRef(GK + "start"), rdflib.Literal(0)))
+    data.add((statement, URIRef(GK + "end"), rdflib.Literal(len(whole))))
+    data.add((statement, URIRef(GK + "quote"), rdflib.Literal(whole)))
+    report = validate_graph(data, TEXTS)
+    assert report.conforms and report.violations == [], report.render()
+
+    data.set((statement, URIRef(GK + "quote"), rdflib.Literal(whole[1:] + "。")))
+    report = validate_graph(data, TEXTS)
+    (v,) = errors(report)
+    assert v.rule == SPAN_TEXT_RULE and v.focus_node == str(statement), report.render()
 
 
 def test_dataset_is_validated_as_the_union_of_its_graphs() -> None:
