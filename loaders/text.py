@@ -31,7 +31,9 @@ BROADER = ox.NamedNode(SKOS + "broader")
 EXACT_MATCH = ox.NamedNode(SKOS + "exactMatch")
 
 _CLAUSE_BREAK = "，。；！？：,;!?:\n"
-_SENT_BREAK = "。；！？;!?\n"
+# Sentence (statement) ends in the normalised view: full-width ！？； are folded to !?; there,
+# ｡ is the half-width ideographic full stop; a line break is one that normalise kept.
+_SENT_BREAK = "。；！？;!?｡\n"
 _OPEN, _CLOSE = '“「『"', '”」』"'
 # Deictic jurisdiction words: 全市 means the city the report is about, 全省 its province.
 _DEIXIS_CITY = ("全市", "我市", "本市")
@@ -117,6 +119,28 @@ def _sentences(norm: str) -> list[tuple[int, int, int]]:
     if start < len(norm):
         out.append((start, len(norm), para))
     return out
+
+
+def statement_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
+    """The normalised [start, end) of the statement holding ``norm[start:end]``: the text
+    between the sentence ends (。！？； full or half width, a kept line break) around it,
+    without the ends themselves, surrounding blanks or a closing quote left over from the
+    statement before.
+
+    >>> statement_bounds("甲市建成站点3个。乙区新增12人；完毕", 12, 15)
+    (9, 16)
+    """
+    a = start
+    while a > 0 and norm[a - 1] not in _SENT_BREAK:
+        a -= 1
+    b = end
+    while b < len(norm) and norm[b] not in _SENT_BREAK:
+        b += 1
+    while a < start and (norm[a].isspace() or norm[a] in "”」』"):
+        a += 1
+    while b > end and norm[b - 1].isspace():
+        b -= 1
+    return a, b
 
 
 # --------------------------------------------------------------------------- areas
@@ -842,6 +866,8 @@ class TextLoader:
         g.lit(obs, gk("measureText"), measure_text)
         g.add(obs, gk("reportedIn"), t.doc.iri)
         g.add(obs, DERIVED, span)
+        # the whole statement, for questions about what else it says beside the number
+        g.add(obs, gk("statement"), self._span(g, t, *statement_bounds(t.norm, a, b)))
         g.label(obs, f"{m_label} {_fmt(q.value)}{q.unit}")
         if (
             m_iri.startswith(GKD + "measure/")

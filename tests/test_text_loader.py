@@ -100,6 +100,69 @@ def test_line_break_inside_a_word() -> None:
     _spans_match(graph, doc)
 
 
+def _statements(graph: GraphWriter, doc: CorpusDocument) -> dict[Decimal, tuple[int, int, str]]:
+    """Value → (start, end, quote) of the gk:statement span of each number, checked against
+    the text and against the number's own span, which it must enclose."""
+    props: dict[str, dict[str, str]] = {}
+    for t in graph:
+        local = t.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        props.setdefault(t.subject.value, {})[local] = t.object.value
+    found: dict[Decimal, tuple[int, int, str]] = {}
+    for subject, p in props.items():
+        if "/obs/" not in subject:
+            continue
+        number, statement = props[p["wasDerivedFrom"]], props[p["statement"]]
+        start, end = int(statement["start"]), int(statement["end"])
+        assert doc.text[start:end] == statement["quote"]
+        assert start <= int(number["start"]) and int(number["end"]) <= end
+        found[Decimal(p["value"])] = (start, end, statement["quote"])
+    return found
+
+
+def test_statement_spans_are_whole_sentences_shared_by_their_numbers() -> None:
+    first = "东湖街道新建议事亭6个，培训楼长40名"
+    second = "西岭社区开通便民热线3条"
+    text = f"{first}。{second}；全年无事故。"
+    graph, doc = _load(text)
+    spans = _statements(graph, doc)
+    assert spans == {
+        6: (0, len(first), first),
+        40: (0, len(first), first),
+        3: (len(first) + 1, len(first) + 1 + len(second), second),
+    }
+    statement_iris = {t.object.value for t in graph if t.predicate.value.endswith("#statement")}
+    assert len(statement_iris) == 2  # one span per statement, shared by its numbers
+    assert all("/span/900_test/" in s for s in statement_iris)
+    _spans_match(graph, doc)
+
+
+def test_statement_spans_on_traditional_text_with_full_width_punctuation() -> None:
+    first = "本區新建議事亭１２個，培訓樓長３００名"
+    second = "另有試點社區８個"
+    text = f"\u3000\u3000{first}！{second}？\n\n\u3000\u3000全區開通熱線５條;年內完成"
+    graph, doc = _load(text)
+    spans = _statements(graph, doc)
+    a = 2
+    b = a + len(first) + 1
+    c = text.index("全區")
+    assert spans == {
+        12: (a, a + len(first), first),
+        300: (a, a + len(first), first),
+        8: (b, b + len(second), second),
+        5: (c, c + len("全區開通熱線５條"), "全區開通熱線５條"),
+    }
+    _spans_match(graph, doc)
+
+
+def test_a_line_break_that_cuts_a_sentence_stays_inside_its_statement() -> None:
+    line = "今年以来全区持续推进老旧小区改造和社区服务提质工作，在各街道累计建成"
+    text = f"{line}\n共享书屋25个，居民反响良好。"
+    graph, doc = _load(text)
+    ((start, end, quote),) = set(_statements(graph, doc).values())
+    assert (start, end) == (0, len(text) - 1) and quote == text[:-1]
+    assert "\n" in quote
+
+
 def test_area_follows_the_sentence() -> None:
     text = "全省建成党群服务中心800个。丰满区新建网格党支部45个。通化市投入资金300万元。"
     graph, _ = _load(text)
