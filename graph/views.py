@@ -159,7 +159,7 @@ def _select(store: ox.Store, query: str, **bindings: ox.NamedNode | ox.Literal) 
     )
     assert isinstance(result, ox.QuerySolutions)
     names = [v.value for v in result.variables]
-    return [{n: sol[n] for n in names} for sol in result]
+    return [dict(zip(names, sol, strict=True)) for sol in result]
 
 
 def _s(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
@@ -189,30 +189,33 @@ class Labels:
     """Chinese and English labels of every resource, read once per build."""
 
     def __init__(self, store: ox.Store) -> None:
+        # Where a resource has two labels in one language, the least one wins, so the choice
+        # is the same on every build (a running minimum: no sort over every label).
         zh_pref: dict[str, str] = {}
         zh: dict[str, str] = {}
-        plain: dict[str, str] = {}
-        en: dict[str, str] = {}
-        rows = _select(
-            store,
-            "SELECT DISTINCT ?s ?p ?l WHERE { VALUES ?p { skos:prefLabel rdfs:label } ?s ?p ?l }",
+        plain: dict[str, tuple[str, str]] = {}
+        en: dict[str, tuple[str, str]] = {}
+        result = store.query(
+            prefix_header()
+            + "SELECT ?s ?p ?l WHERE { VALUES ?p { skos:prefLabel rdfs:label } ?s ?p ?l }",
+            use_default_graph_as_union=True,
         )
-        # Sorted so that, where a resource has two labels in one language, the choice is
-        # the same on every build.
-        for row in sorted(rows, key=lambda r: (_s(r["s"]), _s(r["p"]), _s(r["l"]))):
-            lit = row["l"]
+        assert isinstance(result, ox.QuerySolutions)
+        for s_term, p_term, lit in result:
             if not isinstance(lit, ox.Literal):
                 continue
-            s, lang = _s(row["s"]), (lit.language or "")
+            s, lang, value = _s(s_term), (lit.language or ""), lit.value
             if lang.startswith("zh"):
-                target = zh_pref if _s(row["p"]) == SKOS + "prefLabel" else zh
-                target.setdefault(s, lit.value)
-            elif lang.startswith("en"):
-                en.setdefault(s, lit.value)
-            elif not lang:
-                plain.setdefault(s, lit.value)
-        self._zh = {**plain, **zh, **zh_pref}
-        self._en = en
+                target = zh_pref if p_term.value == SKOS + "prefLabel" else zh
+                if s not in target or value < target[s]:
+                    target[s] = value
+            elif lang.startswith("en") or not lang:
+                other = en if lang else plain
+                key = (p_term.value, value)
+                if s not in other or key < other[s]:
+                    other[s] = key
+        self._zh = {**{k: v for k, (_p, v) in plain.items()}, **zh, **zh_pref}
+        self._en = {k: v for k, (_p, v) in en.items()}
 
     def zh(self, iri: str) -> str:
         return self._zh.get(iri) or self._en.get(iri) or _local(iri)
