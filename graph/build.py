@@ -3,6 +3,7 @@ atomically (a failed build leaves the previous output untouched)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -165,22 +166,14 @@ class Serialized:
 
     def nquads(self) -> bytes:
         """All graphs as N-Quads, graph by graph, each graph's statements sorted."""
-        parts = []
-        for name, lines in self.graphs:
-            if lines:
-                text = b"\n".join(lines) + b"\n"
-                # a line break inside a literal is escaped in N-Triples, so " .\n" only
-                # ever ends a statement
-                parts.append(text.replace(b" .\n", f" <{name.value}> .\n".encode()))
-        return b"".join(parts)
+        return b"".join(_nquads(name, lines) for name, lines in self.graphs)
 
     def union(self) -> list[bytes]:
         """The distinct statements of all graphs, sorted."""
         if self._union is None:
-            merged: set[bytes] = set()
-            for _, lines in self.graphs:
-                merged.update(lines)
-            self._union = sorted(merged)
+            merged = [line for _, lines in self.graphs for line in lines]
+            merged.sort()  # a merge of sorted runs for the sort: near linear
+            self._union = list(dict.fromkeys(merged))
         return self._union
 
     def sizes(self) -> dict[str, int]:
@@ -201,9 +194,57 @@ class Serialized:
         return dict(sorted(counts.items()))
 
 
-def entity_counts(dataset: Dataset) -> dict[str, int]:
-    """Instances per class (local name), over the non-ontology graphs."""
-    return Serialized.of(dataset).entity_counts()
+#: Graphs (and a union) of up to this many statements are written in the compact form
+#: (prefixed names, statements grouped by subject); larger ones one whole statement per line,
+#: N-Triples style, which is still TriG and Turtle: the compact writer costs several times
+#: the store load at province scale, and nobody reads such a graph by scrolling.
+COMPACT_MAX = 1_000_000
+
+
+def _nquads(name: ox.NamedNode, lines: list[bytes]) -> bytes:
+    if not lines:
+        return b""
+    text = b"\n".join(lines) + b"\n"
+    # a line break inside a literal is escaped in N-Triples, so " .\n" only ends a statement
+    return text.replace(b" .\n", f" <{name.value}> .\n".encode())
+
+
+def _header() -> bytes:
+    return "".join(f"@prefix {p}: <{i}> .\n" for p, i in sorted(PREFIXES.items())).encode()
+
+
+def _trig(ser: Serialized) -> bytes:
+    parts = [_header()]
+    for name, lines in ser.graphs:
+        if not lines:
+            continue
+        parts.append(b"\n")
+        if len(lines) <= COMPACT_MAX:
+            quads = ox.parse(_nquads(name, lines), format=ox.RdfFormat.N_QUADS)
+            parts.append(_body(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
+        else:
+            parts.append(f"<{name.value}> {{\n".encode() + b"\n".join(lines) + b"\n}\n")
+    return b"".join(parts)
+
+
+def _turtle(lines: list[bytes]) -> bytes:
+    if not lines:
+        return _header()
+    text = b"\n".join(lines) + b"\n"
+    if len(lines) > COMPACT_MAX:
+        return _header() + b"\n" + text
+    triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
+    body = _body(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    return _header() + b"\n" + body
+
+
+def _body(text: bytes | None) -> bytes:
+    """Serializer output without its prefix lines (the file has one header, in fixed order)."""
+    lines = (text or b"").split(b"\n")
+    start = 0
+    while start < len(lines) and (lines[start].startswith(b"@prefix ") or not lines[start]):
+        start += 1
+    return b"\n".join(lines[start:])
 
 
 def write_output(
@@ -232,29 +273,14 @@ def write_output(
         loader = threading.Thread(target=load, name="govkg-store-load")
         loader.start()
     try:
-        trig = ox.parse(nquads, format=ox.RdfFormat.N_QUADS)
-        (target / "govkg.trig").write_bytes(serialize(trig, ox.RdfFormat.TRIG))
-        union = ser.union()
-        text = b"\n".join(union) + b"\n" if union else b""
-        triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
-        (target / "govkg.ttl").write_bytes(serialize(triples, ox.RdfFormat.TURTLE))
+        (target / "govkg.trig").write_bytes(_trig(ser))
+        (target / "govkg.ttl").write_bytes(_turtle(ser.union()))
     finally:
         if loader is not None:
             loader.join()
     if failure:
         raise failure[0]
     write_report(report, target)
-
-
-def serialize(items: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
-    """Serialize sorted statements with a prefix header in a fixed order."""
-    body = ox.serialize(items, format=fmt, prefixes=PREFIXES) or b""
-    lines = body.split(b"\n")
-    start = 0
-    while start < len(lines) and lines[start].startswith(b"@prefix "):
-        start += 1
-    header = "".join(f"@prefix {p}: <{i}> .\n" for p, i in sorted(PREFIXES.items()))
-    return header.encode() + b"\n" + b"\n".join(lines[start:])
 
 
 def write_report(report: dict[str, Any], target: Path) -> None:
@@ -275,6 +301,19 @@ def _swap_into_place(tmp: Path, out_dir: Path) -> None:
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the knowledge graph; raise :class:`BuildError` for input that stops it."""
+    # A province-scale build holds tens of millions of objects; every pass of the cycle
+    # collector would walk them all, for cycles the build does not make (memory is freed by
+    # reference counting). The collector is paused for the build and restored after it.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(options, progress)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
     from govkg.loaders.corpus import CorpusError
 
     say = progress or (lambda _msg: None)

@@ -1275,7 +1275,11 @@ class ConflictLinker:
         obs: dict[ox.NamedNode, dict[str, Any]] = defaultdict(dict)
         spans: dict[ox.NamedNode, dict[str, Any]] = defaultdict(dict)
         graph_of: dict[ox.NamedNode, ox.NamedNode] = {}
+        # observations come from reports only; roster graphs (millions of triples) hold none
+        doc_graphs = {d.iri for d in ctx.documents}
         for name, g in ctx.dataset.graphs.items():
+            if name not in doc_graphs:
+                continue
             for tr in g:
                 s, p, o = tr.subject, tr.predicate.value, tr.object
                 if not isinstance(s, ox.NamedNode):

@@ -171,3 +171,28 @@ def test_validate_command_passes_on_the_build(corpus_build: Path, corpus_dir: Pa
     )
     assert result.exit_code == 0, result.output
     assert "conforms" in result.output
+
+
+def test_large_graphs_are_written_one_statement_per_line(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above the compact-form limit a graph is written N-Triples style; the files still parse
+    as TriG and Turtle to exactly the same statements, and stay sorted."""
+    import pyoxigraph as ox
+
+    compact = build(BuildOptions(corpus_dir, tmp_path / "compact", validate=False))
+    monkeypatch.setattr(build_module, "COMPACT_MAX", 100)
+    plain = build(BuildOptions(corpus_dir, tmp_path / "plain", validate=False))
+    assert compact.written and plain.written
+
+    def statements(path: Path, fmt: ox.RdfFormat) -> set[ox.Quad]:
+        return set(ox.parse(path=str(path), format=fmt))
+
+    for name, fmt in (("govkg.trig", ox.RdfFormat.TRIG), ("govkg.ttl", ox.RdfFormat.TURTLE)):
+        assert statements(tmp_path / "plain" / name, fmt) == statements(
+            tmp_path / "compact" / name, fmt
+        ), name
+    text = (tmp_path / "plain" / "govkg.ttl").read_text(encoding="utf-8")
+    body = [line for line in text.splitlines() if line and not line.startswith("@prefix")]
+    assert body == sorted(body, key=lambda line: line.encode())
+    assert all(line.endswith(" .") and line.startswith(("<", "_:")) for line in body)
