@@ -59,8 +59,10 @@ def test_rebuild_is_byte_identical(corpus_dir: Path, tmp_path: Path) -> None:
     a = build(BuildOptions(corpus_dir, tmp_path / "a", validate=False))
     assert a.written
     proc = subprocess.run(
-        [sys.executable, "-m", "govkg.graph.cli", "build", "--corpus", str(corpus_dir)]
-        + ["--out", str(tmp_path / "b"), "--no-validate"],
+        [
+            *(sys.executable, "-m", "govkg.graph.cli", "build", "--corpus", str(corpus_dir)),
+            *("--out", str(tmp_path / "b"), "--no-validate"),
+        ],
         capture_output=True,
         text=True,
     )
