@@ -106,6 +106,7 @@ def _roster_step(ctx: BuildContext, progress: Progress) -> None:
         return
     from govkg.loaders.roster import load_rosters
 
+    progress("reading rosters")
     for name, graph, report in load_rosters(ctx.roster_paths):
         progress(f"roster {report.source}")
         ctx.dataset.graphs.setdefault(name, graph)
@@ -154,10 +155,14 @@ class Serialized:
     _union: list[bytes] | None = None
 
     @classmethod
-    def of(cls, dataset: Dataset) -> Serialized:
+    def of(cls, dataset: Dataset, consume: bool = False) -> Serialized:
+        """Encode every graph; with ``consume``, each graph's triples are released once
+        encoded, so that the objects and the lines of a large build are not held together."""
         graphs = []
         for name in sorted(dataset.graphs, key=lambda n: n.value):
             body = ox.serialize(dataset.graphs[name].triples, format=ox.RdfFormat.N_TRIPLES)
+            if consume:
+                dataset.graphs[name].triples = set()
             lines = (body or b"").split(b"\n")
             lines.pop()  # the text ends with a newline
             lines.sort()
@@ -336,7 +341,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
     reports.insert(0, corpus_report)
     rejections = sorted(r for rep in reports for r in rep.rejected)
     say("sorting statements")
-    ser = Serialized.of(dataset)
+    ser = Serialized.of(dataset, consume=True)
     del dataset
     sizes = ser.sizes()
 

@@ -58,6 +58,20 @@ def read_query_arg(arg: str) -> str:
     return arg
 
 
+def step_times(steps: list[tuple[str, float]], end: float) -> list[tuple[str, float]]:
+    """Seconds per build step from progress messages and their times; consecutive messages
+    of one kind (``document 000``, ``document 001``…) are summed under that kind."""
+    out: list[tuple[str, float]] = []
+    for i, (msg, at) in enumerate(steps):
+        until = steps[i + 1][1] if i + 1 < len(steps) else end
+        kind = msg.split(" ", 1)[0] if msg.startswith(("document ", "roster ")) else msg
+        if out and out[-1][0] == kind:
+            out[-1] = (kind, out[-1][1] + until - at)
+        else:
+            out.append((kind, until - at))
+    return out
+
+
 @app.command()
 def build(
     corpus: Annotated[
@@ -72,6 +86,9 @@ def build(
         bool, typer.Option(help="write the output even when input items were rejected")
     ] = False,
     validate: Annotated[bool, typer.Option(help="run SHACL validation")] = True,
+    timings: Annotated[
+        bool, typer.Option(help="print the seconds each step of the build took")
+    ] = False,
 ) -> None:
     """Run every loader, validate, and write the output folder."""
     from govkg.graph.build import BuildError, BuildOptions
@@ -81,9 +98,15 @@ def build(
     corpus_dir = corpus if corpus is not None else default_corpus_dir()
     options = BuildOptions(corpus_dir, out_dir, list(roster or []), allow_rejects, validate)
     started = time.perf_counter()
+    steps: list[tuple[str, float]] = [("reading the corpus", started)]
+
+    def progress(msg: str) -> None:
+        steps.append((msg, time.perf_counter()))
+        status.update(f"building: {msg}")
+
     try:
         with err.status("building…") as status:
-            result = run_build(options, progress=lambda msg: status.update(f"building: {msg}"))
+            result = run_build(options, progress=progress)
     except BuildError as exc:
         raise fail(str(exc)) from None
     report = result.report
@@ -109,6 +132,9 @@ def build(
             f" ({len(validation.get('violations', []))} finding(s))"
         )
     out.print(f"  wrote {result.out_dir} in {elapsed:.1f} s")
+    if timings:
+        for name, seconds in step_times(steps, started + elapsed):
+            out.print(f"  {seconds:8.1f} s  {name}")
     if not result.ok:
         raise fail("the built graph does not conform; see `govkg validate`")
 

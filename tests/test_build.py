@@ -198,3 +198,33 @@ def test_large_graphs_are_written_one_statement_per_line(
     body = [line for line in text.splitlines() if line and not line.startswith("@prefix")]
     assert body == sorted(body, key=lambda line: line.encode())
     assert all(line.endswith(" .") and line.startswith(("<", "_:")) for line in body)
+
+
+def test_step_times_sum_consecutive_steps_of_a_kind() -> None:
+    from govkg.graph.cli import step_times
+
+    steps = [("reading the corpus", 0.0), ("document 000", 1.0), ("document 001", 3.0)]
+    steps += [("roster a.csv", 6.0), ("roster b.csv", 6.5), ("writing views", 7.0)]
+    assert step_times(steps, 10.0) == [
+        ("reading the corpus", 1.0),
+        ("document", 5.0),
+        ("roster", 1.0),
+        ("writing views", 3.0),
+    ]
+
+
+def test_build_timings_option(corpus_dir: Path, tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            "--corpus",
+            str(corpus_dir),
+            "--out",
+            str(tmp_path / "o"),
+            "--no-validate",
+            "--timings",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "writing views" in result.output and "document" in result.output
