@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -155,9 +156,15 @@ class Serialized:
     _union: list[bytes] | None = None
 
     @classmethod
-    def of(cls, dataset: Dataset, consume: bool = False) -> Serialized:
+    def of(
+        cls,
+        dataset: Dataset,
+        consume: bool = False,
+        sink: Callable[[bytes], None] | None = None,
+    ) -> Serialized:
         """Encode every graph; with ``consume``, each graph's triples are released once
-        encoded, so that the objects and the lines of a large build are not held together."""
+        encoded, so that the objects and the lines of a large build are not held together;
+        ``sink`` receives each graph's N-Quads as soon as it is encoded."""
         graphs = []
         for name in sorted(dataset.graphs, key=lambda n: n.value):
             body = ox.serialize(dataset.graphs[name].triples, format=ox.RdfFormat.N_TRIPLES)
@@ -167,6 +174,8 @@ class Serialized:
             lines.pop()  # the text ends with a newline
             lines.sort()
             graphs.append((name, lines))
+            if sink is not None and lines:
+                sink(_nquads(name, lines))
         return cls(graphs)
 
     def nquads(self) -> bytes:
@@ -252,39 +261,58 @@ def _body(text: bytes | None) -> bytes:
     return b"\n".join(lines[start:])
 
 
-def write_output(
-    data: Dataset | Serialized, report: dict[str, Any], target: Path, with_store: bool = True
-) -> None:
-    """Write govkg.trig, govkg.ttl, store/ and report.json into ``target``.
+class StoreLoader:
+    """Bulk-loads N-Quads into a new on-disk store from a second thread, chunk by chunk as
+    they are handed over, so that the store fills while this thread encodes the next graph
+    and writes the TriG and Turtle files (the bulk loader releases the interpreter lock)."""
 
-    The store is bulk-loaded from the N-Quads in a second thread while this one writes the
-    TriG and Turtle files (the loader releases the interpreter lock)."""
-    ser = data if isinstance(data, Serialized) else Serialized.of(data)
+    def __init__(self, path: Path) -> None:
+        self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(path,), name="govkg-store-load", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, path: Path) -> None:
+        try:
+            store = ox.Store(str(path))
+            while (chunk := self._chunks.get()) is not None:
+                store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            del store
+        except BaseException as exc:
+            self._failure = exc
+            while self._chunks.get() is not None:  # let the producer finish handing over
+                pass
+
+    def add(self, chunk: bytes) -> None:
+        self._chunks.put(chunk)
+
+    def finish(self) -> None:
+        """Wait for the last chunk to be loaded; raise what the loader raised, if anything."""
+        self._chunks.put(None)
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+
+
+def write_files(ser: Serialized, target: Path) -> None:
+    """Write govkg.trig and govkg.ttl into ``target``."""
+    (target / "govkg.trig").write_bytes(_trig(ser))
+    (target / "govkg.ttl").write_bytes(_turtle(ser.union()))
+
+
+def write_output(data: Dataset | Serialized, report: dict[str, Any], target: Path) -> None:
+    """Write govkg.trig, govkg.ttl, store/ and report.json into ``target``."""
     target.mkdir(parents=True, exist_ok=True)
-    nquads = ser.nquads()
-    loader: threading.Thread | None = None
-    failure: list[BaseException] = []
-    if with_store:
-
-        def load() -> None:
-            try:
-                store = ox.Store(str(target / "store"))
-                store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
-                store.flush()
-                del store
-            except BaseException as exc:  # pragma: no cover - re-raised below
-                failure.append(exc)
-
-        loader = threading.Thread(target=load, name="govkg-store-load")
-        loader.start()
+    loader = StoreLoader(target / "store")
     try:
-        (target / "govkg.trig").write_bytes(_trig(ser))
-        (target / "govkg.ttl").write_bytes(_turtle(ser.union()))
+        ser = data if isinstance(data, Serialized) else Serialized.of(data)
+        loader.add(ser.nquads())
+        write_files(ser, target)
     finally:
-        if loader is not None:
-            loader.join()
-    if failure:
-        raise failure[0]
+        loader.finish()
     write_report(report, target)
 
 
@@ -340,31 +368,27 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
     corpus_report.rejected.extend(corpus_rejections)
     reports.insert(0, corpus_report)
     rejections = sorted(r for rep in reports for r in rep.rejected)
-    say("sorting statements")
-    ser = Serialized.of(dataset, consume=True)
-    del dataset
-    sizes = ser.sizes()
-
-    report: dict[str, Any] = {
-        "corpus": str(options.corpus_dir),
-        "rosters": [str(p) for p in options.rosters],
-        "triples": len(ser.union()),
-        "graphs": sizes,
-        "entities": ser.entity_counts(),
-        "loaders": [r.to_dict() for r in reports],
-        "rejections": [r.__dict__ for r in rejections],
-        "conflicts": [c for r in reports for c in r.details.get("conflicts", [])],
-        "rollup": [c for r in reports for c in r.details.get("rollup", [])],
-    }
     if rejections and not options.allow_rejects:
+        ser = Serialized.of(dataset, consume=True)
+        report = _report(options, ser, reports, rejections)
         return BuildResult(options.out_dir, report, written=False, rejections=rejections)
 
     out_dir = options.out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
-        say("writing TriG, Turtle and the store")
-        write_output(ser, report, tmp)
+        say("sorting statements and loading the store")
+        loader = StoreLoader(tmp / "store")
+        try:
+            ser = Serialized.of(dataset, consume=True, sink=loader.add)
+            del dataset
+            report = _report(options, ser, reports, rejections)
+            say("writing TriG and Turtle")
+            write_files(ser, tmp)
+            del ser
+            say("loading the store")
+        finally:
+            loader.finish()
         if options.validate:
             say("validating (SHACL and span checks)")
             from govkg.graph.validate import validate_output
@@ -380,6 +404,25 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return BuildResult(out_dir, report, written=True, rejections=rejections)
+
+
+def _report(
+    options: BuildOptions,
+    ser: Serialized,
+    reports: list[LoadReport],
+    rejections: list[Rejection],
+) -> dict[str, Any]:
+    return {
+        "corpus": str(options.corpus_dir),
+        "rosters": [str(p) for p in options.rosters],
+        "triples": len(ser.union()),
+        "graphs": ser.sizes(),
+        "entities": ser.entity_counts(),
+        "loaders": [r.to_dict() for r in reports],
+        "rejections": [r.__dict__ for r in rejections],
+        "conflicts": [c for r in reports for c in r.details.get("conflicts", [])],
+        "rollup": [c for r in reports for c in r.details.get("rollup", [])],
+    }
 
 
 def _after_write(tmp: Path, report: dict[str, Any], say: Progress) -> None:

@@ -10,7 +10,9 @@ from typing import Any
 
 def render(columns: list[str], rows: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "json":
-        return json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2)
+        return json.dumps(
+            [{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2
+        )
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

@@ -228,3 +228,14 @@ def test_build_timings_option(corpus_dir: Path, tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "writing views" in result.output and "document" in result.output
+
+
+def test_store_loader_reports_a_failed_chunk(tmp_path: Path) -> None:
+    from govkg.graph.build import StoreLoader
+
+    loader = StoreLoader(tmp_path / "store")
+    loader.add(b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
+    loader.add(b"this is not N-Quads\n")
+    loader.add(b"<http://example.org/s> <http://example.org/p> <http://example.org/o2> .\n")
+    with pytest.raises(SyntaxError):
+        loader.finish()
