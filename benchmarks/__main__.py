@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import resource
@@ -146,17 +145,15 @@ def bench_cq(out: Path, label: str) -> list[dict[str, Any]]:
     return [row(f"cq_p95_ms_{label}", p95, "ms", b95, 100.0 if label == "city" else None)]
 
 
-def extra_rows(scale: str, out: Path, work: Path) -> list[dict[str, Any]]:
-    """Rows from the benchmark modules of the roster loader, the mirror and the views."""
-    rows: list[dict[str, Any]] = []
-    for module, args in (
-        ("benchmarks.bench_roster", (scale,)),
-        ("benchmarks.bench_mirror", (scale,)),
-        ("benchmarks.bench_views", (out,)),
-    ):
-        if not (HERE / (module.split(".")[1] + ".py")).exists():
-            continue
-        rows.extend(importlib.import_module(module).run(*args))
+def extra_rows(scale: str, work: Path) -> list[dict[str, Any]]:
+    """Rows from the benchmark modules of the roster and whole build, the mirror and the
+    views (the largest page of the roster build at this scale)."""
+    from benchmarks import bench_mirror, bench_roster, bench_views
+
+    roster_work = work / "roster"
+    rows = bench_roster.run(scale, roster_work)
+    rows += bench_mirror.run(scale)
+    rows += bench_views.run(roster_work / "out")
     return rows
 
 
@@ -172,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_extract()
         rows += bench_cq(out, "city")
         if args.scale != "tiny":
-            rows += extra_rows(args.scale, out, work)
+            rows += extra_rows(args.scale, work)
     args.output.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     width = max(len(r["name"]) for r in rows)
     print(
