@@ -30,7 +30,7 @@ import shutil
 import tempfile
 import warnings
 import weakref
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import pandas as pd
 import pyoxigraph as ox
 
-from govkg.graph.sparql import QueryError, open_store, prefix_header, term_to_python
+from govkg.graph.sparql import QueryError, open_store, run_query
 from govkg.ontology import GK, PREFIXES, SKOS
 
 if TYPE_CHECKING:
@@ -146,46 +146,6 @@ def _term(name: str, value: Bindable) -> Term:
         f"cannot bind ?{name} to a {type(value).__name__}: pass a str, int, float, Decimal, "
         "bool, or a term made with iri() or zh()"
     )
-
-
-def run_query(
-    store: ox.Store, query: str, bindings: Mapping[str, Term] | None = None
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run a query over the union of all graphs with values bound as substitutions.
-
-    Oxigraph substitutes only variables the query returns, so a bound variable must be
-    in the ``SELECT`` clause (or the query be ``SELECT *``, ``ASK`` or ``CONSTRUCT``).
-    """
-    text = query if "PREFIX" in query.upper() else prefix_header() + query
-    try:
-        result = store.query(
-            text,
-            use_default_graph_as_union=True,
-            substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
-        )
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
-    except (OSError, ValueError, RuntimeError) as exc:
-        message = str(exc)
-        if "in its SELECT projection" in message:
-            message += (
-                " (a bound variable must be returned by the query: add it to the SELECT "
-                "clause or use SELECT *)"
-            )
-        raise QueryError(f"SPARQL query failed: {message}") from None
-    if isinstance(result, ox.QueryBoolean):
-        return ["result"], [{"result": bool(result)}]
-    if isinstance(result, ox.QuerySolutions):
-        names = [v.value for v in result.variables]
-        return names, [{n: term_to_python(sol[n]) for n in names} for sol in result]
-    return ["subject", "predicate", "object"], [
-        {
-            "subject": term_to_python(t.subject),
-            "predicate": term_to_python(t.predicate),
-            "object": term_to_python(t.object),
-        }
-        for t in result
-    ]
 
 
 def _frame(columns: list[str], rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -57,7 +57,10 @@ def run_query(
     bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
     prefixes: bool = True,
 ) -> tuple[list[str], list[dict[str, Any]]]:
-    """Run a SELECT/ASK query; values go in as bindings, never into the query text."""
+    """Run a query over the union of all graphs; values go in as bindings (substitutions),
+    never into the query text. Oxigraph substitutes only variables the query returns, so a
+    bound variable must be in the ``SELECT`` clause (or the query be ``SELECT *``, ``ASK`` or
+    ``CONSTRUCT``)."""
     text = (prefix_header() + query) if prefixes and "PREFIX" not in query.upper() else query
     try:
         result = store.query(
@@ -68,7 +71,13 @@ def run_query(
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"SPARQL query failed: {exc}") from None
+        message = str(exc)
+        if "in its SELECT projection" in message:
+            message += (
+                " (a bound variable must be returned by the query: add it to the SELECT "
+                "clause or use SELECT *)"
+            )
+        raise QueryError(f"SPARQL query failed: {message}") from None
     if isinstance(result, ox.QueryBoolean):
         return ["result"], [{"result": bool(result)}]
     if isinstance(result, ox.QuerySolutions):
