@@ -76,12 +76,15 @@ SET_NODE_PROPERTY = "MATCH (n:" + RESOURCE + " {uri: $uri}) SET n.{key} = $value
 APPEND_NODE_PROPERTY = "MATCH (n:" + RESOURCE + " {uri: $uri}) SET n.{key} = n.{key} + $value"
 
 # ---------------------------------------------------------------- relationship writes
+#: Relationships carry few distinct property maps (their ``sources``, and the digest of
+#: those), so a statement sends each map once, in ``$props``, and each row names its map
+#: by position (``row.p``) beside the ``start`` and ``end`` uris it links.
 UPSERT_RELS = (
     "UNWIND $rows AS row "
     "MATCH (a:" + RESOURCE + " {uri: row.start}) "
     "MATCH (b:" + RESOURCE + " {uri: row.end}) "
     "MERGE (a)-[r:{rel_type}]->(b) "
-    "SET r = row.props"
+    "SET r = $props[row.p]"
 )
 
 #: Relationships the server does not have yet (the push has just read what it has).
@@ -90,7 +93,7 @@ CREATE_RELS = (
     "MATCH (a:" + RESOURCE + " {uri: row.start}) "
     "MATCH (b:" + RESOURCE + " {uri: row.end}) "
     "CREATE (a)-[r:{rel_type}]->(b) "
-    "SET r = row.props"
+    "SET r = $props[row.p]"
 )
 
 DELETE_RELS = (

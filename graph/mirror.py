@@ -6,7 +6,9 @@ A push reads what the server holds (each node's ``uri``, content digest ``_hash`
 labels; each relationship's properties), compares it with the mapping, and writes only what
 differs, in ``UNWIND $rows`` batches that ``MERGE`` on ``uri``. A second push therefore
 writes nothing, and a push interrupted at any point (the digest is written with the rest of
-a node, in one statement) is completed by the next one.
+a node, in one statement) is completed by the next one. Into the local server two
+statements are in flight at once, so that the client encodes one while the server runs
+the other.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ import math
 import os
 import socket
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -76,6 +79,8 @@ class Target:
 
     dialect: cy.Dialect
     description: str
+    #: Write statements a push may have in flight at once (see ``_Writer``).
+    concurrent_writes = 1
 
     def run(
         self, query: str, params: dict[str, Any] | None = None, write: bool = False
@@ -99,6 +104,9 @@ class NativeTarget(Target):
     """The local FalkorDB server through the native ``falkordb`` client."""
 
     dialect = cy.FALKORDB
+    #: the client's connection pool gives each writer its own connection; the server runs
+    #: the writes one after the other while the client encodes the next one
+    concurrent_writes = 2
 
     def __init__(self, server: FalkorServer, graph: str = GRAPH) -> None:
         self.server = server
@@ -304,10 +312,10 @@ class PushReport:
     label_changes: dict[str, list[int]] = field(default_factory=dict)
     type_changes: dict[str, list[int]] = field(default_factory=dict)
 
-    def count(self, name: str, created: bool, rel: bool = False) -> None:
+    def count(self, name: str, created: bool, rel: bool = False, n: int = 1) -> None:
         if name != RESOURCE:
             changes = self.type_changes if rel else self.label_changes
-            changes.setdefault(name, [0, 0])[0 if created else 1] += 1
+            changes.setdefault(name, [0, 0])[0 if created else 1] += n
 
     @property
     def changed(self) -> bool:
@@ -364,18 +372,66 @@ def batches(rows: list[Any], query: str, dialect: cy.Dialect, max_rows: int) -> 
     """Rows in groups of at most ``max_rows`` and, where the dialect limits requests, small
     enough (query text plus parameters) to fit."""
     budget = dialect.max_message_bytes
+    if not budget:
+        for i in range(0, len(rows), max_rows):
+            yield rows[i : i + max_rows]
+        return
     base = len(query.encode("utf-8")) + 16
     current: list[Any] = []
     size = base
     for row in rows:
-        row_size = _size(dialect.encode(row)) + 8 if budget else 0
-        if current and (len(current) >= max_rows or (budget and size + row_size > budget)):
+        row_size = _size(dialect.encode(row)) + 8
+        if current and (len(current) >= max_rows or size + row_size > budget):
             yield current
             current, size = [], base
         current.append(row)
         size += row_size
     if current:
         yield current
+
+
+#: A relationship to write: start uri, end uri and the digest naming its properties.
+RelWrite = tuple[str, str, str]
+
+
+def rel_batches(
+    rels: list[RelWrite],
+    props: dict[str, dict[str, Any]],
+    query: str,
+    dialect: cy.Dialect,
+    max_rows: int,
+) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, Any]]]]:
+    """``(rows, maps)`` for :data:`cy.CREATE_RELS`: at most ``max_rows`` rows
+    ``{start, end, p}``, each map of the batch once, ``p`` its position in ``maps``; cut by
+    size as well where the dialect limits requests (as :func:`batches`)."""
+    budget = dialect.max_message_bytes
+    base = len(query.encode("utf-8")) + 32
+    rows: list[dict[str, Any]] = []
+    maps: list[dict[str, Any]] = []
+    position: dict[str, int] = {}
+    size = base
+    for start, end, digest in rels:
+        if rows and len(rows) >= max_rows:
+            yield rows, maps
+            rows, maps, position, size = [], [], {}, base
+        p = position.get(digest)
+        if budget:
+            added = _size(dialect.encode({"start": start, "end": end, "p": len(maps)})) + 8
+            if p is None:
+                added += _size(dialect.encode(props[digest])) + 8
+            if rows and size + added > budget:
+                yield rows, maps
+                rows, maps, position, size = [], [], {}, base
+                p = None
+                added = _size(dialect.encode({"start": start, "end": end, "p": 0})) + 8
+                added += _size(dialect.encode(props[digest])) + 8
+            size += added
+        if p is None:
+            p = position[digest] = len(maps)
+            maps.append(props[digest])
+        rows.append({"start": start, "end": end, "p": p})
+    if rows:
+        yield rows, maps
 
 
 def _too_big(row: dict[str, Any], query: str, dialect: cy.Dialect) -> bool:
@@ -406,19 +462,66 @@ def _pieces(value: Any, budget: int, dialect: cy.Dialect) -> list[Any]:
 
 
 class _Writer:
+    """Sends rows in batches and counts the statements.
+
+    With ``target.concurrent_writes`` above one, that many statements are in flight at
+    once, so that the client encodes the next batch while the server runs the last one.
+    :meth:`wait` ends a phase: relationships are only sent once every node has been
+    written. Each statement stands alone (a MERGE or CREATE of rows the push has just found
+    missing or different), so their order within a phase does not matter, and an
+    interruption leaves what some order of the statements would have left.
+    """
+
     def __init__(self, target: Target, batch_size: int, report: PushReport, progress: Progress):
         self.target = target
         self.batch_size = batch_size
         self.report = report
         self.progress = progress
+        self.depth = max(1, target.concurrent_writes)
+        self.pool = ThreadPoolExecutor(self.depth) if self.depth > 1 else None
+        self.pending: deque[tuple[Future[Any], str, int, int]] = deque()
 
     def send(self, query: str, rows: list[Any], phase: str, param: str = "rows") -> None:
         done = 0
         for batch in batches(rows, query, self.target.dialect, self.batch_size):
-            self.target.run(query, {param: batch}, write=True)
-            self.report.statements += 1
             done += len(batch)
-            self.progress(phase, done, len(rows))
+            self._run(query, {param: batch}, phase, done, len(rows))
+
+    def send_rels(
+        self, query: str, rels: list[RelWrite], props: dict[str, dict[str, Any]], phase: str
+    ) -> None:
+        """Relationships ``(start, end, digest)`` through :data:`cy.CREATE_RELS` or
+        :data:`cy.UPSERT_RELS`, ``props`` giving each digest's properties."""
+        done = 0
+        for rows, maps in rel_batches(rels, props, query, self.target.dialect, self.batch_size):
+            done += len(rows)
+            self._run(query, {"rows": rows, "props": maps}, phase, done, len(rels))
+
+    def _run(self, query: str, params: dict[str, Any], phase: str, done: int, total: int) -> None:
+        if self.pool is None:
+            self.target.run(query, params, write=True)
+            self.report.statements += 1
+            self.progress(phase, done, total)
+            return
+        while len(self.pending) >= self.depth:
+            self._collect()
+        future = self.pool.submit(self.target.run, query, params, True)
+        self.pending.append((future, phase, done, total))
+
+    def _collect(self) -> None:
+        future, phase, done, total = self.pending.popleft()
+        future.result()
+        self.report.statements += 1
+        self.progress(phase, done, total)
+
+    def wait(self) -> None:
+        """Block until every statement sent so far has been run; raise the first error."""
+        while self.pending:
+            self._collect()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
     def send_node_in_parts(self, row: dict[str, Any], statement: str) -> None:
         """A node too large for one request (FalkorDB's Bolt endpoint): its labels and uri
@@ -455,6 +558,26 @@ def rel_hash(rel: Any) -> str:
     return content_hash((rel.type,), rel.props)
 
 
+def rel_digests(rels: Iterable[Any]) -> Iterator[str]:
+    """:func:`rel_hash` of each relationship. The mapping gives relationships only their
+    ``sources`` (a sorted list of document ids), so the relationships of one type and one
+    set of documents share a digest, which is computed once."""
+    memo: dict[tuple[str, ...], str] = {}
+    for rel in rels:
+        props = rel.props
+        sources = props.get("sources")
+        # only lists of strings are memo keys: equal strings have equal reprs, whereas
+        # 1 == 1.0 == True do not
+        if len(props) != 1 or type(sources) is not list or any(type(s) is not str for s in sources):
+            yield rel_hash(rel)
+            continue
+        key = (rel.type, *sources)
+        digest = memo.get(key)
+        if digest is None:
+            digest = memo[key] = rel_hash(rel)
+        yield digest
+
+
 def _labels_of(uris: list[str], target: Target, size: int) -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
     for chunk in batches(uris, cy.READ_LABELS, target.dialect, size):
@@ -471,98 +594,161 @@ def push(
     progress: Progress | None = None,
 ) -> PushReport:
     """Make the server hold ``pg``: create what is missing, update what differs, and with
-    ``prune`` delete mirrored nodes and relationships the mapping no longer has."""
+    ``prune`` delete mirrored nodes and relationships the mapping no longer has.
+
+    A first push (into a graph without mirrored nodes) reads no relationships: they are
+    mirrored only between mirrored nodes, so there are none to compare with or prune."""
     started = time.perf_counter()
     say = progress or (lambda _phase, _done, _total: None)
     report = PushReport(target.description, skipped=list(pg.skipped))
     size = batch_size or default_batch_size(target.dialect)
-    writer = _Writer(target, size, report, say)
     labels = {label for n in pg.nodes for label in n.labels}
     target.ensure_schema(labels)
 
-    # ---- nodes
+    # ---- what the server holds: node digests, and relationship digests where it has nodes
+    # (node writes leave relationships between mirrored nodes as they are, so both are read
+    # before anything is written)
     _, state = target.run(cy.READ_NODE_STATE)
     existing = {r["uri"]: r["hash"] for r in state}
-    todo: list[tuple[Any, str]] = []
-    for node in pg.nodes:
-        digest = content_hash(node.labels, node.props)
-        if existing.get(node.uri, _MISSING) == digest:
-            report.nodes_unchanged += 1
-        else:
-            todo.append((node, digest))
-    old_labels = _labels_of([n.uri for n, _ in todo if n.uri in existing], target, size)
-    # new nodes get their labels in the MERGE pattern; updated ones SET and REMOVE them
-    groups: dict[tuple[str, frozenset[str], frozenset[str]], list[dict[str, Any]]] = defaultdict(
-        list
-    )
-    for node, digest in todo:
-        target_labels = frozenset(node.labels)
-        for label in node.labels:
-            report.count(label, node.uri not in existing)
-        if node.uri not in existing:
-            report.nodes_created += 1
-            key: tuple[str, frozenset[str], frozenset[str]] = (
-                "create",
-                target_labels,
-                frozenset(),
-            )
-        else:
-            report.nodes_updated += 1
-            have = old_labels.get(node.uri, frozenset())
-            key = ("update", target_labels - have, have - target_labels)
-        groups[key].append({"props": {**node.props, "_hash": digest}})
-    for (kind, add, remove), rows in sorted(
-        groups.items(), key=lambda kv: (kv[0][0], sorted(kv[0][1]), sorted(kv[0][2]))
-    ):
-        statement = cy.node_create(add) if kind == "create" else cy.node_upsert(add, remove)
-        small = [r for r in rows if not _too_big(r, statement, target.dialect)]
-        writer.send(statement, small, "nodes")
-        for row in rows:
-            if _too_big(row, statement, target.dialect):
-                writer.send_node_in_parts(row, statement)
+    have_rels: dict[str, Any] = {}
+    if existing:
+        _, rel_state = target.run(cy.READ_REL_STATE)
+        have_rels = {r["key"]: r["hash"] for r in rel_state}
 
-    # ---- relationships
-    _, rel_state = target.run(cy.READ_REL_STATE)
-    have_rels = {r["key"]: r["hash"] for r in rel_state}
-    rel_groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    wanted_rels = set()
-    for rel in pg.rels:
-        rel_key = f"{rel.start} {rel.type} {rel.end}"
-        wanted_rels.add(rel_key)
-        digest = rel_hash(rel)
-        have = have_rels.get(rel_key, _MISSING)
-        if have == digest:
-            report.rels_unchanged += 1
-            continue
-        report.count(rel.type, have is _MISSING, rel=True)
-        if have is _MISSING:
-            report.rels_created += 1
-        else:
-            report.rels_updated += 1
-        rel_groups[("create" if have is _MISSING else "update", rel.type)].append(
-            {"start": rel.start, "end": rel.end, "props": {**rel.props, "_hash": digest}}
-        )
-    for (kind, rtype), rows in sorted(rel_groups.items()):
-        statement = cy.rel_create(rtype) if kind == "create" else cy.rel_upsert(rtype)
-        writer.send(statement, rows, f"relationships {rtype}")
+    writer = _Writer(target, size, report, say)
+    try:
+        # ---- nodes
+        for (kind, add, remove), rows in _node_groups(pg, existing, target, size, report):
+            statement = cy.node_create(add) if kind == "create" else cy.node_upsert(add, remove)
+            if not target.dialect.max_message_bytes:
+                writer.send(statement, rows, "nodes")
+                continue
+            small = [r for r in rows if not _too_big(r, statement, target.dialect)]
+            writer.send(statement, small, "nodes")
+            for row in rows:
+                if _too_big(row, statement, target.dialect):
+                    writer.send_node_in_parts(row, statement)
 
-    # ---- what the RDF no longer has
-    stale_nodes = sorted(set(existing) - {n.uri for n in pg.nodes})
-    stale_rels = sorted(tuple(k.split(" ")) for k in set(have_rels) - wanted_rels)
-    if prune:
-        gone = set(stale_nodes)
-        by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for s, t, e in stale_rels:
-            if s not in gone and e not in gone and NAME_PATTERN.match(t):
-                by_type[t].append({"start": s, "end": e})
-        for rtype in sorted(by_type):
-            writer.send(cy.rel_delete(rtype), by_type[rtype], f"delete {rtype}")
-        writer.send(cy.DELETE_NODES, list(stale_nodes), "delete nodes", "uris")
-        report.nodes_deleted, report.rels_deleted = len(stale_nodes), len(stale_rels)
-    else:
-        report.nodes_stale, report.rels_stale = len(stale_nodes), len(stale_rels)
+        # ---- relationships (their rows made while the last node statements run)
+        rel_groups, rel_props, kept_rels = _rel_groups(pg, have_rels, report)
+        writer.wait()
+        for (kind, rtype), rels in rel_groups:
+            statement = cy.rel_create(rtype) if kind == "create" else cy.rel_upsert(rtype)
+            writer.send_rels(statement, rels, rel_props, f"relationships {rtype}")
+        writer.wait()
+
+        # ---- what the RDF no longer has
+        stale_nodes = sorted(set(existing) - {n.uri for n in pg.nodes}) if existing else []
+        stale_rels = sorted(tuple(k.split(" ")) for k in set(have_rels) - kept_rels)
+        if prune:
+            gone = set(stale_nodes)
+            by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+            for s, t, e in stale_rels:
+                if s not in gone and e not in gone and NAME_PATTERN.match(t):
+                    by_type[t].append({"start": s, "end": e})
+            for rtype in sorted(by_type):
+                writer.send(cy.rel_delete(rtype), by_type[rtype], f"delete {rtype}")
+            writer.wait()
+            writer.send(cy.DELETE_NODES, list(stale_nodes), "delete nodes", "uris")
+            writer.wait()
+            report.nodes_deleted, report.rels_deleted = len(stale_nodes), len(stale_rels)
+        else:
+            report.nodes_stale, report.rels_stale = len(stale_nodes), len(stale_rels)
+    finally:
+        writer.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+NodeGroup = tuple[tuple[str, tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]]
+
+
+def _node_groups(
+    pg: PropertyGraph,
+    existing: dict[str, Any],
+    target: Target,
+    size: int,
+    report: PushReport,
+) -> Iterator[NodeGroup]:
+    """The nodes to write as rows grouped by statement, counted in ``report``: new nodes
+    by label set (labels go in the MERGE pattern), updated ones by the labels to SET and
+    REMOVE. Where requests have no size limit, ``size`` new nodes of one label set are
+    handed out as soon as they are digested, for the server to write them meanwhile."""
+    stream = not target.dialect.max_message_bytes
+    created: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    updated: list[tuple[Any, str]] = []
+    changed: dict[tuple[tuple[str, ...], bool], int] = defaultdict(int)
+    for node in pg.nodes:
+        digest = content_hash(node.labels, node.props)
+        have = existing.get(node.uri, _MISSING)
+        if have == digest:
+            report.nodes_unchanged += 1
+            continue
+        is_new = have is _MISSING
+        changed[(node.labels, is_new)] += 1
+        if not is_new:
+            updated.append((node, digest))
+            continue
+        rows = created[node.labels]
+        rows.append({"props": {**node.props, "_hash": digest}})
+        if stream and len(rows) >= size:
+            yield ("create", node.labels, ()), rows
+            created[node.labels] = []
+    for (node_labels, is_new), n in changed.items():
+        if is_new:
+            report.nodes_created += n
+        else:
+            report.nodes_updated += n
+        for label in node_labels:
+            report.count(label, is_new, n=n)
+    for node_labels, rows in sorted(created.items()):
+        if rows:
+            yield ("create", node_labels, ()), rows
+    old_labels = _labels_of([n.uri for n, _ in updated], target, size)
+    groups: dict[tuple[str, tuple[str, ...], tuple[str, ...]], list[dict[str, Any]]] = defaultdict(
+        list
+    )
+    for node, digest in updated:
+        want = frozenset(node.labels)
+        have = old_labels.get(node.uri, frozenset())
+        key = ("update", tuple(sorted(want - have)), tuple(sorted(have - want)))
+        groups[key].append({"props": {**node.props, "_hash": digest}})
+    yield from sorted(groups.items())
+
+
+def _rel_groups(
+    pg: PropertyGraph, have_rels: dict[str, Any], report: PushReport
+) -> tuple[list[tuple[tuple[str, str], list[RelWrite]]], dict[str, dict[str, Any]], set[str]]:
+    """The relationships to write grouped by (create or update, type), the properties of
+    each digest among them, and the keys of those the server has and the mapping keeps;
+    counted in ``report``."""
+    groups: dict[tuple[str, str], list[RelWrite]] = defaultdict(list)
+    changed: dict[tuple[str, bool], int] = defaultdict(int)
+    kept: set[str] = set()
+    # equal digests, equal properties: one map per digest
+    props_of: dict[str, dict[str, Any]] = {}
+    for rel, digest in zip(pg.rels, rel_digests(pg.rels), strict=True):
+        have = _MISSING
+        if have_rels:
+            rel_key = f"{rel.start} {rel.type} {rel.end}"
+            have = have_rels.get(rel_key, _MISSING)
+            if have is not _MISSING:
+                kept.add(rel_key)
+                if have == digest:
+                    report.rels_unchanged += 1
+                    continue
+        created = have is _MISSING
+        changed[(rel.type, created)] += 1
+        if digest not in props_of:
+            props_of[digest] = {**rel.props, "_hash": digest}
+        groups[("create" if created else "update", rel.type)].append((rel.start, rel.end, digest))
+    for (rtype, created), n in changed.items():
+        if created:
+            report.rels_created += n
+        else:
+            report.rels_updated += n
+        report.count(rtype, created, rel=True, n=n)
+    return sorted(groups.items()), props_of, kept
 
 
 def snapshot(target: Target) -> tuple[list[tuple[str, tuple[str, ...], dict[str, Any]]], list[Any]]:

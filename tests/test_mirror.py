@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from govkg.graph.mirror import (
     Target,
     expected_snapshot,
     push,
+    rel_batches,
     snapshot,
 )
 from govkg.graph.pg import PropertyGraph, from_output, property_graph, read_quads
@@ -157,6 +159,47 @@ def test_bolt_push_updates_and_prunes(bolt: BoltTarget) -> None:
     push(before, bolt)
     push(after, bolt, prune=True)
     assert snapshot(bolt) == expected_snapshot(after)
+
+
+def _more_sources(pg: PropertyGraph) -> PropertyGraph:
+    """``pg`` with every other relationship stated by one more document."""
+    rels = [
+        replace(r, props={"sources": sorted({*r.props["sources"], "d9"})}) if i % 2 else r
+        for i, r in enumerate(pg.rels)
+    ]
+    return PropertyGraph(pg.nodes, rels)
+
+
+def test_relationship_updates_native_and_bolt(server: FalkorServer, bolt: BoltTarget) -> None:
+    before = property_graph(read_quads(FIXTURE))
+    after = _more_sources(before)
+    for target, check in ((native(server, "rel-updates"), None), (bolt, GRAPH)):
+        push(before, target)
+        report = push(after, target)
+        assert report.rels_updated == len(before.rels) // 2 and report.rels_created == 0
+        assert report.nodes_updated == report.nodes_created == 0
+        held = NativeTarget(server, check) if check else target
+        assert snapshot(held) == expected_snapshot(after)
+        assert not push(after, target).changed
+
+
+def test_relationship_batches_send_each_properties_map_once() -> None:
+    props = {d: {"sources": [d], "_hash": d} for d in ("h1", "h2")}
+    rels = [(f"s{i}", f"e{i}", "h1" if i % 3 else "h2") for i in range(10)]
+    statement = cy.rel_create("HAS_STEP")
+    [(rows, maps)] = list(rel_batches(rels, props, statement, cy.FALKORDB, 1000))
+    assert maps == [props["h2"], props["h1"]]
+    assert [(r["start"], r["end"], maps[r["p"]]["_hash"]) for r in rows] == rels
+    # FalkorDB's Bolt endpoint: every request within its size limit, each map once in it
+    long = {"h1": {"sources": ["网格'" * 200], "_hash": "h1"}, "h2": props["h2"]}
+    cut = list(rel_batches(rels * 20, long, statement, cy.FALKORDB_BOLT, 50))
+    assert len(cut) > 4 and sum(len(rows) for rows, _ in cut) == 200
+    for rows, maps in cut:
+        params = cy.FALKORDB_BOLT.encode({"rows": rows, "props": maps})
+        assert len(statement.encode()) + len(json.dumps(params, ensure_ascii=False).encode()) < (
+            cy.FALKORDB_BOLT.max_message_bytes or 0
+        )
+        assert len({m["_hash"] for m in maps}) == len(maps)
 
 
 def test_killed_push_resumes_to_a_clean_push(tmp_path: Path, corpus_pg: PropertyGraph) -> None:
