@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import subprocess
@@ -15,38 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.rows import corpus_dir, row
+
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-
-
-def row(
-    name: str,
-    value: float,
-    unit: str,
-    baseline: float | None,
-    target: float | None,
-    higher_is_better: bool = False,
-) -> dict[str, Any]:
-    ratio = round(value / baseline, 3) if baseline else None
-    if target is None:
-        met = None
-    elif name.endswith("_ratio"):
-        met = ratio is not None and ratio <= target
-    else:
-        met = value >= target if higher_is_better else value <= target
-    return {
-        "name": name,
-        "value": round(value, 4),
-        "unit": unit,
-        "baseline": round(baseline, 4) if baseline is not None else None,
-        "ratio": ratio,
-        "target": target,
-        "met": met,
-    }
-
-
-def corpus_dir() -> Path:
-    return Path(os.environ.get("GOVKG_CORPUS", ROOT.parent / "shared" / "corpus"))
 
 
 def bench_build(work: Path, repeats: int) -> tuple[list[dict[str, Any]], Path]:

@@ -30,14 +30,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.rows import row
+
 HERE = Path(__file__).resolve().parent
 LOAD_RATIO_TARGET = 2.0
-
-
-def _row(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    from benchmarks.__main__ import row
-
-    return row(*args, **kwargs)
 
 
 def _bulk_seconds(data: Path, fmt: Any, store_dir: Path) -> float:
@@ -80,11 +76,11 @@ def measure(scale: str, work: Path) -> list[dict[str, Any]]:
     base_s = _bulk_seconds(nt, ox.RdfFormat.N_TRIPLES, work / "baseline-store")
     nt.unlink()
     rows = [
-        _row("roster_load_ratio", load_s, "s", base_s, None),
-        _row("peak_rss_mb", peak_mb, "MB", None, None),
-        _row(f"roster_rows_{scale}", manifest["counts"]["rows"], "rows", None, None),
-        _row(f"roster_triples_{scale}", triples, "triples", None, None),
-        _row(f"roster_rejected_{scale}", rejected, "rows", None, 0.0),
+        row("roster_load_ratio", load_s, "s", base_s, None),
+        row("peak_rss_mb", peak_mb, "MB", None, None),
+        row(f"roster_rows_{scale}", manifest["counts"]["rows"], "rows", None, None),
+        row(f"roster_triples_{scale}", triples, "triples", None, None),
+        row(f"roster_rejected_{scale}", rejected, "rows", None, 0.0),
     ]
     build_s, build_rss = _build(roster, work)
     out = work / "out"
@@ -106,9 +102,9 @@ def measure(scale: str, work: Path) -> list[dict[str, Any]]:
     union_nt.unlink()
     dataset_nq.unlink()
     rows += [
-        _row("load_ratio", build_s, "s", union_s, LOAD_RATIO_TARGET),
-        _row("load_ratio_named_graphs", build_s, "s", quads_s, None),
-        _row("peak_rss_mb_build", build_rss, "MB", None, None),
+        row("load_ratio", build_s, "s", union_s, LOAD_RATIO_TARGET),
+        row("load_ratio_named_graphs", build_s, "s", quads_s, None),
+        row("peak_rss_mb_build", build_rss, "MB", None, None),
     ]
     return rows
 
