@@ -122,6 +122,7 @@ def extra_rows(scale: str, work: Path) -> list[dict[str, Any]]:
 
     roster_work = work / "roster"
     rows = bench_roster.run(scale, roster_work)
+    rows += bench_cq(roster_work / "out", scale)
     rows += bench_mirror.run(scale)
     rows += bench_views.run(roster_work / "out")
     return rows
@@ -131,27 +132,47 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--scale", choices=("tiny", "city", "province"), default="city")
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
+    parser.add_argument(
+        "--markdown", action="store_true", help="print the table as Markdown (for the README)"
+    )
     args = parser.parse_args(argv)
     repeats = 1 if args.scale == "tiny" else 3
     with tempfile.TemporaryDirectory(prefix="govkg-bench-") as tmp:
         work = Path(tmp)
         rows, out = bench_build(work, repeats)
         rows += bench_extract()
-        rows += bench_cq(out, "city")
+        rows += bench_cq(out, "corpus")
         if args.scale != "tiny":
             rows += extra_rows(args.scale, work)
     args.output.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    width = max(len(r["name"]) for r in rows)
-    print(
-        f"{'name':<{width}}  {'value':>12}  unit      {'baseline':>10}  {'ratio':>7}  target  met"
-    )
-    for r in rows:
-        print(
-            f"{r['name']:<{width}}  {r['value']:>12}  {r['unit']:<8}  {r['baseline'] if r['baseline'] is not None else '':>10}"
-            f"  {r['ratio'] if r['ratio'] is not None else '':>7}  {r['target'] if r['target'] is not None else '':>6}"
-            f"  {'' if r['met'] is None else ('yes' if r['met'] else 'NO')}"
-        )
+    print(markdown(rows) if args.markdown else table(rows))
     return 0
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if value is True or value is False:
+        return "yes" if value else "NO"
+    return str(value)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The rows as aligned text columns."""
+    keys = ["name", "value", "unit", "baseline", "ratio", "target", "met"]
+    cells = [keys] + [[_cell(r[k]) for k in keys] for r in rows]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(keys))]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)) for line in cells
+    )
+
+
+def markdown(rows: list[dict[str, Any]]) -> str:
+    """The rows as a Markdown table."""
+    keys = ["name", "value", "unit", "baseline", "ratio", "target", "met"]
+    lines = ["| " + " | ".join(keys) + " |", "|" + "---|" * len(keys)]
+    lines += ["| " + " | ".join(_cell(r[k]) for k in keys) + " |" for r in rows]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

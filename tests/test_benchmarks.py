@@ -19,3 +19,16 @@ def test_harness_writes_rows(tmp_path: Path) -> None:
     for r in rows:
         assert list(r) == KEYS
         assert r["value"] is not None and r["value"] >= 0
+
+
+def test_markdown_and_text_tables() -> None:
+    from benchmarks.__main__ import markdown, table
+    from benchmarks.rows import row
+
+    rows = [row("load_ratio", 10.0, "s", 4.0, 2.0), row("pipeline_load_s", 0.8, "s", None, None)]
+    md = markdown(rows).splitlines()
+    assert md[0] == "| " + " | ".join(KEYS) + " |"
+    assert md[2] == "| load_ratio | 10.0 | s | 4.0 | 2.5 | 2.0 | NO |"
+    assert md[3] == "| pipeline_load_s | 0.8 | s |  |  |  |  |"
+    text = table(rows).splitlines()
+    assert text[1].split() == ["load_ratio", "10.0", "s", "4.0", "2.5", "2.0", "NO"]
