@@ -1114,6 +1114,7 @@ class TextLoader:
             g.add(tier, gk("coveredLevel"), ox.NamedNode(level_iri))
             g.lit(tier, gk("rank"), rank)
             g.add(tier, gk("partOf"), system)
+            g.add(system, gk("tier"), tier)
             g.label(
                 tier,
                 f"{self.lex.pref.get(cadre_iri, cadre)}→{self.lex.pref.get(level_iri, covered)}",

@@ -71,6 +71,7 @@ class GK(DefinedNamespace):
     statement: URIRef  # statement (所在语句)
     stepKind: URIRef  # step kind (步骤类型)
     theme: URIRef  # theme (工作主题)
+    tier: URIRef  # tier (包保层次)
 
     # Datatype properties
     charCount: URIRef  # character count (字符数)
