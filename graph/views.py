@@ -36,13 +36,14 @@ import pyoxigraph as ox
 import yaml
 
 from govkg.graph.sparql import prefix_header
-from govkg.ontology import GK, GKD, SKOS
+from govkg.ontology import GK, GKD, RDFS, SKOS
 
 ORG_CHAIN = GKD + "scheme/org-chain"
 LEAD_ROLE = "牵头"
 FONT_PX = 16
 BOX_PAD = 22  # vis box margin (8 each side), the border and some air
 LINE_PX = 24  # a line of text and the spacer the page script puts between lines
+STREET_DEPTH = 4  # street pages go down to this level of the chain (building party groups)
 
 # --------------------------------------------------------------------------------------
 # configuration and bundled assets
@@ -147,33 +148,50 @@ class View:
 # reading the store
 
 
-Row = dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = tuple[Term | None, ...]
 
 
-def _select(store: ox.Store, query: str, **bindings: ox.NamedNode | ox.Literal) -> list[Row]:
-    """Run a SELECT over the union of all graphs; values go in as bindings."""
+def _select(store: ox.Store, query: str, **bindings: Term) -> list[Row]:
+    """Run a SELECT over the union of all graphs; values go in as bindings (of selected
+    variables). A row holds the selected values in the order the query selects them.
+
+    Oxigraph joins a triple pattern to the solutions found before it by looking each one up
+    (tens of microseconds a look-up in a province-scale store) but evaluates a sub-select on
+    its own and hash-joins it: patterns over many resources are sub-selects. Reading a term
+    out of the store costs a look-up too, so queries count and pick in the store and select
+    what the pages show."""
     result = store.query(
         prefix_header() + query,
         use_default_graph_as_union=True,
         substitutions={ox.Variable(k): v for k, v in bindings.items()},
     )
     assert isinstance(result, ox.QuerySolutions)
-    names = [v.value for v in result.variables]
-    return [dict(zip(names, sol, strict=True)) for sol in result]
+    return [tuple(solution) for solution in result]
 
 
-def _s(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
+def _s(term: Term | None) -> str:
     """The lexical value of a term ('' for an unbound variable)."""
     if term is None:
         return ""
     return term.value if not isinstance(term, ox.BlankNode) else str(term)
 
 
-def _int(term: ox.NamedNode | ox.BlankNode | ox.Literal | None, default: int = 10**6) -> int:
+def _int(term: Term | None, default: int = 10**6) -> int:
     try:
         return int(_s(term))
     except ValueError:
         return default
+
+
+def _iri(key: str) -> str | None:
+    """A resource (as ``_s`` writes it) as an IRI in SPARQL text, ``<...>``; None for what
+    cannot be written so: a blank node or a string that is no IRI. An IRI Oxigraph accepts
+    holds none of the characters that could end ``<...>``."""
+    try:
+        return str(ox.NamedNode(key))
+    except ValueError:
+        return None
 
 
 def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
@@ -185,42 +203,94 @@ def _local(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/"))[-1]
 
 
+LabelRow = tuple[str, Term | None, Term | None]  # resource, skos:prefLabel, rdfs:label
+
+
 class Labels:
-    """Chinese and English labels of every resource, read once per build."""
+    """Chinese and English labels of resources: those of the many resources the roster
+    pages draw are read in one pass over the labels of the store (``read``); any other
+    resource is looked up the first time it is asked for (``load`` for several at once)."""
+
+    _PATTERN = "{ ?s skos:prefLabel ?pref } UNION { ?s rdfs:label ?label }"
 
     def __init__(self, store: ox.Store) -> None:
+        self._store = store
+        self._zh: dict[str, str] = {}
+        self._en: dict[str, str] = {}
+        self._read: set[str] = set()
+
+    def read(self, where: str) -> None:
+        """Read the labels of every resource that the SPARQL pattern ``where`` binds to
+        ``?s``, hash-joined: one pass over the labels of the store (a resource with no label
+        is looked up should it be asked for)."""
+        found = _select(
+            self._store,
+            f"""SELECT ?s ?pref ?label WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {where} }} }}
+                  {{ SELECT ?s ?pref ?label WHERE {{ {self._PATTERN} }} }} }}""",
+        )
+        self._take((_s(s), pref, label) for s, pref, label in found)
+
+    def _take(self, rows: Iterable[LabelRow]) -> None:
+        """Labels read by a query: every (resource, prefLabel, label) row of each resource
+        (the labels unbound where it has none), all in one call."""
         # Where a resource has two labels in one language, the least one wins, so the choice
         # is the same on every build (a running minimum: no sort over every label).
         zh_pref: dict[str, str] = {}
         zh: dict[str, str] = {}
         plain: dict[str, tuple[str, str]] = {}
         en: dict[str, tuple[str, str]] = {}
-        result = store.query(
-            prefix_header()
-            + "SELECT ?s ?p ?l WHERE { VALUES ?p { skos:prefLabel rdfs:label } ?s ?p ?l }",
-            use_default_graph_as_union=True,
-        )
-        assert isinstance(result, ox.QuerySolutions)
-        for s_term, p_term, lit in result:
-            if not isinstance(lit, ox.Literal):
-                continue
-            s, lang, value = _s(s_term), (lit.language or ""), lit.value
-            if lang.startswith("zh"):
-                target = zh_pref if p_term.value == SKOS + "prefLabel" else zh
-                if s not in target or value < target[s]:
-                    target[s] = value
-            elif lang.startswith("en") or not lang:
-                other = en if lang else plain
-                key = (p_term.value, value)
-                if s not in other or key < other[s]:
-                    other[s] = key
-        self._zh = {**{k: v for k, (_p, v) in plain.items()}, **zh, **zh_pref}
-        self._en = {k: v for k, (_p, v) in en.items()}
+        for s, pref, label in rows:
+            self._read.add(s)
+            for p, lit in ((SKOS + "prefLabel", pref), (RDFS + "label", label)):
+                if not isinstance(lit, ox.Literal):
+                    continue
+                lang, value = (lit.language or ""), lit.value
+                if lang.startswith("zh"):
+                    target = zh_pref if p == SKOS + "prefLabel" else zh
+                    if s not in target or value < target[s]:
+                        target[s] = value
+                elif lang.startswith("en") or not lang:
+                    other = en if lang else plain
+                    key = (p, value)
+                    if s not in other or key < other[s]:
+                        other[s] = key
+        self._zh.update({k: v for k, (_p, v) in plain.items()})
+        self._zh.update(zh)
+        self._zh.update(zh_pref)
+        self._en.update({k: v for k, (_p, v) in en.items()})
+
+    def load(self, keys: Iterable[str]) -> None:
+        """Look the labels of these resources up (IRIs, or blank nodes as ``_s`` writes
+        them), unless they are read already."""
+        rows: list[LabelRow] = []
+        todo = sorted(set(keys) - self._read)
+        refs = [ref for key in todo if (ref := _iri(key))]
+        if refs:
+            found = _select(
+                self._store,
+                f"""SELECT ?s ?pref ?label WHERE {{ VALUES ?s {{ {" ".join(refs)} }}
+                      OPTIONAL {{ {self._PATTERN} }} }}""",
+            )
+            rows.extend((_s(s), pref, label) for s, pref, label in found)
+        for key in todo:
+            if key.startswith("_:"):  # a blank node: looked up by itself
+                found = _select(
+                    self._store,
+                    f"SELECT ?s ?pref ?label WHERE {{ OPTIONAL {{ {self._PATTERN} }} }}",
+                    s=ox.BlankNode(key[2:]),
+                )
+                rows.extend((key, pref, label) for _s_, pref, label in found)
+        self._take(rows)
+        self._read.update(todo)  # a string that is no resource has no label
 
     def zh(self, iri: str) -> str:
+        if iri not in self._read:
+            self.load([iri])
         return self._zh.get(iri) or self._en.get(iri) or _local(iri)
 
     def en(self, iri: str) -> str | None:
+        if iri not in self._read:
+            self.load([iri])
         return self._en.get(iri)
 
 
@@ -271,40 +341,35 @@ class Graph:
         return f"《{title}》({ident})" if title else ident
 
 
-def _obs_key(row: Row) -> tuple[str, ...]:
-    return tuple(
-        _s(row[k]) for k in ("m", "v", "doc", "area", "unit", "qual", "q", "start", "vmax")
-    )
-
-
 def _read_graph(store: ox.Store) -> Graph:
     labels = Labels(store)
     titles: dict[str, str] = {}
     ids: dict[str, str] = {}
-    for row in _select(
+    for d_term, ident, title in _select(
         store,
         """SELECT DISTINCT ?d ?id ?t WHERE { ?d a gk:SourceDocument .
            OPTIONAL { ?d gk:docId ?id } OPTIONAL { ?d dcterms:title ?t } }""",
     ):
-        d = _s(row["d"])
-        if row["t"] is not None:
-            titles[d] = min(titles.get(d, _s(row["t"])), _s(row["t"]))
-        if row["id"] is not None:
-            ids[d] = _s(row["id"])
+        d = _s(d_term)
+        if title is not None:
+            titles[d] = min(titles.get(d, _s(title)), _s(title))
+        if ident is not None:
+            ids[d] = _s(ident)
     quotes: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-    for row in _select(
+    # from the few quoted spans to what was read from them (not from everything derived)
+    for x, doc_term, quote, start in _select(
         store,
-        """SELECT DISTINCT ?x ?d ?q ?start WHERE { ?x prov:wasDerivedFrom ?sp .
-           ?sp gk:quote ?q ; gk:inDocument ?d . OPTIONAL { ?sp gk:start ?start } }""",
+        """SELECT DISTINCT ?x ?d ?q ?start WHERE { ?sp gk:quote ?q ; gk:inDocument ?d .
+           ?x prov:wasDerivedFrom ?sp . OPTIONAL { ?sp gk:start ?start } }""",
     ):
-        quotes[_s(row["x"])].append((_s(row["d"]), _s(row["q"]), _int(row["start"], 0)))
+        quotes[_s(x)].append((_s(doc_term), _s(quote), _int(start, 0)))
     for key in quotes:
         quotes[key].sort(key=lambda t: (t[0], t[2], t[1]))
     obs: dict[str, Obs] = {}
-    rows_seen: dict[str, Row] = {}
-    for row in _select(
+    keys: dict[str, tuple[str, ...]] = {}
+    for o_term, *values in _select(
         store,
-        """SELECT DISTINCT ?o ?m ?v ?vmax ?unit ?qual ?area ?doc ?q ?start WHERE {
+        """SELECT DISTINCT ?o ?m ?v ?doc ?area ?unit ?qual ?q ?start ?vmax WHERE {
              ?o a gk:StatisticObservation ; gk:measure ?m ; gk:value ?v .
              OPTIONAL { ?o gk:valueMax ?vmax } OPTIONAL { ?o gk:unit ?unit }
              OPTIONAL { ?o gk:qualifier ?qual } OPTIONAL { ?o gk:area ?area }
@@ -312,24 +377,15 @@ def _read_graph(store: ox.Store) -> Graph:
              OPTIONAL { ?o prov:wasDerivedFrom ?sp . ?sp gk:quote ?q . OPTIONAL { ?sp gk:start ?start } }
            }""",
     ):
-        o = _s(row["o"])
-        if o in obs and _obs_key(row) >= _obs_key(rows_seen[o]):
+        o = _s(o_term)
+        fields = tuple(_s(v) for v in values)
+        if o in obs and fields >= keys[o]:
             continue  # the model allows one of each; should a source give two, keep the least
-        rows_seen[o] = row
-        obs[o] = Obs(
-            iri=o,
-            measure=_s(row["m"]),
-            value=_s(row["v"]),
-            value_max=_s(row["vmax"]),
-            unit=_s(row["unit"]),
-            qualifier=_s(row["qual"]),
-            area=_s(row["area"]),
-            doc=_s(row["doc"]),
-            quote=_s(row["q"]),
-            start=_int(row["start"], 0),
-        )
-    for row in _select(store, "SELECT DISTINCT ?a ?b WHERE { ?a gk:conflictsWith ?b }"):
-        a, b = _s(row["a"]), _s(row["b"])
+        keys[o] = fields
+        m, v, doc, area, unit, qual, q, _start, vmax = fields
+        obs[o] = Obs(o, m, v, unit, qual, area, doc, q, _int(values[7], 0), vmax)
+    for a_term, b_term in _select(store, "SELECT DISTINCT ?a ?b WHERE { ?a gk:conflictsWith ?b }"):
+        a, b = _s(a_term), _s(b_term)
         if a in obs and b in obs and a != b:
             obs[a].conflicts.add(b)
             obs[b].conflicts.add(a)
@@ -527,48 +583,116 @@ def _spread(values: list[float], gap: float) -> list[float]:
 # view 1: the five-level organisation chain
 
 
-def _unit_rows(g: Graph) -> dict[str, dict[str, Any]]:
+@dataclass
+class Units:
     """Roster units: instances of the classes that sit on a level of the chain."""
-    units: dict[str, dict[str, Any]] = {}
-    for row in _select(
+
+    rows: dict[str, dict[str, Any]]  # unit -> cls and rank (its least pair), parent (least)
+    below: dict[str, dict[str, int]]  # unit -> class -> units counted under it, not read
+    per_class: dict[str, int]  # class -> units
+    class_rank: dict[str, int]
+
+
+def _counted_class(g: Graph, cls: str) -> int | None:
+    """How many units a class has, where each of them can be counted under its parent in
+    the store instead of being read: none has a second class of the chain, a second
+    parent or a resource below it. None where one does (or the class is no IRI)."""
+    ref = _iri(cls)
+    if ref is None:
+        return None
+    irregular = _select(
         g.store,
-        """SELECT DISTINCT ?u ?cls ?rank ?parent WHERE {
-             ?cls gk:chainLevel ?lvl . ?lvl gk:rank ?rank . ?u a ?cls .
-             OPTIONAL { ?u org:subOrganizationOf ?parent } }""",
+        f"""SELECT ?u WHERE {{ {{ SELECT DISTINCT ?u WHERE {{ ?u a {ref} }} }}
+             {{ {{ SELECT ?u WHERE {{ ?c gk:chainLevel ?l . ?u a ?c FILTER(?c != {ref}) }} }}
+               UNION {{ SELECT ?u WHERE {{ ?x org:subOrganizationOf ?u }} }}
+               UNION {{ SELECT ?u WHERE {{ ?u org:subOrganizationOf ?p }}
+                       GROUP BY ?u HAVING (COUNT(*) > 1) }} }} }} LIMIT 1""",
+    )
+    if irregular:
+        return None
+    ((n,),) = _select(g.store, f"SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE {{ ?u a {ref} }}")
+    return _int(n, 0)
+
+
+def _unit_rows(g: Graph) -> Units:
+    """Roster units. Those of a level below what any page draws (party-member households,
+    most of a province's roster) are counted per parent in the store instead of being read
+    one by one, where that gives the same counts (see ``_counted_class``)."""
+    rank_terms: dict[str, list[Term | None]] = defaultdict(list)
+    for cls_term, rank_term in _select(
+        g.store,
+        "SELECT DISTINCT ?cls ?rank WHERE { ?cls gk:chainLevel ?lvl . ?lvl gk:rank ?rank }",
     ):
-        u = _s(row["u"])
-        rank = _int(row["rank"])
-        cur = units.setdefault(u, {"cls": _s(row["cls"]), "rank": rank, "parents": set()})
-        if (rank, _s(row["cls"])) < (cur["rank"], cur["cls"]):
-            cur["rank"], cur["cls"] = rank, _s(row["cls"])
-        if row["parent"] is not None:
-            cur["parents"].add(_s(row["parent"]))
-    for d in units.values():
+        rank_terms[_s(cls_term)].append(rank_term)
+    class_rank = {c: min(_int(r) for r in rs) for c, rs in rank_terms.items()}
+    per_class: dict[str, int] = defaultdict(int)
+    counted: list[str] = []
+    for c in sorted(rank_terms):
+        # one level, deeper than street pages go: its units are never drawn
+        count = (
+            _counted_class(g, c)
+            if len(rank_terms[c]) == 1 and class_rank[c] > STREET_DEPTH
+            else None
+        )
+        if count is not None:
+            counted.append(c)
+            per_class[c] += count
+    refs = [f"{_iri(c)}" for c in counted]
+    below_cols = "".join(f" ?n{i}" for i in range(len(counted)))
+    below_joins = "".join(
+        f"""OPTIONAL {{ SELECT ?u (COUNT(*) AS ?n{i}) WHERE {{
+              {{ SELECT DISTINCT ?leaf WHERE {{ ?leaf a {ref} }} }}
+              {{ SELECT ?leaf ?u WHERE {{ ?leaf org:subOrganizationOf ?u }} }} }} GROUP BY ?u }}
+        """
+        for i, ref in enumerate(refs)
+    )
+    not_counted = f"FILTER(?cls NOT IN ({', '.join(refs)}))" if refs else ""
+    rows: dict[str, dict[str, Any]] = {}
+    below: dict[str, dict[str, int]] = {}
+    for u_term, cls_term, rank_term, parent, *ns in _select(
+        g.store,
+        f"""SELECT ?u ?cls ?rank ?parent{below_cols} WHERE {{
+              {{ SELECT DISTINCT ?u ?cls ?rank WHERE {{
+                   ?cls gk:chainLevel ?lvl . ?lvl gk:rank ?rank . {not_counted} ?u a ?cls }} }}
+              OPTIONAL {{ SELECT ?u ?parent WHERE {{ ?u org:subOrganizationOf ?parent }} }}
+              {below_joins}}}""",
+    ):
+        u, cls, rank = _s(u_term), _s(cls_term), _int(rank_term)
+        cur = rows.setdefault(u, {"cls": cls, "rank": rank, "parents": set()})
+        if (rank, cls) < (cur["rank"], cur["cls"]):
+            cur["rank"], cur["cls"] = rank, cls
+        if parent is not None:
+            cur["parents"].add(_s(parent))
+        for c, n in zip(counted, ns, strict=True):
+            if n is not None:
+                below.setdefault(u, {})[c] = _int(n, 0)
+    for d in rows.values():
         d["parent"] = min(d["parents"]) if d["parents"] else None
-    return units
+        per_class[d["cls"]] += 1
+    return Units(rows, below, dict(per_class), class_rank)
 
 
 def _chain_levels(g: Graph) -> list[tuple[str, int, str | None]]:
     rows = _select(
         g.store,
-        """SELECT DISTINCT ?scheme ?lvl ?rank ?broader WHERE { ?lvl skos:inScheme ?scheme ; gk:rank ?rank .
+        """SELECT DISTINCT ?lvl ?rank ?broader ?scheme WHERE { ?lvl skos:inScheme ?scheme ; gk:rank ?rank .
            OPTIONAL { ?lvl skos:broader ?broader } }""",
         scheme=ox.NamedNode(ORG_CHAIN),
     )
     levels: dict[str, tuple[str, int, str | None]] = {}
-    for row in rows:
-        lvl = _s(row["lvl"])
-        broader = _s(row["broader"]) or None
+    for lvl_term, rank, broader_term, _scheme in rows:
+        lvl = _s(lvl_term)
+        broader = _s(broader_term) or None
         prev = levels.get(lvl)
         if prev is None or (broader or "") < (prev[2] or ""):
-            levels[lvl] = (lvl, _int(row["rank"]), broader)
+            levels[lvl] = (lvl, _int(rank), broader)
     return sorted(levels.values(), key=lambda t: (t[1], t[0]))
 
 
 def _chain_classes(g: Graph) -> dict[str, list[str]]:
     out: dict[str, list[str]] = defaultdict(list)
-    for row in _select(g.store, "SELECT DISTINCT ?cls ?lvl WHERE { ?cls gk:chainLevel ?lvl }"):
-        out[_s(row["lvl"])].append(_s(row["cls"]))
+    for cls, lvl in _select(g.store, "SELECT DISTINCT ?cls ?lvl WHERE { ?cls gk:chainLevel ?lvl }"):
+        out[_s(lvl)].append(_s(cls))
     return {k: sorted(v) for k, v in out.items()}
 
 
@@ -582,7 +706,7 @@ def _level_group(g: Graph, level: str, classes: list[str]) -> str:
     return _local(known[0]) if known else "Hierarchy"
 
 
-def _org_chain_page(g: Graph, units: dict[str, dict[str, Any]], has_overview: bool) -> Page:
+def _org_chain_page(g: Graph, units: Units, has_overview: bool) -> Page:
     cfg = config()
     page = Page(
         "org-chain.html",
@@ -602,24 +726,22 @@ def _org_chain_page(g: Graph, units: dict[str, dict[str, Any]], has_overview: bo
     page.nodes.append(scheme)
     x_stat0 = 400
     alt: dict[str, list[str]] = defaultdict(list)
-    for row in _select(
+    for _scheme, lvl_term, word in _select(
         g.store,
         "SELECT DISTINCT ?s ?lvl ?alt WHERE { ?lvl skos:inScheme ?s ; skos:altLabel ?alt }",
         s=ox.NamedNode(ORG_CHAIN),
     ):
-        alt[_s(row["lvl"])].append(_s(row["alt"]))
+        alt[_s(lvl_term)].append(_s(word))
     stated: dict[str, list[str]] = defaultdict(list)
-    for row in _select(
+    for _scheme, lvl_term, word in _select(
         g.store,
         """SELECT DISTINCT ?s ?lvl ?w WHERE { ?src skos:exactMatch ?lvl ; skos:inScheme ?h .
            ?lvl skos:inScheme ?s . { ?src skos:prefLabel ?w } UNION { ?src skos:altLabel ?w } }""",
         s=ox.NamedNode(ORG_CHAIN),
     ):
-        stated[_s(row["lvl"])].append(_s(row["w"]))
+        stated[_s(lvl_term)].append(_s(word))
     by_rank_measures = {int(k): set(v) for k, v in cfg["chain_measures"].items()}
-    unit_counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for u in units.values():
-        unit_counts[u["cls"]][""] += 1
+    unit_counts = units.per_class
     level_keys = {lvl for lvl, _r, _b in levels}
     tops = [lvl for lvl, _r, b in levels if b not in level_keys]
     y = 110.0
@@ -652,12 +774,12 @@ def _org_chain_page(g: Graph, units: dict[str, dict[str, Any]], has_overview: bo
                 Edge(broader, lvl, "tree", info=[("关系", "relation", "skos:broader", False)])
             )
         satellites: list[Node] = []
-        n_units = sum(unit_counts[c][""] for c in cls)
+        n_units = sum(unit_counts.get(c, 0) for c in cls)
         if n_units:
             info_r: Info = [
-                (f"{g.labels.zh(c)}", g.labels.en(c) or _local(c), str(unit_counts[c][""]), False)
+                (f"{g.labels.zh(c)}", g.labels.en(c) or _local(c), str(unit_counts[c]), False)
                 for c in cls
-                if unit_counts[c][""]
+                if unit_counts.get(c, 0)
             ]
             satellites.append(
                 Node(
@@ -690,7 +812,7 @@ def _node_for_scheme(g: Graph) -> Node:
            ?lvl skos:inScheme ?s . ?h a gk:Hierarchy }""",
         s=ox.NamedNode(ORG_CHAIN),
     )
-    names = sorted({_s(r["h"]) for r in hierarchies})
+    names = sorted({_s(h) for _scheme, h in hierarchies})
     if names:
         info.append(
             ("来源中的名称", "named in sources", "、".join(g.labels.zh(h) for h in names), False)
@@ -790,23 +912,25 @@ def _class_order(cls: str) -> int:
 
 
 def _descendant_counts(
-    children: Mapping[str, list[str]], units: dict[str, dict[str, Any]]
+    children: Mapping[str, list[str]], units: Units
 ) -> dict[str, dict[str, int]]:
     """For each unit, how many units of each class are below it (any depth): children are
-    finished before their parent, each unit visited once (a cycle in a roster is cut)."""
+    finished before their parent, each unit visited once (a cycle in a roster is cut).
+    Units counted in the store (``Units.below``) are leaves: they add to their parent."""
+    rows = units.rows
     counts: dict[str, dict[str, int]] = {}
     started: set[str] = set()  # a unit met again while still open closes a cycle: cut it
-    for root in sorted(units):
+    for root in sorted(rows):
         if root in started:
             continue
         stack: list[tuple[str, bool]] = [(root, False)]
         while stack:
             u, done = stack.pop()
             if done:
-                mine: dict[str, int] = defaultdict(int)
+                mine: dict[str, int] = defaultdict(int, units.below.get(u, {}))
                 for k in children.get(u, []):
                     if k in counts:
-                        mine[units[k]["cls"]] += 1
+                        mine[rows[k]["cls"]] += 1
                         for cls, n in counts[k].items():
                             mine[cls] += n
                 counts[u] = dict(mine)
@@ -817,27 +941,36 @@ def _descendant_counts(
     return counts
 
 
-def _unit_pages(g: Graph, units: dict[str, dict[str, Any]]) -> list[Page]:
+def _unit_pages(g: Graph, all_units: Units) -> list[Page]:
     """With a roster: a city overview (streets and communities) and pages down to buildings."""
     cfg = config()
     cap = int(cfg["page_node_cap"])
+    units = all_units.rows
     children: dict[str, list[str]] = defaultdict(list)
     for u, d in units.items():
         if d["parent"] in units and d["parent"] != u:
             children[d["parent"]].append(u)
-    for kids in children.values():
-        kids.sort(key=lambda k: (units[k]["rank"], _natural(g.labels.zh(k)), k))
+    # the units pages draw, in order under their parent (order does not change counts)
+    drawn = {
+        p: sorted(
+            (k for k in kids if units[k]["rank"] <= STREET_DEPTH),
+            key=lambda k: (units[k]["rank"], _natural(g.labels.zh(k)), k),
+        )
+        for p, kids in children.items()
+    }
     streets = sorted(
         (u for u, d in units.items() if d["rank"] == 1), key=lambda u: (_natural(g.labels.zh(u)), u)
     )
     if not streets:
         return []
-    counts = _descendant_counts(children, units)
+    counts = _descendant_counts(children, all_units)
     pack = len(streets) > int(cfg["max_street_pages"])
     # street pages: each street down to level 4, households counted on their parents
     groups: list[list[str]] = []
-    cls_rank = {d["cls"]: d["rank"] for d in units.values()}
-    sizes = {s: 1 + sum(n for c, n in counts[s].items() if cls_rank[c] <= 4) for s in streets}
+    cls_rank = all_units.class_rank
+    sizes = {
+        s: 1 + sum(n for c, n in counts[s].items() if cls_rank[c] <= STREET_DEPTH) for s in streets
+    }
     for s in streets:
         if pack and groups and sum(sizes[x] for x in groups[-1]) + sizes[s] <= cap:
             groups[-1].append(s)
@@ -847,10 +980,12 @@ def _unit_pages(g: Graph, units: dict[str, dict[str, Any]]) -> list[Page]:
     for i, grp in enumerate(groups, 1):
         for s in grp:
             street_file[s] = f"org-street-{i:03d}.html"
-    overview = _overview_page(g, units, streets, children, counts, street_file, cap)
+    overview = _overview_page(g, units, streets, drawn, counts, street_file, cap)
     pages = [overview]
     for i, grp in enumerate(groups, 1):
-        pages.append(_street_page(g, units, grp, children, counts, f"org-street-{i:03d}.html", cap))
+        pages.append(
+            _street_page(g, all_units, grp, drawn, counts, f"org-street-{i:03d}.html", cap)
+        )
     return pages
 
 
@@ -934,7 +1069,7 @@ def _overview_page(
 
 def _street_page(
     g: Graph,
-    units: dict[str, dict[str, Any]],
+    all_units: Units,
     streets: list[str],
     children: Mapping[str, list[str]],
     counts: Mapping[str, Mapping[str, int]],
@@ -955,8 +1090,8 @@ def _street_page(
         edge_legend=[("tree", "隶属", "sub-organisation of")],
         up=("org-units.html", "街道与社区", "Streets and communities"),
     )
-    cls_rank = {d["cls"]: d["rank"] for d in units.values()}
-    max_rank = 4
+    units, cls_rank = all_units.rows, all_units.class_rank
+    max_rank = STREET_DEPTH
     while max_rank > 1:
         total = sum(
             1 + sum(n for c, n in counts[s].items() if cls_rank[c] <= max_rank) for s in streets
@@ -1028,58 +1163,72 @@ class Alliances:
     roster: list[str]  # alliances from rosters
     memberships: list[dict[str, str]]
     levels: dict[str, tuple[int, str]]  # alliance -> (level rank, level)
-    types: dict[str, set[str]]  # member -> its classes
+    types: dict[str, set[str]]  # member -> its classes that name a group of nodes
+
+
+# every alliance, hash-joined
+_ALLIANCE = "{ SELECT ?a WHERE { ?a a gk:Alliance } }"
+# its members
+_ALLIANCE_MEMBER = f"""{_ALLIANCE} {{ SELECT ?ms ?a WHERE {{ ?ms org:organization ?a }} }}
+    {{ SELECT ?ms ?m WHERE {{ ?ms org:member ?m }} }}"""
+
+
+# what roster pages draw, as a pattern that binds ?s to each: the units of the levels
+# street pages show, the alliances and their members
+_ROSTER_DRAWN = f"""{{ ?cls gk:chainLevel ?lvl . ?lvl gk:rank ?rank FILTER(?rank <= {STREET_DEPTH})
+    ?s a ?cls }} UNION {{ ?s a gk:Alliance }} UNION {{ SELECT (?m AS ?s) WHERE {{ {_ALLIANCE_MEMBER} }} }}"""
 
 
 def _alliance_rows(g: Graph) -> Alliances:
     """Alliances split into kinds (from reports) and roster alliances (read from a roster
-    row), with their memberships, levels and the classes of their members."""
+    row), with their memberships, levels and the classes of their members; each list in
+    the order of the store (``_alliance_pages`` sorts them)."""
     alliances = {
-        _s(r["a"]) for r in _select(g.store, "SELECT DISTINCT ?a WHERE { ?a a gk:Alliance }")
+        _s(a) for (a,) in _select(g.store, "SELECT DISTINCT ?a WHERE { ?a a gk:Alliance }")
     }
     roster = {
-        _s(r["a"])
-        for r in _select(
+        _s(a)
+        for (a,) in _select(
             g.store,
-            "SELECT DISTINCT ?a WHERE { ?a a gk:Alliance ; prov:wasDerivedFrom ?r . ?r a gk:RosterRow }",
+            """SELECT DISTINCT ?a WHERE { { SELECT ?a ?r WHERE { ?a a gk:Alliance ; prov:wasDerivedFrom ?r } }
+                 { SELECT ?r WHERE { ?r a gk:RosterRow } } }""",
         )
     }
     levels: dict[str, tuple[int, str]] = {}
-    for r in _select(
+    for a_term, lvl, rank in _select(
         g.store,
-        """SELECT DISTINCT ?a ?l ?rank WHERE { ?a a gk:Alliance ; gk:administrativeLevel ?l .
-             OPTIONAL { ?l gk:rank ?rank } }""",
+        f"""SELECT DISTINCT ?a ?l ?rank WHERE {{ {_ALLIANCE}
+             {{ SELECT ?a ?l WHERE {{ ?a gk:administrativeLevel ?l }} }}
+             OPTIONAL {{ SELECT ?l ?rank WHERE {{ ?l gk:rank ?rank }} }} }}""",
     ):
-        cur = (_int(r["rank"]), _s(r["l"]))
-        a = _s(r["a"])
+        cur = (_int(rank), _s(lvl))
+        a = _s(a_term)
         if a not in levels or cur < levels[a]:
             levels[a] = cur
-    members: dict[str, dict[str, str]] = {}
-    for r in _select(
+    members: dict[tuple[str, ...], dict[str, str]] = {}
+    names = ("ms", "a", "m", "rank", "role", "kind")
+    for terms in _select(
         g.store,
-        """SELECT DISTINCT ?ms ?a ?m ?rank ?role ?kind WHERE { ?a a gk:Alliance .
-             ?ms org:organization ?a ; org:member ?m .
-             OPTIONAL { ?ms gk:rank ?rank } OPTIONAL { ?ms gk:role ?role }
-             OPTIONAL { ?ms gk:memberKind ?kind } }""",
+        f"""SELECT ?ms ?a ?m ?rank ?role ?kind WHERE {{ {_ALLIANCE_MEMBER}
+             OPTIONAL {{ SELECT ?ms ?rank WHERE {{ ?ms gk:rank ?rank }} }}
+             OPTIONAL {{ SELECT ?ms ?role WHERE {{ ?ms gk:role ?role }} }}
+             OPTIONAL {{ SELECT ?ms ?kind WHERE {{ ?ms gk:memberKind ?kind }} }} }}""",
     ):
-        row = {k: _s(r[k]) for k in ("ms", "a", "m", "rank", "role", "kind")}
-        key = "|".join((row["ms"], row["a"], row["m"]))
-        if key not in members or tuple(row.values()) < tuple(members[key].values()):
-            members[key] = row
+        values = tuple(_s(t) for t in terms)
+        key = values[:3]
+        if key not in members or values < tuple(members[key].values()):
+            members[key] = dict(zip(names, values, strict=True))
     ms = sorted(members.values(), key=lambda m: (m["a"], _rank_value(m["rank"]), m["m"], m["ms"]))
+    # only the classes _member_group looks for: those named after a group
+    classes = " ".join(ref for name in config()["groups"] if (ref := _iri(GK + name)))
     types: dict[str, set[str]] = defaultdict(set)
-    for r in _select(
+    for m, t in _select(
         g.store,
-        "SELECT DISTINCT ?m ?t WHERE { ?ms org:organization ?a ; org:member ?m . ?a a gk:Alliance . ?m a ?t }",
+        f"""SELECT DISTINCT ?m ?t WHERE {{ {{ SELECT DISTINCT ?m WHERE {{ {_ALLIANCE_MEMBER} }} }}
+             {{ SELECT ?m ?t WHERE {{ VALUES ?t {{ {classes} }} ?m a ?t }} }} }}""",
     ):
-        types[_s(r["m"])].add(_s(r["t"]))
-
-    def order(a: str) -> tuple[int, str, str]:
-        return (levels.get(a, (10**6, ""))[0], g.labels.zh(a), a)
-
-    return Alliances(
-        sorted(alliances - roster, key=order), sorted(roster, key=order), ms, levels, dict(types)
-    )
+        types[_s(m)].add(_s(t))
+    return Alliances(list(alliances - roster), list(roster), ms, levels, dict(types))
 
 
 def _member_group(member: str, types: Mapping[str, set[str]]) -> str:
@@ -1093,11 +1242,15 @@ def _member_group(member: str, types: Mapping[str, set[str]]) -> str:
     return "Organization"
 
 
-def _alliance_pages(g: Graph, units: dict[str, dict[str, Any]]) -> list[Page]:
-    al = _alliance_rows(g)
+def _alliance_pages(g: Graph, al: Alliances) -> list[Page]:
+    def order(a: str) -> tuple[int, str, str]:
+        return (al.levels.get(a, (10**6, ""))[0], g.labels.zh(a), a)
+
+    al.kinds.sort(key=order)
+    al.roster.sort(key=order)
     pages = [_alliance_kind_page(g, al)]
     if al.roster:
-        pages.extend(_alliance_roster_pages(g, al, units))
+        pages.extend(_alliance_roster_pages(g, al))
     return pages
 
 
@@ -1139,8 +1292,10 @@ def _alliance_kind_page(g: Graph, al: Alliances) -> Page:
             member_y[m["m"]] = y
             y += 60
     broader: dict[str, str] = {}
-    for r in _select(g.store, "SELECT DISTINCT ?k ?b WHERE { ?k a gk:UnitKind ; skos:broader ?b }"):
-        k, b = _s(r["k"]), _s(r["b"])
+    for k_term, b_term in _select(
+        g.store, "SELECT DISTINCT ?k ?b WHERE { ?k a gk:UnitKind ; skos:broader ?b }"
+    ):
+        k, b = _s(k_term), _s(b_term)
         if k in member_y and (k not in broader or b < broader[k]):
             broader[k] = b
     for a in kinds:
@@ -1192,7 +1347,7 @@ def _spread_column(page: Page, x: float, gap: float) -> None:
         n.y = y
 
 
-def _alliance_roster_pages(g: Graph, al: Alliances, units: dict[str, dict[str, Any]]) -> list[Page]:
+def _alliance_roster_pages(g: Graph, al: Alliances) -> list[Page]:
     cap = int(config()["page_node_cap"])
     by_alliance: dict[str, list[dict[str, str]]] = defaultdict(list)
     for m in al.memberships:
@@ -1339,40 +1494,40 @@ def _working_group_page(g: Graph) -> Page:
         ],
     )
     committees: dict[str, tuple[int, str]] = {}
-    for r in _select(
+    for c_term, area_t, rank_t in _select(
         g.store,
         """SELECT DISTINCT ?c ?area ?rank WHERE { ?c a gk:Committee .
              OPTIONAL { ?c gk:area ?area OPTIONAL { ?area gk:administrativeLevel ?l . ?l gk:rank ?rank } } }""",
     ):
-        c = _s(r["c"])
-        cur = (_int(r["rank"]), _s(r["area"]))
+        c = _s(c_term)
+        cur = (_int(rank_t), _s(area_t))
         if c not in committees or cur < committees[c]:
             committees[c] = cur
     wgs: dict[str, dict[str, Any]] = {}
-    for r in _select(
+    for wg_t, c_t, theme_t, rank_t, leader_t, lvl_t in _select(
         g.store,
         """SELECT DISTINCT ?wg ?c ?theme ?rank ?leader ?lvl WHERE { ?wg a gk:WorkingGroup ; gk:committee ?c .
              OPTIONAL { ?wg gk:theme ?theme } OPTIONAL { ?wg gk:rank ?rank }
              OPTIONAL { ?wg gk:leader ?leader } OPTIONAL { ?wg gk:administrativeLevel ?lvl } }""",
     ):
         entry = wgs.setdefault(
-            _s(r["wg"]),
+            _s(wg_t),
             {"c": set(), "themes": set(), "rank": 10**6, "leaders": set(), "levels": set()},
         )
-        entry["c"].add(_s(r["c"]))
-        if r["theme"] is not None:
-            entry["themes"].add(_s(r["theme"]))
-        entry["rank"] = min(entry["rank"], _int(r["rank"]))
-        if r["leader"] is not None:
-            entry["leaders"].add(_s(r["leader"]))
-        if r["lvl"] is not None:
-            entry["levels"].add(_s(r["lvl"]))
+        entry["c"].add(_s(c_t))
+        if theme_t is not None:
+            entry["themes"].add(_s(theme_t))
+        entry["rank"] = min(entry["rank"], _int(rank_t))
+        if leader_t is not None:
+            entry["leaders"].add(_s(leader_t))
+        if lvl_t is not None:
+            entry["levels"].add(_s(lvl_t))
     theme_rank: dict[str, int] = {}
     for t in sorted({t for w in wgs.values() for t in w["themes"]}):
         rows = _select(
             g.store, "SELECT ?t ?r WHERE { ?t gk:rank ?r } ORDER BY ?r LIMIT 1", t=ox.NamedNode(t)
         )
-        theme_rank[t] = _int(rows[0]["r"]) if rows else 10**6
+        theme_rank[t] = _int(rows[0][1]) if rows else 10**6
     themes = sorted(theme_rank, key=lambda t: (theme_rank[t], g.labels.zh(t), t))
     row_of = {t: i for i, t in enumerate(themes)}
     for c in {c for w in wgs.values() for c in w["c"]}:
@@ -1559,38 +1714,51 @@ def _baobao_page(g: Graph) -> Page:
         ],
     )
     systems: dict[str, dict[str, Any]] = {}
-    for r in _select(
+
+    def system(sys_: Term | None) -> dict[str, Any]:
+        return systems.setdefault(
+            _s(sys_), {"areas": set(), "tiers": {}, "roster": defaultdict(int)}
+        )
+
+    for sys_t, area_t in _select(
         g.store,
         """SELECT DISTINCT ?sys ?area WHERE { ?sys a gk:ResponsibilitySystem . OPTIONAL { ?sys gk:area ?area } }""",
     ):
-        d = systems.setdefault(
-            _s(r["sys"]), {"areas": set(), "tiers": {}, "roster": defaultdict(int)}
-        )
-        if r["area"] is not None:
-            d["areas"].add(_s(r["area"]))
-    for r in _select(
+        d = system(sys_t)
+        if area_t is not None:
+            d["areas"].add(_s(area_t))
+    assignment = """{ SELECT ?ra WHERE { ?ra a gk:ResponsibilityAssignment } }
+        { SELECT ?ra ?sys WHERE { ?ra gk:partOf ?sys } }
+        { SELECT ?ra ?cr WHERE { ?ra gk:cadreRank ?cr } }
+        OPTIONAL { SELECT ?ra ?rank WHERE { ?ra gk:rank ?rank } }
+        OPTIONAL { SELECT ?ra ?cl WHERE { ?ra gk:coveredLevel ?cl } }"""
+    # assignments of a named cadre (rosters) are counted per cadre rank, in the store
+    for sys_t, cr_t, n in _select(
         g.store,
-        """SELECT DISTINCT ?ra ?sys ?rank ?cr ?cl ?cadre WHERE { ?ra a gk:ResponsibilityAssignment ;
-             gk:partOf ?sys ; gk:cadreRank ?cr .
-             OPTIONAL { ?ra gk:rank ?rank } OPTIONAL { ?ra gk:coveredLevel ?cl } OPTIONAL { ?ra gk:cadre ?cadre } }""",
+        f"""SELECT ?sys ?cr (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?ra ?sys ?rank ?cr ?cl ?cadre WHERE {{
+              {assignment} {{ SELECT ?ra ?cadre WHERE {{ ?ra gk:cadre ?cadre }} }} }} }}
+            }} GROUP BY ?sys ?cr""",
     ):
-        d = systems.setdefault(
-            _s(r["sys"]), {"areas": set(), "tiers": {}, "roster": defaultdict(int)}
-        )
-        if r["cadre"] is not None:
-            d["roster"][_s(r["cr"])] += 1
-        elif r["cl"] is not None:
-            d["tiers"].setdefault((_s(r["cr"]), _s(r["cl"])), []).append(
-                (_int(r["rank"]), _s(r["ra"]))
-            )
+        system(sys_t)["roster"][_s(cr_t)] += _int(n, 0)
+    # the tiers of the systems the reports describe
+    for ra_t, sys_t, rank_t, cr_t, cl_t in _select(
+        g.store,
+        f"""SELECT DISTINCT ?ra ?sys ?rank ?cr ?cl WHERE {{ {assignment}
+              MINUS {{ SELECT ?ra WHERE {{ ?ra gk:cadre ?cadre }} }} }}""",
+    ):
+        d = system(sys_t)
+        if cl_t is not None:
+            d["tiers"].setdefault((_s(cr_t), _s(cl_t)), []).append((_int(rank_t), _s(ra_t)))
     concept_rank: dict[str, int] = {}
-    for r in _select(
+    for c_term, r in _select(
         g.store,
-        """SELECT DISTINCT ?c ?r WHERE { ?ra a gk:ResponsibilityAssignment .
-             { ?ra gk:cadreRank ?c } UNION { ?ra gk:coveredLevel ?c } ?c gk:rank ?r }""",
+        """SELECT DISTINCT ?c ?r WHERE { { SELECT DISTINCT ?c WHERE {
+             { SELECT ?ra WHERE { ?ra a gk:ResponsibilityAssignment } }
+             { SELECT ?ra ?c WHERE { { ?ra gk:cadreRank ?c } UNION { ?ra gk:coveredLevel ?c } } } } }
+             ?c gk:rank ?r }""",
     ):
-        c = _s(r["c"])
-        concept_rank[c] = min(concept_rank.get(c, 10**6), _int(r["r"]))
+        c = _s(c_term)
+        concept_rank[c] = min(concept_rank.get(c, 10**6), _int(r))
     order = sorted(systems, key=lambda s: (-len(systems[s]["tiers"]), g.labels.zh(s), s))
     row_h, gap = 100.0, 760.0
     for i, sys_ in enumerate(order):
@@ -1689,12 +1857,12 @@ def _mechanism_page(g: Graph) -> Page:
         ],
     )
     steps: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-    for r in _select(
+    for m_t, s_t, rank_t, kind_t in _select(
         g.store,
         """SELECT DISTINCT ?m ?s ?rank ?kind WHERE { ?m a gk:Mechanism ; gk:hasStep ?s .
              OPTIONAL { ?s gk:rank ?rank } OPTIONAL { ?s gk:stepKind ?kind } }""",
     ):
-        steps[_s(r["m"])].append((_int(r["rank"]), _s(r["s"]), _s(r["kind"])))
+        steps[_s(m_t)].append((_int(rank_t), _s(s_t), _s(kind_t)))
     flows: dict[str, list[tuple[str, str]]] = {}
     for m, found in steps.items():
         best: dict[str, tuple[int, str]] = {}
@@ -1885,10 +2053,7 @@ def _sources_page(g: Graph) -> Page:
         ],
     )
     docs = sorted(
-        {
-            _s(r["d"])
-            for r in _select(g.store, "SELECT DISTINCT ?d WHERE { ?d a gk:SourceDocument }")
-        },
+        {_s(d) for (d,) in _select(g.store, "SELECT DISTINCT ?d WHERE { ?d a gk:SourceDocument }")},
         key=lambda d: (g.doc_ids.get(d, d), d),
     )
     reporting = {o.doc for o in g.obs.values()}
@@ -2231,7 +2396,10 @@ def build_views(store: ox.Store) -> tuple[Graph, list[View]]:
     """Every view and its pages, computed from a store (nothing written)."""
     g = _read_graph(store)
     units = _unit_rows(g)
-    unit_pages = _unit_pages(g, units) if units else []
+    alliances = _alliance_rows(g)
+    # the labels of what the roster pages draw
+    g.labels.read(_ROSTER_DRAWN)
+    unit_pages = _unit_pages(g, units) if units.rows else []
     chain = _org_chain_page(g, units, bool(unit_pages))
     views = [
         View(
@@ -2250,7 +2418,7 @@ def build_views(store: ox.Store) -> tuple[Graph, list[View]]:
             "联盟类别与加入其中的单位类别；有名册时列出各联盟及牵头单位。",
             "Alliance kinds and the unit kinds that join them; with rosters, every alliance and "
             "its lead unit.",
-            _alliance_pages(g, units),
+            _alliance_pages(g, alliances),
         ),
         View(
             "working-groups",
