@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import itertools
 import json
 import math
@@ -61,16 +62,25 @@ def _asset(name: str) -> str:
     return resources.files("govkg.graph").joinpath("assets", name).read_text("utf-8")
 
 
+def _vis_file(name: str) -> str:
+    """A file of the vis-network copy bundled with pyvis, found without importing pyvis
+    (which imports IPython: most of a second)."""
+    spec = importlib.util.find_spec("pyvis")
+    assert spec is not None and spec.submodule_search_locations is not None
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return (folder / "lib" / "vis-9.1.2" / name).read_text("utf-8")
+
+
 @cache
 def _vis_js() -> str:
-    return resources.files("pyvis").joinpath("lib/vis-9.1.2/vis-network.min.js").read_text("utf-8")
+    return _vis_file("vis-network.min.js")
 
 
 @cache
 def _vis_css() -> str:
     """vis-network's stylesheet without the rules that embed button images (the views turn
     navigation and manipulation buttons off): 13 kB instead of 220 kB per page."""
-    css = resources.files("pyvis").joinpath("lib/vis-9.1.2/vis-network.css").read_text("utf-8")
+    css = _vis_file("vis-network.css")
     rules = re.findall(r"[^{}]+\{[^{}]*\}", css)
     return "\n".join(r.strip() for r in rules if "url(" not in r)
 
@@ -199,6 +209,7 @@ def _natural(text: str) -> tuple[tuple[int, int | str], ...]:
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", text) if p)
 
 
+@cache
 def _local(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/"))[-1]
 
@@ -396,14 +407,12 @@ def _read_graph(store: ox.Store) -> Graph:
 # text helpers
 
 
-def _char_units(ch: str) -> float:
-    return 0.6 if ord(ch) < 0x2E80 else 1.0
-
-
 def _text_units(text: str) -> float:
-    return sum(_char_units(c) for c in text)
+    """Width in Chinese characters: Latin letters and digits count as about half."""
+    return sum([0.6 if c < "\u2e80" else 1.0 for c in text])
 
 
+@cache  # pages wrap each label twice: to size their layout, then to draw it
 def _wrap(text: str, per_line: int, max_lines: int = 3) -> str:
     """Break a label into balanced lines of at most ``per_line`` Chinese characters (Latin
     letters and digits count as about half and words are not split, except after a
@@ -898,6 +907,7 @@ def _unit_info(
     return info
 
 
+@cache
 def _class_order(cls: str) -> int:
     order = [
         "StreetPartyWorkingCommittee",
