@@ -26,6 +26,7 @@ import shutil
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -219,8 +220,9 @@ LabelRow = tuple[str, Term | None, Term | None]  # resource, skos:prefLabel, rdf
 
 class Labels:
     """Chinese and English labels of resources: those of the many resources the roster
-    pages draw are read in one pass over the labels of the store (``read``); any other
-    resource is looked up the first time it is asked for (``load`` for several at once)."""
+    pages draw are read in one pass over the labels of the store (``fetch``, then
+    ``take``); any other resource is looked up the first time it is asked for (``load``
+    for several at once)."""
 
     _PATTERN = "{ ?s skos:prefLabel ?pref } UNION { ?s rdfs:label ?label }"
 
@@ -230,20 +232,21 @@ class Labels:
         self._en: dict[str, str] = {}
         self._read: set[str] = set()
 
-    def read(self, where: str) -> None:
-        """Read the labels of every resource that the SPARQL pattern ``where`` binds to
-        ``?s``, hash-joined: one pass over the labels of the store (a resource with no label
-        is looked up should it be asked for)."""
+    def fetch(self, where: str) -> list[LabelRow]:
+        """The labels of every resource that the SPARQL pattern ``where`` binds to ``?s``,
+        hash-joined: one pass over the labels of the store. Only reads the store (``take``
+        keeps them), so it may run beside the drawing of other pages. A resource with no
+        label is looked up should it be asked for."""
         found = _select(
             self._store,
             f"""SELECT ?s ?pref ?label WHERE {{ {{ SELECT DISTINCT ?s WHERE {{ {where} }} }}
                   {{ SELECT ?s ?pref ?label WHERE {{ {self._PATTERN} }} }} }}""",
         )
-        self._take((_s(s), pref, label) for s, pref, label in found)
+        return [(_s(s), pref, label) for s, pref, label in found]
 
-    def _take(self, rows: Iterable[LabelRow]) -> None:
-        """Labels read by a query: every (resource, prefLabel, label) row of each resource
-        (the labels unbound where it has none), all in one call."""
+    def take(self, rows: Iterable[LabelRow]) -> None:
+        """Keep labels read by a query: every (resource, prefLabel, label) row of each
+        resource (the labels unbound where it has none), all in one call."""
         # Where a resource has two labels in one language, the least one wins, so the choice
         # is the same on every build (a running minimum: no sort over every label).
         zh_pref: dict[str, str] = {}
@@ -291,7 +294,7 @@ class Labels:
                     s=ox.BlankNode(key[2:]),
                 )
                 rows.extend((key, pref, label) for _s_, pref, label in found)
-        self._take(rows)
+        self.take(rows)
         self._read.update(todo)  # a string that is no resource has no label
 
     def zh(self, iri: str) -> str:
@@ -430,7 +433,7 @@ def _wrap(text: str, per_line: int, max_lines: int = 3) -> str:
         target = total / needed if needed <= room else float(per_line)
         line, width = "", 0.0
         for tok in tokens:
-            w = _text_units(tok)
+            w = _text_units(tok) if len(tok) > 1 else (0.6 if tok < "\u2e80" else 1.0)
             if line and (width + w > per_line + 0.01 or width >= target - 0.01):
                 lines.append(line.rstrip())
                 line, width = "", 0.0
@@ -1201,7 +1204,7 @@ def _alliance_rows(g: Graph) -> Alliances:
         for (a,) in _select(
             g.store,
             """SELECT DISTINCT ?a WHERE { { SELECT ?a ?r WHERE { ?a a gk:Alliance ; prov:wasDerivedFrom ?r } }
-                 { SELECT ?r WHERE { ?r a gk:RosterRow } } }""",
+                 FILTER EXISTS { ?r a gk:RosterRow } }""",
         )
     }
     levels: dict[str, tuple[int, str]] = {}
@@ -2405,12 +2408,20 @@ def render_index(views: list[View]) -> str:
 def build_views(store: ox.Store) -> tuple[Graph, list[View]]:
     """Every view and its pages, computed from a store (nothing written)."""
     g = _read_graph(store)
-    units = _unit_rows(g)
-    alliances = _alliance_rows(g)
-    # the labels of what the roster pages draw
-    g.labels.read(_ROSTER_DRAWN)
-    unit_pages = _unit_pages(g, units) if units.rows else []
-    chain = _org_chain_page(g, units, bool(unit_pages))
+    # The big reads of the roster pages run in threads, beside each other and beside the
+    # drawing of the other pages: Oxigraph lets go of the GIL while it evaluates. They only
+    # read the store; labels change in this thread alone.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        roster_labels = pool.submit(g.labels.fetch, _ROSTER_DRAWN)
+        units_read = pool.submit(_unit_rows, g)
+        alliances_read = pool.submit(_alliance_rows, g)
+        working_groups, baobao = _working_group_page(g), _baobao_page(g)
+        mechanisms, sources = _mechanism_page(g), _sources_page(g)
+        g.labels.take(roster_labels.result())
+        units = units_read.result()
+        unit_pages = _unit_pages(g, units) if units.rows else []
+        chain = _org_chain_page(g, units, bool(unit_pages))
+        alliance_pages = _alliance_pages(g, alliances_read.result())
     views = [
         View(
             "org-chain",
@@ -2428,7 +2439,7 @@ def build_views(store: ox.Store) -> tuple[Graph, list[View]]:
             "联盟类别与加入其中的单位类别；有名册时列出各联盟及牵头单位。",
             "Alliance kinds and the unit kinds that join them; with rosters, every alliance and "
             "its lead unit.",
-            _alliance_pages(g, alliances),
+            alliance_pages,
         ),
         View(
             "working-groups",
@@ -2436,7 +2447,7 @@ def build_views(store: ox.Store) -> tuple[Graph, list[View]]:
             "Working groups",
             "省、市两级基层治理工作委员会下设的专项工作组及其主题，市级缺少的主题一目了然。",
             "Committees, their thematic working groups and themes, province beside city.",
-            [_working_group_page(g)],
+            [working_groups],
         ),
         View(
             "baobao",
@@ -2444,7 +2455,7 @@ def build_views(store: ox.Store) -> tuple[Graph, list[View]]:
             "包保 (responsibility)",
             "干部职级与所包层级组成的梯子：五级包保与联点包抓并列。",
             "Cadre ranks and the levels they cover as ladders, 五级包保 beside 联点包抓.",
-            [_baobao_page(g)],
+            [baobao],
         ),
         View(
             "mechanisms",
@@ -2452,7 +2463,7 @@ def build_views(store: ox.Store) -> tuple[Graph, list[View]]:
             "Mechanisms",
             "各工作机制的步骤流程，相同步骤跨机制相连。",
             "Each mechanism's steps as a flow; the same step in different mechanisms linked.",
-            [_mechanism_page(g)],
+            [mechanisms],
         ),
         View(
             "sources",
@@ -2460,7 +2471,7 @@ def build_views(store: ox.Store) -> tuple[Graph, list[View]]:
             "Sources and conflicts",
             "来源文献与其报道的统计数据，冲突数值高亮。",
             "Documents and the statistics they report, conflicting values highlighted.",
-            [_sources_page(g)],
+            [sources],
         ),
     ]
     return g, views
