@@ -398,6 +398,7 @@ def _read_graph(store: ox.Store) -> Graph:
         keys[o] = fields
         m, v, doc, area, unit, qual, q, _start, vmax = fields
         obs[o] = Obs(o, m, v, unit, qual, area, doc, q, _int(values[7], 0), vmax)
+    labels.load(itertools.chain(*((o.measure, o.area) for o in obs.values())))
     for a_term, b_term in _select(store, "SELECT DISTINCT ?a ?b WHERE { ?a gk:conflictsWith ?b }"):
         a, b = _s(a_term), _s(b_term)
         if a in obs and b in obs and a != b:
@@ -424,8 +425,11 @@ def _wrap(text: str, per_line: int, max_lines: int = 3) -> str:
     lines: list[str] = []
     for para in text.strip().split("\n"):
         para = para.strip()
-        tokens = re.findall(r"[^\s\u2e80-\uffff-]+-?|-|\s+|.", para)
         total = _text_units(para)
+        if total <= per_line:  # one line, as the loop below would make it
+            lines.append(para)
+            continue
+        tokens = re.findall(r"[^\s\u2e80-\uffff-]+-?|-|\s+|.", para)
         # as many lines as needed, then as even as possible: 11 characters in lines of 10
         # become 6 + 5, not 10 + 1; when there is no room for that, fill each line
         needed = max(1, math.ceil(total / per_line - 0.01)) if total else 1
@@ -1174,7 +1178,7 @@ def _rank_value(text: str) -> int:
 class Alliances:
     kinds: list[str]  # alliance kinds from the reports
     roster: list[str]  # alliances from rosters
-    memberships: list[dict[str, str]]
+    memberships: list[dict[str, str]]  # ms: the membership, "" where no other tells apart
     levels: dict[str, tuple[int, str]]  # alliance -> (level rank, level)
     types: dict[str, set[str]]  # member -> its classes that name a group of nodes
 
@@ -1220,12 +1224,21 @@ def _alliance_rows(g: Graph) -> Alliances:
             levels[a] = cur
     members: dict[tuple[str, ...], dict[str, str]] = {}
     names = ("ms", "a", "m", "rank", "role", "kind")
+    # A membership's IRI is read only where it tells two apart (a unit joins an alliance
+    # twice) or its sources are shown (it is quoted); elsewhere "", reading each IRI of a
+    # province's memberships costs as much as the rest of the query.
     for terms in _select(
         g.store,
-        f"""SELECT ?ms ?a ?m ?rank ?role ?kind WHERE {{ {_ALLIANCE_MEMBER}
+        f"""SELECT ?named ?a ?m ?rank ?role ?kind WHERE {{ {_ALLIANCE_MEMBER}
              OPTIONAL {{ SELECT ?ms ?rank WHERE {{ ?ms gk:rank ?rank }} }}
              OPTIONAL {{ SELECT ?ms ?role WHERE {{ ?ms gk:role ?role }} }}
-             OPTIONAL {{ SELECT ?ms ?kind WHERE {{ ?ms gk:memberKind ?kind }} }} }}""",
+             OPTIONAL {{ SELECT ?ms ?kind WHERE {{ ?ms gk:memberKind ?kind }} }}
+             OPTIONAL {{ SELECT ?a ?m (COUNT(DISTINCT ?ms) AS ?n) WHERE {{
+               {{ SELECT ?ms ?a WHERE {{ ?ms org:organization ?a }} }}
+               {{ SELECT ?ms ?m WHERE {{ ?ms org:member ?m }} }} }} GROUP BY ?a ?m }}
+             OPTIONAL {{ SELECT ?ms (true AS ?quoted) WHERE {{ SELECT DISTINCT ?ms WHERE {{
+               ?sp gk:quote ?q ; gk:inDocument ?d . ?ms prov:wasDerivedFrom ?sp }} }} }}
+             BIND(IF(BOUND(?quoted) || ?n > 1, ?ms, "") AS ?named) }}""",
     ):
         values = tuple(_s(t) for t in terms)
         key = values[:3]
@@ -1247,7 +1260,7 @@ def _alliance_rows(g: Graph) -> Alliances:
 def _member_group(member: str, types: Mapping[str, set[str]]) -> str:
     groups = config()["groups"]
     mine = types.get(member, set())
-    for t in sorted(mine):
+    for t in sorted(mine) if mine else ():
         if t.startswith(GK) and _local(t) in groups and _local(t) != "UnitKind":
             return _local(t)
     if GK + "UnitKind" in mine or member.startswith(GKD + "unit-kind/"):
@@ -1535,6 +1548,13 @@ def _working_group_page(g: Graph) -> Page:
             entry["leaders"].add(_s(leader_t))
         if lvl_t is not None:
             entry["levels"].add(_s(lvl_t))
+    g.labels.load(
+        itertools.chain(
+            committees,
+            (area for _rank, area in committees.values() if area),
+            *([w, *d["c"], *d["themes"], *d["levels"]] for w, d in wgs.items()),
+        )
+    )
     theme_rank: dict[str, int] = {}
     for t in sorted({t for w in wgs.values() for t in w["themes"]}):
         rows = _select(
@@ -1876,6 +1896,9 @@ def _mechanism_page(g: Graph) -> Page:
              OPTIONAL { ?s gk:rank ?rank } OPTIONAL { ?s gk:stepKind ?kind } }""",
     ):
         steps[_s(m_t)].append((_int(rank_t), _s(s_t), _s(kind_t)))
+    g.labels.load(
+        itertools.chain(steps, *([s, kind] for found in steps.values() for _r, s, kind in found))
+    )
     flows: dict[str, list[tuple[str, str]]] = {}
     for m, found in steps.items():
         best: dict[str, tuple[int, str]] = {}
@@ -2185,6 +2208,7 @@ def _sources_page(g: Graph) -> Page:
 # rendering
 
 
+@cache  # the same two scripts on every page
 def _script_hash(text: str) -> str:
     return (
         "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
