@@ -650,7 +650,7 @@ def _unit_rows(g: Graph) -> Units:
             if len(rank_terms[c]) == 1 and class_rank[c] > STREET_DEPTH
             else None
         )
-        if count is not None:
+        if count:
             counted.append(c)
             per_class[c] += count
     refs = [f"{_iri(c)}" for c in counted]
@@ -958,15 +958,21 @@ def _descendant_counts(
     return counts
 
 
+def _unit_children(units: Mapping[str, Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The units under each unit: those it is the (least) parent of."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for u, d in units.items():
+        if d["parent"] in units and d["parent"] != u:
+            children[d["parent"]].append(u)
+    return children
+
+
 def _unit_pages(g: Graph, all_units: Units) -> list[Page]:
     """With a roster: a city overview (streets and communities) and pages down to buildings."""
     cfg = config()
     cap = int(cfg["page_node_cap"])
     units = all_units.rows
-    children: dict[str, list[str]] = defaultdict(list)
-    for u, d in units.items():
-        if d["parent"] in units and d["parent"] != u:
-            children[d["parent"]].append(u)
+    children = _unit_children(units)
     # the units pages draw, in order under their parent (order does not change counts)
     drawn = {
         p: sorted(

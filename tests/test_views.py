@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import subprocess
 import sys
@@ -18,9 +19,10 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
+from govkg.graph import views
 from govkg.graph.build import BuildOptions, build
 from govkg.graph.views import config, write_views
-from govkg.ontology import ONTOLOGY_IRI, PREFIXES, ontology_triples
+from govkg.ontology import GK, ONTOLOGY_IRI, PREFIXES, ontology_triples
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "views" / "mini.trig"
@@ -621,3 +623,231 @@ def test_pages_respect_the_node_cap(tmp_path: Path) -> None:
     html = (out / "views" / "org-units.html").read_text(encoding="utf-8")
     assert "2个社区" in html and "1个社区" in html
     assert len(alliances["pages"]) == 2
+
+
+# --------------------------------------------------------------------------------------
+# reading the store: labels looked up as needed, roster units counted in the store
+
+
+def _memory_store(trig: str) -> ox.Store:
+    """An in-memory store holding the ontology and ``trig``."""
+    store = ox.Store()
+    onto = ox.NamedNode(ONTOLOGY_IRI)
+    store.extend([ox.Quad(t.subject, t.predicate, t.object, onto) for t in ontology_triples()])
+    store.load(trig.encode("utf-8"), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def test_labels_read_in_one_pass_in_batches_or_one_by_one_agree() -> None:
+    """The least label of a language wins, skos:prefLabel before rdfs:label, plain text
+    before English where there is no Chinese; IRIs with unusual characters, blank nodes and
+    labels holding SPARQL or HTML syntax come back the same whichever way they are read."""
+    odd = "https://x.test/a%20b?q='1'&r=(2);s=$*+,#frag"
+    hostile = '} } <script>x</script> \\ " . ?s'
+    pref, label = (
+        ox.NamedNode(PREFIXES["skos"] + "prefLabel"),
+        ox.NamedNode(PREFIXES["rdfs"] + "label"),
+    )
+    blank = ox.BlankNode()
+    g1, g2 = ox.NamedNode("https://x.test/g1"), ox.NamedNode("https://x.test/g2")
+    store = _memory_store("")
+    for s, p, o, g in [
+        (ox.NamedNode(odd), label, ox.Literal("甲", language="zh"), g1),
+        (ox.NamedNode(odd), label, ox.Literal("乙", language="zh"), g1),
+        (ox.NamedNode(odd), pref, ox.Literal("丙", language="zh-cn"), g1),
+        (ox.NamedNode(odd), label, ox.Literal("丁", language="zh"), g2),
+        (ox.NamedNode("https://x.test/ü"), label, ox.Literal("plain"), g1),
+        (ox.NamedNode("https://x.test/ü"), label, ox.Literal("Zed", language="en"), g1),
+        (ox.NamedNode("https://x.test/ü"), pref, ox.Literal("B", language="en"), g2),
+        (ox.NamedNode("https://x.test/en"), pref, ox.Literal("B", language="en"), g1),
+        (ox.NamedNode("https://x.test/en"), label, ox.Literal("A", language="en"), g1),
+        (ox.NamedNode("https://x.test/fr"), label, ox.Literal("seulement", language="fr"), g1),
+        (blank, label, ox.Literal(hostile, language="zh"), g1),
+    ]:
+        store.add(ox.Quad(s, p, o, g))
+    blank_key = str(blank)  # as views._s writes a blank node
+    expected = {
+        odd: ("丙", None),
+        "https://x.test/ü": ("plain", "Zed"),
+        "https://x.test/en": ("A", "A"),
+        "https://x.test/fr": ("fr", None),
+        "https://x.test/none": ("none", None),
+        blank_key: (hostile, None),
+        "not an IRI": ("not an IRI", None),
+        "": ("", None),
+    }
+
+    def labels_of(labels: views.Labels) -> dict[str, tuple[str, str | None]]:
+        return {k: (labels.zh(k), labels.en(k)) for k in expected}
+
+    batched = views.Labels(store)
+    batched.load(expected)
+    in_one_pass = views.Labels(store)
+    in_one_pass.take(in_one_pass.fetch("?s ?p ?o"))
+    assert labels_of(views.Labels(store)) == expected  # one by one
+    assert labels_of(batched) == expected
+    assert labels_of(in_one_pass) == expected
+
+
+CHAIN = [
+    "StreetPartyWorkingCommittee",
+    "CommunityPartyOrganization",
+    "GridPartyBranch",
+    "GridPartyGroup",
+    "BuildingPartyGroup",
+    "PartyMemberHousehold",
+]
+
+
+def _roster(rng: random.Random, odd: set[str]) -> str:
+    """A small random roster as TriG: a tree with households as its leaves, except that
+    units of the classes in ``odd`` may hold what a roster may: a second level, a second
+    parent, units below them, parents outside the roster, cycles, statements repeated in
+    a second graph."""
+    n = rng.randint(1, 30)
+    classes = rng.choices(CHAIN, weights=[1, 2, 3, 2, 3, 10], k=n)
+    quads: list[tuple[str, str]] = []
+    for i in range(n):
+        unit, cls = f"<https://x.test/unit/{i}>", classes[i]
+        mine = [f"{unit} a <{GK}{cls}> ."]
+        if cls in odd:  # households stay leaves of one class unless they are odd too
+            others = sorted(odd | set(CHAIN[:-1]))
+            mine += [f"{unit} a <{GK}{rng.choice(others)}> ."] * (rng.random() < 0.08)
+            parents = [j for j in range(n) if classes[j] in others]
+            up = rng.sample(parents, k=min(len(parents), 1 + (rng.random() < 0.1)))
+            mine += [f"{unit} org:subOrganizationOf <https://x.test/outside> ."] * (
+                rng.random() < 0.05
+            )
+        else:
+            above = [j for j in range(i) if classes[j] != "PartyMemberHousehold"]
+            up = [rng.choice(above)] if above and rng.random() < 0.9 else []
+        mine += [f"{unit} org:subOrganizationOf <https://x.test/unit/{j}> ." for j in up]
+        quads += [(q, "g1") for q in mine]
+        quads += [(q, "g2") for q in mine if (cls in odd or " a " in q) and rng.random() < 0.1]
+    graphs = defaultdict(list)
+    for q, g in quads:
+        graphs[g].append(q)
+    return "@prefix org: <http://www.w3.org/ns/org#> .\n" + "".join(
+        f"<https://x.test/{g}> {{ {' '.join(qs)} }}\n" for g, qs in graphs.items()
+    )
+
+
+def _units_one_by_one(store: ox.Store) -> views.Units:
+    """Roster units read as the views read them before households were counted in the
+    store: every unit, its least (rank, class) and its least parent."""
+    rows: dict[str, dict[str, Any]] = {}
+    for u, cls, rank, parent in _rows(
+        store,
+        """SELECT DISTINCT ?u ?cls ?rank ?parent WHERE {
+             ?cls gk:chainLevel ?lvl . ?lvl gk:rank ?rank . ?u a ?cls .
+             OPTIONAL { ?u org:subOrganizationOf ?parent } }""",
+    ):
+        cur = rows.setdefault(u, {"cls": cls, "rank": int(rank), "parents": set()})
+        if (int(rank), cls) < (cur["rank"], cur["cls"]):
+            cur["rank"], cur["cls"] = int(rank), cls
+        if parent:
+            cur["parents"].add(parent)
+    per_class: dict[str, int] = defaultdict(int)
+    for d in rows.values():
+        d["parent"] = min(d["parents"]) if d["parents"] else None
+        per_class[d["cls"]] += 1
+    return views.Units(rows, {}, dict(per_class), {})
+
+
+def _same_units_as_one_by_one(store: ox.Store) -> views.Units:
+    """Roster units as build_views reads them, checked against reading each: the units per
+    class, and every unit read with its level, parent and the counts below it."""
+    fast = views._unit_rows(views._read_graph(store))
+    slow = _units_one_by_one(store)
+    assert fast.per_class == slow.per_class
+    for u, d in fast.rows.items():
+        assert (d["cls"], d["rank"], d["parent"]) == tuple(
+            slow.rows[u][k] for k in ("cls", "rank", "parent")
+        )
+    counts = views._descendant_counts(views._unit_children(slow.rows), slow)
+    assert views._descendant_counts(views._unit_children(fast.rows), fast) == {
+        u: counts[u] for u in fast.rows
+    }
+    return fast
+
+
+def _read_households(units: views.Units) -> int:
+    return sum(d["cls"] == GK + "PartyMemberHousehold" for d in units.rows.values())
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_households_counted_in_the_store_count_as_read_one_by_one(seed: int) -> None:
+    """Households are counted per parent in the store where that gives what reading each
+    would (one class, one parent, nothing below); the counts below every unit drawn and
+    the units per class are the same either way, whatever irregularity a roster holds."""
+    rng = random.Random(seed)
+    # a regular roster, one with odd units above the households, one with odd households,
+    # one with odd units everywhere
+    odd = [set(), set(CHAIN[:-1]), set(CHAIN[-1:]), set(CHAIN)][seed % 4]
+    units = _same_units_as_one_by_one(_memory_store(_roster(rng, odd)))
+    if "PartyMemberHousehold" not in odd:  # counted, not read
+        assert _read_households(units) == 0
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        "<https://x.test/h1> org:subOrganizationOf <https://x.test/b2> .",  # a second parent
+        "<https://x.test/h1> a gk:BuildingPartyGroup .",  # a second level
+        "<https://x.test/b3> org:subOrganizationOf <https://x.test/h1> .",  # a unit below
+        "<https://x.test/o> org:subOrganizationOf <https://x.test/h2> .",  # anything below
+    ],
+)
+def test_households_are_read_one_by_one_where_counting_would_differ(odd: str) -> None:
+    roster = """<https://x.test/s> a gk:StreetPartyWorkingCommittee .
+        <https://x.test/b1> a gk:BuildingPartyGroup ; org:subOrganizationOf <https://x.test/s> .
+        <https://x.test/b2> a gk:BuildingPartyGroup ; org:subOrganizationOf <https://x.test/s> .
+        <https://x.test/b3> a gk:BuildingPartyGroup .
+        <https://x.test/h1> a gk:PartyMemberHousehold ; org:subOrganizationOf <https://x.test/b1> .
+        <https://x.test/h2> a gk:PartyMemberHousehold ; org:subOrganizationOf <https://x.test/b1> .
+        <https://x.test/h3> a gk:PartyMemberHousehold ; org:subOrganizationOf <https://x.test/b2> ."""
+    head = f"@prefix org: <http://www.w3.org/ns/org#> . @prefix gk: <{GK}> .\n"
+    household = GK + "PartyMemberHousehold"
+    counted = _same_units_as_one_by_one(_memory_store(f"{head}<https://x.test/g1> {{ {roster} }}"))
+    assert _read_households(counted) == 0
+    assert counted.below == {
+        "https://x.test/b1": {household: 2},
+        "https://x.test/b2": {household: 1},
+    }
+    irregular = _memory_store(
+        f"{head}<https://x.test/g1> {{ {roster} }} <https://x.test/g2> {{ {odd} }}"
+    )
+    assert _same_units_as_one_by_one(irregular).below == {}  # every household read
+
+
+def test_memberships_are_named_where_that_tells_them_apart() -> None:
+    """A membership's IRI is read where a unit joins an alliance twice or the membership is
+    quoted (its sources are shown); the others are told apart by alliance and member."""
+    store = _memory_store(
+        f"""@prefix org: <http://www.w3.org/ns/org#> . @prefix gk: <{GK}> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        <https://x.test/g> {{
+          <https://x.test/a> a gk:Alliance .
+          <https://x.test/twice1> org:organization <https://x.test/a> ;
+            org:member <https://x.test/u> ; gk:rank 2 .
+          <https://x.test/twice2> org:organization <https://x.test/a> ;
+            org:member <https://x.test/u> ; gk:rank 1 ; gk:role "牵头" .
+          <https://x.test/quoted> org:organization <https://x.test/a> ;
+            org:member <https://x.test/v> ; prov:wasDerivedFrom <https://x.test/span> .
+          <https://x.test/span> gk:quote "原文" ; gk:inDocument <https://x.test/doc> .
+          <https://x.test/plain> org:organization <https://x.test/a> ;
+            org:member <https://x.test/w> ; gk:rank 3 .
+        }}"""
+    )
+    g = views._read_graph(store)
+    rows = views._alliance_rows(g).memberships
+    assert [(m["ms"], m["m"], m["rank"], m["role"]) for m in rows] == [
+        ("https://x.test/twice2", "https://x.test/u", "1", "牵头"),
+        ("https://x.test/twice1", "https://x.test/u", "2", ""),
+        ("", "https://x.test/w", "3", ""),
+        ("https://x.test/quoted", "https://x.test/v", "", ""),
+    ]
+    assert g.sources("https://x.test/quoted") == [
+        ("来源", "source", "doc", False),
+        ("原文", "quote", "原文", True),
+    ]
