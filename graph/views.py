@@ -609,22 +609,26 @@ class Units:
     class_rank: dict[str, int]
 
 
-def _counted_class(g: Graph, cls: str) -> int | None:
+def _counted_class(g: Graph, cls: str, two_parents: bool) -> int | None:
     """How many units a class has, where each of them can be counted under its parent in
-    the store instead of being read: none has a second class of the chain, a second
-    parent or a resource below it. None where one does (or the class is no IRI)."""
+    the store instead of being read: none has a second class of the chain, a resource
+    below it or (where some unit has two parent statements) a second parent. None where
+    one does (or the class is no IRI)."""
     ref = _iri(cls)
     if ref is None:
         return None
-    irregular = _select(
+    odd = [
+        f"{{ SELECT ?u WHERE {{ ?c gk:chainLevel ?l . ?u a ?c FILTER(?c != {ref}) }} }}",
+        "{ SELECT DISTINCT ?u WHERE { ?x org:subOrganizationOf ?u } }",
+    ]
+    if two_parents:
+        odd.append(
+            "{ SELECT ?u WHERE { ?u org:subOrganizationOf ?p } GROUP BY ?u HAVING (COUNT(*) > 1) }"
+        )
+    if _select(
         g.store,
-        f"""SELECT ?u WHERE {{ {{ SELECT DISTINCT ?u WHERE {{ ?u a {ref} }} }}
-             {{ {{ SELECT ?u WHERE {{ ?c gk:chainLevel ?l . ?u a ?c FILTER(?c != {ref}) }} }}
-               UNION {{ SELECT ?u WHERE {{ ?x org:subOrganizationOf ?u }} }}
-               UNION {{ SELECT ?u WHERE {{ ?u org:subOrganizationOf ?p }}
-                       GROUP BY ?u HAVING (COUNT(*) > 1) }} }} }} LIMIT 1""",
-    )
-    if irregular:
+        f"SELECT ?u WHERE {{ {{ SELECT ?u WHERE {{ ?u a {ref} }} }} {{ {' UNION '.join(odd)} }} }} LIMIT 1",
+    ):
         return None
     ((n,),) = _select(g.store, f"SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE {{ ?u a {ref} }}")
     return _int(n, 0)
@@ -641,12 +645,17 @@ def _unit_rows(g: Graph) -> Units:
     ):
         rank_terms[_s(cls_term)].append(rank_term)
     class_rank = {c: min(_int(r) for r in rs) for c, rs in rank_terms.items()}
+    ((statements, subjects),) = _select(
+        g.store,
+        "SELECT (COUNT(*) AS ?n) (COUNT(DISTINCT ?u) AS ?units) WHERE { ?u org:subOrganizationOf ?p }",
+    )
+    two_parents = _int(statements, 0) != _int(subjects, 0)  # a unit with two parent statements
     per_class: dict[str, int] = defaultdict(int)
     counted: list[str] = []
     for c in sorted(rank_terms):
         # one level, deeper than street pages go: its units are never drawn
         count = (
-            _counted_class(g, c)
+            _counted_class(g, c, two_parents)
             if len(rank_terms[c]) == 1 and class_rank[c] > STREET_DEPTH
             else None
         )
@@ -1206,28 +1215,27 @@ def _alliance_rows(g: Graph) -> Alliances:
     """Alliances split into kinds (from reports) and roster alliances (read from a roster
     row), with their memberships, levels and the classes of their members; each list in
     the order of the store (``_alliance_pages`` sorts them)."""
-    alliances = {
-        _s(a) for (a,) in _select(g.store, "SELECT DISTINCT ?a WHERE { ?a a gk:Alliance }")
-    }
-    roster = {
-        _s(a)
-        for (a,) in _select(
-            g.store,
-            """SELECT DISTINCT ?a WHERE { { SELECT ?a ?r WHERE { ?a a gk:Alliance ; prov:wasDerivedFrom ?r } }
-                 FILTER EXISTS { ?r a gk:RosterRow } }""",
-        )
-    }
+    alliances: set[str] = set()
+    roster: set[str] = set()
     levels: dict[str, tuple[int, str]] = {}
-    for a_term, lvl, rank in _select(
+    for a_term, from_roster, lvl, rank in _select(
         g.store,
-        f"""SELECT DISTINCT ?a ?l ?rank WHERE {{ {_ALLIANCE}
-             {{ SELECT ?a ?l WHERE {{ ?a gk:administrativeLevel ?l }} }}
-             OPTIONAL {{ SELECT ?l ?rank WHERE {{ ?l gk:rank ?rank }} }} }}""",
+        f"""SELECT ?a ?roster ?l ?rank WHERE {{ {{ SELECT DISTINCT ?a WHERE {{ ?a a gk:Alliance }} }}
+             OPTIONAL {{ SELECT DISTINCT ?a (true AS ?roster) WHERE {{
+               {{ SELECT ?a ?r WHERE {{ ?a a gk:Alliance ; prov:wasDerivedFrom ?r }} }}
+               FILTER EXISTS {{ ?r a gk:RosterRow }} }} }}
+             OPTIONAL {{ SELECT ?a ?l ?rank WHERE {{ {_ALLIANCE}
+               {{ SELECT ?a ?l WHERE {{ ?a gk:administrativeLevel ?l }} }}
+               OPTIONAL {{ SELECT ?l ?rank WHERE {{ ?l gk:rank ?rank }} }} }} }} }}""",
     ):
-        cur = (_int(rank), _s(lvl))
         a = _s(a_term)
-        if a not in levels or cur < levels[a]:
-            levels[a] = cur
+        alliances.add(a)
+        if from_roster is not None:
+            roster.add(a)
+        if lvl is not None:
+            cur = (_int(rank), _s(lvl))
+            if a not in levels or cur < levels[a]:
+                levels[a] = cur
     members: dict[tuple[str, ...], dict[str, str]] = {}
     names = ("ms", "a", "m", "rank", "role", "kind")
     # A membership's IRI is read only where it tells two apart (a unit joins an alliance
