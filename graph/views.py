@@ -7,7 +7,7 @@ same bytes, and physics is off. Texts from documents and rosters reach the brows
 JSON data that the page script puts in with ``textContent`` or draws on the canvas.
 
 >>> _wrap("街道党工委", 4)
-'街道党工\\n委'
+'街道党\\n工委'
 >>> _fmt_value("68", "个", "exact")
 '68个'
 """
