@@ -95,10 +95,11 @@ def _document_loaders() -> list[Any]:
 
 
 def _linkers() -> list[Linker]:
+    from govkg.loaders.conflicts import ConflictLinker
+    from govkg.loaders.gazetteer import GazetteerLinker
     from govkg.loaders.roster import RollupLinker
-    from govkg.loaders.text import ConflictLinker
 
-    linkers: list[Linker] = [ConflictLinker(), RollupLinker()]
+    linkers: list[Linker] = [ConflictLinker(), RollupLinker(), GazetteerLinker()]
     return linkers
 
 

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import pyoxigraph as ox
 import yaml
 
-from govkg.graph.ids import doc_iri, gk, iri
+from govkg.graph.ids import doc_iri, gk
 from govkg.loaders.base import A, GraphWriter, LoadReport, Rejection
 from govkg.ontology import DCTERMS, RDFS, XSD
 
@@ -166,8 +166,8 @@ class SourceDocumentLoader:
         if date is not None:
             graph.add(d, ox.NamedNode(DCTERMS + "date"), date)
             graph.lit(d, gk("dateApproximate"), bool(source.meta.get("approximate", False)))
-        if source.area:
-            graph.add(d, ox.NamedNode(DCTERMS + "spatial"), iri("area", source.area))
+        # dcterms:spatial (the place the report is about) is written by the report loader,
+        # which resolves the manifest's area against the gazetteer
         if source.meta.get("note"):
             graph.lit(d, ox.NamedNode(RDFS + "comment"), str(source.meta["note"]), "en")
         return report

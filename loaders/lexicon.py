@@ -8,6 +8,7 @@ from functools import cache
 
 import pyoxigraph as ox
 
+from govkg.loaders.gazetteer import gazetteer, text_names
 from govkg.ontology import GK, GKD, RDF, RDFS, SKOS, ontology_triples
 
 _TYPE = RDF + "type"
@@ -23,9 +24,8 @@ def unify(text: str) -> str:
 class Lexicon:
     """Label → IRI tables for each kind of thing the loader recognises."""
 
+    # place names matched in text (name → name: the gazetteer resolves them in context)
     areas: dict[str, str] = field(default_factory=dict)
-    area_parent: dict[str, str] = field(default_factory=dict)
-    area_level: dict[str, str] = field(default_factory=dict)
     area_label: dict[str, str] = field(default_factory=dict)
     measures: dict[str, str] = field(default_factory=dict)
     measure_label: dict[str, str] = field(default_factory=dict)
@@ -80,8 +80,6 @@ def lexicon() -> Lexicon:
     lex = Lexicon()
 
     def table_for(s: str) -> dict[str, str] | None:
-        if GK + "AdministrativeArea" in types[s]:
-            return lex.areas
         if GK + "Measure" in types[s]:
             return lex.measures
         sch = scheme.get(s, "")
@@ -114,14 +112,9 @@ def lexicon() -> Lexicon:
                 lex.cue_before[cue] = code
             for cue in props[s].get(GK + "cueAfter", []):
                 lex.cue_after[cue] = code
-    for s in lex.areas.values():
-        if props[s].get(GK + "partOf"):
-            lex.area_parent[s] = props[s][GK + "partOf"][0]
-        if props[s].get(GK + "administrativeLevel"):
-            lex.area_level[s] = props[s][GK + "administrativeLevel"][0]
-        lex.area_label[s] = next(
-            (v for p, v in sorted(labels[s]) if p == RDFS + "label"), lex.pref.get(s, s)
-        )
+    gaz = gazetteer()
+    lex.areas = {name: name for name in text_names()}
+    lex.area_label = {d.iri: d.name for d in gaz.divisions.values()}
     lex.units = {k: v for k, v in lex.units.items()}
     unit_groups = {s: props[s].get(GK + "unitGroup", ["count"])[0] for s in lex.units.values()}
     lex.units = {label: unit_groups[s] for label, s in lex.units.items()}

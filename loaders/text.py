@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 import pyoxigraph as ox
 
@@ -18,17 +18,17 @@ from govkg.graph.ids import gk, iri
 from govkg.loaders.base import DERIVED, PREF_LABEL, A, GraphWriter, LoadReport, literal
 from govkg.loaders.components import Quantity
 from govkg.loaders.corpus import CorpusDocument
-from govkg.loaders.lexicon import Lexicon, lexicon, unify
+from govkg.loaders.gazetteer import ROOT_IRI
+from govkg.loaders.lexicon import lexicon, unify
+from govkg.loaders.places import Area, AreaFinder, AreaMention, DocumentAreaError
 from govkg.loaders.zh import CN_NUMERAL, nlp_pipeline, normalise, parse_cn_int
-from govkg.ontology import GKD, ORG, SKOS
-
-if TYPE_CHECKING:
-    from govkg.graph.build import BuildContext
+from govkg.ontology import DCTERMS, GKD, ORG, SKOS
 
 ALT_LABEL = ox.NamedNode(SKOS + "altLabel")
 IN_SCHEME = ox.NamedNode(SKOS + "inScheme")
 BROADER = ox.NamedNode(SKOS + "broader")
 EXACT_MATCH = ox.NamedNode(SKOS + "exactMatch")
+SPATIAL = ox.NamedNode(DCTERMS + "spatial")
 
 _CLAUSE_BREAK = "，。；！？：,;!?:\n"
 # Sentence (statement) ends in the normalised view: full-width ！？； are folded to !?; there,
@@ -141,185 +141,6 @@ def statement_bounds(norm: str, start: int, end: int) -> tuple[int, int]:
     while b > end and norm[b - 1].isspace():
         b -= 1
     return a, b
-
-
-# --------------------------------------------------------------------------- areas
-
-
-@dataclass(frozen=True)
-class AreaMention:
-    start: int
-    end: int
-    iri: str
-    label: str
-    named_sub: bool = False  # a 社区/街道/institution named in the text, not the gazetteer
-
-
-class AreaFinder:
-    """Finds jurisdictions in a document: gazetteer places, 全市/全省, named 社区/街道 and
-    named institutions (…学院), with 学院 alone referring back to the last one named."""
-
-    SUB_SUFFIX = ("社区", "街道")
-    INSTITUTION_SUFFIX = ("学院", "大学", "学校")
-
-    def __init__(self, lex: Lexicon, text: Text, ents: Iterable[Any]) -> None:
-        self.lex = lex
-        self.text = text
-        self.mentions: list[AreaMention] = []
-        quotes, titles = _bracket_ranges(text.norm)
-        skip = quotes + titles
-        default = self.default_area()
-        self.default = default
-        for e in ents:
-            if e.label_ != "AREA":
-                continue
-            end, area_iri = e.end_char, e.ent_id_
-            longer = e.text + text.norm[end : end + 1]
-            if longer in self.lex.areas:  # jieba split 吉林|市委: the place is 吉林市
-                end, area_iri = end + 1, self.lex.areas[longer]
-            # 吉林省委, 市政府: an organ of the place acts; the sentence need not be about it
-            organ = text.norm[end : end + 2].startswith(("委", "政府"))
-            if not _inside(e.start_char, skip) and not organ:
-                self.mentions.append(
-                    AreaMention(e.start_char, end, area_iri, self.lex.area_label[area_iri])
-                )
-        for words, target in ((_DEIXIS_CITY, self.city()), (_DEIXIS_PROVINCE, self.province())):
-            if target is None:
-                continue
-            for w in words:
-                for m in re.finditer(w, text.norm):
-                    self.mentions.append(
-                        AreaMention(m.start(), m.end(), target, self.lex.area_label[target])
-                    )
-        self._institutions()
-        self._named_subareas(skip)
-        self.mentions.sort(key=lambda a: (a.start, -a.end))
-        self._starts = [m.start for m in self.mentions]
-
-    # jurisdictions the document is about
-    def default_area(self) -> str | None:
-        if self.text.doc.area and self.text.doc.area in self.lex.areas:
-            return self.lex.areas[self.text.doc.area]
-        return None
-
-    def _up_to(self, level: str) -> str | None:
-        area = self.default
-        while area is not None:
-            if self.lex.area_level.get(area, "").endswith(level):
-                return area
-            area = self.lex.area_parent.get(area)
-        return None
-
-    def city(self) -> str | None:
-        return self._up_to("市级")
-
-    def province(self) -> str | None:
-        return self._up_to("省级")
-
-    def _institutions(self) -> None:
-        norm = self.text.norm
-        gaz = sorted(
-            (k for k, v in self.lex.areas.items() if len(k) >= 2 and v in self.lex.area_parent),
-            key=len,
-            reverse=True,
-        )
-        suffix = "|".join(self.INSTITUTION_SUFFIX)
-        pattern = re.compile(
-            rf"(?:{'|'.join(map(re.escape, gaz))})[\u4e00-\u9fff]{{1,10}}?(?:{suffix})"
-        )
-        last_by_head: dict[str, AreaMention] = {}
-        named = [m for m in pattern.finditer(norm)]
-        for m in named:
-            name = m.group(0)
-            mention = AreaMention(m.start(), m.end(), GKD + "area/" + name, name, True)
-            self.mentions = [x for x in self.mentions if not (m.start() <= x.start < m.end())]
-            self.mentions.append(mention)
-        for head in self.INSTITUTION_SUFFIX:
-            for m in re.finditer(head, norm):
-                owner = [x for x in named if x.start() <= m.start() < x.end()]
-                if owner:
-                    last_by_head[head] = AreaMention(
-                        owner[0].start(),
-                        owner[0].end(),
-                        GKD + "area/" + owner[0].group(0),
-                        owner[0].group(0),
-                        True,
-                    )
-                    continue
-                if head in last_by_head:
-                    ref = last_by_head[head]
-                    self.mentions.append(AreaMention(m.start(), m.end(), ref.iri, ref.label, True))
-
-    def _named_subareas(self, skip: list[tuple[int, int]]) -> None:
-        norm = self.text.norm
-        ends = {m.end: m for m in self.mentions}
-        for suffix in self.SUB_SUFFIX:
-            for m in re.finditer(suffix, norm):
-                if _inside(m.start(), skip):
-                    continue
-                j = m.start()
-                i = j
-                while i > 0 and (re.match(r"[\u4e00-\u9fff·]", norm[i - 1])) and j - i < 6:
-                    if i in ends or norm[i - 2 : i] in self.SUB_SUFFIX:
-                        break
-                    i -= 1
-                name = norm[i:j]
-                if len(name) < 2 or not re.fullmatch(r"[\u4e00-\u9fff·]+", name):
-                    continue
-                before = norm[i - 1] if i > 0 else "\n"
-                after_area = i in ends or norm[max(0, i - 2) : i] in self.SUB_SUFFIX
-                at_start = before in _CLAUSE_BREAK or before in " \u3000"
-                if not (after_area or at_start):
-                    continue
-                if any(name.endswith(s) or name.startswith(s) for s in self.SUB_SUFFIX):
-                    continue
-                if name[-1] in "市省区县":
-                    continue
-                words = _posseg(name)
-                if len(words) == 1 and words[0][1][:1] in ("a", "d", "v", "i", "l", "r"):
-                    continue
-                if any(
-                    f.startswith("v") and not f.startswith("vn") and len(w) >= 2 for w, f in words
-                ):
-                    continue
-                if not after_area and words[0][1].startswith(("p", "c", "d", "r")):
-                    continue
-                if any(f.startswith(("c", "uj", "p")) for _, f in words[1:]):
-                    continue
-                full = name + suffix
-                parent = ends.get(i)
-                mention = AreaMention(i, m.end(), GKD + "area/" + full, full, True)
-                self.mentions.append(mention)
-                ends[m.end()] = mention
-                if parent is not None:
-                    self.sub_parent[mention.iri] = parent.iri
-
-    sub_parent: ClassVar[dict[str, str]] = {}
-
-    def area_at(
-        self, pos: int, sentence: tuple[int, int], carry: AreaMention | None
-    ) -> AreaMention | None:
-        lo = bisect.bisect_left(self._starts, sentence[0])
-        hi = bisect.bisect_right(self._starts, pos)
-        before = [m for m in self.mentions[lo:hi] if m.end <= pos]
-        specific = [m for m in before if self.lex.area_parent.get(m.iri) or m.named_sub]
-        if specific:
-            return specific[-1]
-        if before:
-            return before[-1]
-        if carry is not None:
-            return carry
-        if self.default:
-            return AreaMention(-1, -1, self.default, self.lex.area_label[self.default])
-        return None
-
-    def sentence_subject(self, sentence: tuple[int, int]) -> AreaMention | None:
-        """A named sub-area that opens the sentence (its subject), inherited by the next one."""
-        lo = bisect.bisect_left(self._starts, sentence[0])
-        for m in self.mentions[lo : lo + 3]:
-            if m.named_sub and sentence[0] <= m.start <= sentence[0] + 1:
-                return m
-        return None
 
 
 # --------------------------------------------------------------------------- enumerations
@@ -580,11 +401,12 @@ class TextLoader:
         text = Text(source, norm, index)
         nlp = nlp_pipeline()
         doc = nlp(norm)
-        areas = AreaFinder(self.lex, text, doc.ents)
         quotes, titles = _bracket_ranges(norm)
+        areas = self._areas(report, source, doc, quotes + titles)
         sentences = _sentences(norm)
         counts: dict[str, int] = defaultdict(int)
         rejected_numbers: list[dict[str, Any]] = []
+        unplaced: list[dict[str, Any]] = []
 
         # ---- structures first: their numerals are names, not statistics
         claimed: list[tuple[int, int]] = []
@@ -639,6 +461,14 @@ class TextLoader:
                 prev_measure[-1] = (measure_text, m_start, m_end)
                 area = areas.area_at(sp.start_char, (s_start, s_end), carry)
                 self._observation(graph, text, sp, q, measure_text, m_start, m_end, area, areas)
+                if area is None or area.inferred:
+                    unplaced.append(
+                        {
+                            "offset": text.orig(sp.start_char, sp.end_char)[0],
+                            "text": sp.text,
+                            "area": area.label if area else None,
+                        }
+                    )
                 report.accepted += 1
                 counts["StatisticObservation"] += 1
             subject = areas.sentence_subject((s_start, s_end))
@@ -647,8 +477,43 @@ class TextLoader:
         report.details = {
             "extracted": dict(sorted(counts.items())),
             "numbers_not_statistics": rejected_numbers,
+            "area_inferred": unplaced,
+            "places_ambiguous": areas.ambiguous,
+            "document_area": areas.default.iri if areas.default else None,
         }
+        if areas.default is not None:
+            graph.add(source.iri, SPATIAL, ox.NamedNode(areas.default.iri))
+            self._write_area(graph, text, areas, areas.default, None)
         return report
+
+    def _areas(
+        self, report: LoadReport, source: CorpusDocument, doc: Any, skip: list[tuple[int, int]]
+    ) -> AreaFinder:
+        """The document's places; a manifest area that names no one place is rejected (the
+        rest of the document still loads, its statistics placed by the text alone)."""
+        try:
+            return AreaFinder(doc.text, source.area, doc.ents, doc._.sub_areas, skip, doc._.organisations)
+        except DocumentAreaError as exc:
+            report.reject("corpus.yaml area", str(exc), source.area or "")
+            return AreaFinder(doc.text, None, doc.ents, doc._.sub_areas, skip, doc._.organisations)
+
+    def _write_area(
+        self, g: GraphWriter, t: Text, areas: AreaFinder, area: Area, span: ox.NamedNode | None
+    ) -> None:
+        """Describe a place below the county (and the places below the county it lies in);
+        divisions are described once, in the gazetteer graph."""
+        if area.is_division or area.iri == ROOT_IRI:
+            return
+        node = ox.NamedNode(area.iri)
+        g.add(node, A, gk("AdministrativeArea"))
+        g.label(node, area.label, pref=True)
+        g.add(node, gk("areaLevel"), iri("admin-level", area.level))
+        if span is not None:
+            g.add(node, DERIVED, span)
+        parent = areas.parent_of(area)
+        if parent is not None:
+            g.add(node, BROADER, ox.NamedNode(parent.iri))
+            self._write_area(g, t, areas, parent, None)
 
     # -- statistics
     def _not_a_statistic(
@@ -880,17 +745,11 @@ class TextLoader:
             g.label(measure, m_label, pref=True)
             g.add(measure, DERIVED, span)
         if area is not None:
-            ar = ox.NamedNode(area.iri)
-            g.add(obs, gk("area"), ar)
-            if area.named_sub:
-                g.add(ar, A, gk("AdministrativeArea"))
-                g.label(ar, area.label)
-                parent = areas.sub_parent.get(area.iri)
-                if parent:
-                    g.add(ar, gk("partOf"), ox.NamedNode(parent))
-                g.add(
-                    ar, DERIVED, self._span(g, t, area.start, area.end) if area.start >= 0 else span
-                )
+            g.add(obs, gk("area"), ox.NamedNode(area.iri))
+            if area.inferred:
+                g.lit(obs, gk("areaInferred"), True)
+            at = self._span(g, t, area.start, area.end) if area.start >= 0 else None
+            self._write_area(g, t, areas, area.area, at)
 
     # -- structures
     def _structures(
@@ -1107,6 +966,7 @@ class TextLoader:
         area = areas.area_at(a, (a, b), None)
         if area is not None and not area.named_sub:
             g.add(system, gk("area"), ox.NamedNode(area.iri))
+            self._write_area(g, t, areas, area.area, None)
         for rank, (cadre, covered, cadre_iri, level_iri) in enumerate(mapped, 1):
             tier = iri("system", name, rank)
             g.add(tier, A, gk("ResponsibilityAssignment"))
@@ -1145,13 +1005,14 @@ class TextLoader:
                 lv for lv, w in (("市级", "市"), ("县级", "县")) if w in (leader_text or sentence)
             ]
         area = areas.province() if levels == ["省级"] else (areas.city() or areas.default)
-        area_label = lex.area_label.get(area or "", "未知地区")
+        area_label = area.label if area is not None else "未知地区"
         committee = iri("committee", area_label)
         span = self._span(g, t, e.start, e.name_end)
         g.add(committee, A, gk("Committee"))
         g.label(committee, f"{area_label}城乡基层治理工作委员会", pref=True)
-        if area:
-            g.add(committee, gk("area"), ox.NamedNode(area))
+        if area is not None:
+            g.add(committee, gk("area"), ox.NamedNode(area.iri))
+            self._write_area(g, t, areas, area, None)
         g.add(committee, DERIVED, span)
         for rank, (item, th, (a, b)) in enumerate(
             zip(e.items, themes, e.item_spans, strict=True), 1
@@ -1169,8 +1030,8 @@ class TextLoader:
             g.lit(wg, gk("rank"), rank)
             if leader_text:
                 g.lit(wg, gk("leader"), leader_text, "zh")
-            if area:
-                g.add(wg, gk("area"), ox.NamedNode(area))
+            if area is not None:
+                g.add(wg, gk("area"), ox.NamedNode(area.iri))
             g.add(wg, DERIVED, self._span(g, t, a, b))
             g.add(wg, DERIVED, span)
             yield "WorkingGroup", 1
@@ -1260,77 +1121,3 @@ def _iri_safe(text: str) -> str:
 def _fmt(value: Decimal) -> str:
     text = format(value.normalize(), "f")
     return text
-
-
-# --------------------------------------------------------------------------- conflicts
-
-
-class ConflictLinker:
-    """Links observations of the same measure and area whose values differ."""
-
-    name = "conflicts"
-
-    def link(self, ctx: BuildContext) -> LoadReport:
-        lex = lexicon()
-        report = LoadReport(self.name, "dataset")
-        obs: dict[ox.NamedNode, dict[str, Any]] = defaultdict(dict)
-        spans: dict[ox.NamedNode, dict[str, Any]] = defaultdict(dict)
-        graph_of: dict[ox.NamedNode, ox.NamedNode] = {}
-        # observations come from reports only; roster graphs (millions of triples) hold none
-        doc_graphs = {d.iri for d in ctx.documents}
-        for name, g in ctx.dataset.graphs.items():
-            if name not in doc_graphs:
-                continue
-            for tr in g:
-                s, p, o = tr.subject, tr.predicate.value, tr.object
-                if not isinstance(s, ox.NamedNode):
-                    continue
-                if s.value.startswith(GKD + "obs/"):
-                    graph_of[s] = name
-                    key = p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-                    obs[s][key] = o
-                elif s.value.startswith(GKD + "span/"):
-                    spans[s][p.rsplit("#", 1)[-1]] = o
-        groups: dict[tuple[str, str, str], list[ox.NamedNode]] = defaultdict(list)
-        for s, props in obs.items():
-            if "measure" not in props or "area" not in props:
-                continue
-            if "countScope" in props and props["countScope"].value != "total":
-                continue
-            unit = props["unit"].value if "unit" in props else ""
-            group = lex.units.get(unit, unit)
-            groups[(props["measure"].value, props["area"].value, group)].append(s)
-        conflicts = []
-        for (measure, area, _group), members in sorted(groups.items()):
-            values = {Decimal(obs[m]["value"].value) for m in members}
-            if len(values) < 2:
-                continue
-            members.sort(key=lambda m: m.value)
-            for a in members:
-                for b in members:
-                    if a != b and Decimal(obs[a]["value"].value) != Decimal(obs[b]["value"].value):
-                        ctx.dataset.graph(graph_of[a]).add(a, gk("conflictsWith"), b)
-            entry_values = []
-            for m in members:
-                sp = spans.get(obs[m]["wasDerivedFrom"], {}) if "wasDerivedFrom" in obs[m] else {}
-                entry_values.append(
-                    {
-                        "observation": m.value,
-                        "doc": obs[m]["reportedIn"].value.rsplit("/", 1)[-1],
-                        "value": float(Decimal(obs[m]["value"].value)),
-                        "unit": obs[m]["unit"].value,
-                        "quote": sp["quote"].value if "quote" in sp else "",
-                        "start": int(sp["start"].value) if "start" in sp else None,
-                    }
-                )
-            conflicts.append(
-                {
-                    "measure": lex.pref.get(measure, measure.rsplit("/", 1)[-1]),
-                    "area": lex.area_label.get(area, area.rsplit("/", 1)[-1]),
-                    "values": entry_values,
-                }
-            )
-        report.read = len(obs)
-        report.accepted = len(conflicts)
-        report.details = {"conflicts": conflicts}
-        return report

@@ -114,11 +114,12 @@ def normalise(text: str) -> tuple[str, list[int]]:
 @cache
 def nlp_pipeline() -> Any:
     """``spacy.blank("zh")`` with jieba, a user dictionary and entity-ruler patterns built
-    from the ontology's labels, and the govkg quantity component."""
+    from the ontology's labels and the national division names, the govkg places component
+    (LAC: places below the county) and the govkg quantity component."""
     import jieba
     import spacy
 
-    from govkg.loaders import components  # noqa: F401  (registers the components)
+    from govkg.loaders import components, places  # noqa: F401  (registers the components)
 
     jieba.setLogLevel(logging.WARNING)
     lex: Lexicon = lexicon()
@@ -141,5 +142,6 @@ def nlp_pipeline() -> Any:
             if len(text) >= 2:
                 patterns.append({"label": label, "pattern": text, "id": iri})
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+    nlp.add_pipe("govkg_places")
     nlp.add_pipe("govkg_quantities")
     return nlp

