@@ -180,14 +180,21 @@ def sparql(
 
 @app.command("eval")
 def eval_(
-    gold: Annotated[Path, typer.Option("--gold", help="gold annotation (corpus-gold.json format)")],
+    gold: Annotated[
+        Path,
+        typer.Option(
+            "--gold", help="gold annotation (corpus-gold.json or corpus-extra/gold.json format)"
+        ),
+    ],
     out_dir: OutOpt = Path("out"),
     fmt: FormatOpt = "table",
 ) -> None:
-    """Precision and recall of the built graph against a gold annotation."""
+    """Precision and recall of the built graph against a gold annotation: statistics (area
+    accuracy overall and per document), ordered structures per kind and per document (strict
+    and overlap precision, unmatched ones listed as junk or near) and linked conflicts."""
     import json
 
-    from govkg.graph.evaluate import evaluate
+    from govkg.graph.evaluate import evaluate, print_report
     from govkg.graph.sparql import QueryError
 
     if not gold.is_file():
@@ -196,35 +203,12 @@ def eval_(
         result = evaluate(out_dir, gold)
     except QueryError as exc:
         raise fail(str(exc)) from None
-    except (ValueError, KeyError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:
         raise fail(f"{gold}: not a gold annotation file ({exc})") from None
     if fmt == "json":
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    s = result["statistics"]
-    out.print(
-        f"[bold]statistics[/]  precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
-        f"area accuracy {s['area_accuracy']:.3f}  ({s['matched']} of {s['gold']} gold, "
-        f"{s['predicted']} predicted)"
-    )
-    for m in s["missed"]:
-        out.print(f"  missed  {m['id']}: {m['value']} «{m['quote']}»", highlight=False)
-    for m in s["extra"]:
-        out.print(f"  extra   {m['doc']}: {m['value']} «{m['quote']}»", highlight=False)
-    for m in s["wrong_area"]:
-        out.print(f"  area    {m['id']}: gold {m['gold']}, built {m['predicted']}", highlight=False)
-    for key in ("chains", "baobao", "working_groups", "mechanisms", "alliance_members"):
-        r = result[key]
-        out.print(f"[bold]{key}[/]  found {r['found']} of {r['gold']} (recall {r['recall']:.3f})")
-        for m in r["missed"]:
-            out.print(
-                f"  missed  {m['doc']} {m['name']}: {' › '.join(map(str, m['items']))}",
-                highlight=False,
-            )
-    c = result["conflicts"]
-    out.print(f"[bold]conflicts[/]  linked {c['linked']} of {c['gold']}")
-    for m in c["missed"]:
-        out.print(f"  missed  {m['measure']} @ {m['area']}: {m['values']}", highlight=False)
+    print_report(result, out)
 
 
 def _register_all() -> None:
