@@ -28,6 +28,8 @@ if not Doc.has_extension("sub_areas"):
     Doc.set_extension("sub_areas", default=None)
 if not Doc.has_extension("organisations"):
     Doc.set_extension("organisations", default=None)
+if not Doc.has_extension("organ_places"):
+    Doc.set_extension("organ_places", default=None)
 
 _CJK_NAME = re.compile(r"[\u4e00-\u9fff·]+")
 _CLAUSE_BREAK = "，。；！？：,;!?:\n"
@@ -99,10 +101,13 @@ def recognise_sub_areas(text: str) -> list[SubArea]:
     return read_places(text)[0]
 
 
-def read_places(text: str) -> tuple[list[SubArea], list[tuple[int, int]]]:
+def read_places(
+    text: str, known_ends: Iterable[int] = ()
+) -> tuple[list[SubArea], list[tuple[int, int]]]:
     """Places below the county in ``text``: LAC words (or, for a bare suffix after a place,
     the word before it and the suffix) that end in a place suffix, organ suffixes removed;
-    and the [start, end) of the organisation names LAC finds in the same sentences."""
+    and the [start, end) of the organisation names LAC finds in the same sentences.
+    ``known_ends`` are offsets where a division name found by the entity ruler ends."""
     rules = place_rules()
     suffix_levels: dict[str, str] = rules["sub_area_suffixes"]
     out: list[SubArea] = []
@@ -117,7 +122,7 @@ def read_places(text: str) -> tuple[list[SubArea], list[tuple[int, int]]]:
             pos += len(w)
         if pos != hi:  # the model changed the text: skip this window, never misplace
             continue
-        place_ends = {b for a, b, w, t in spans if t in _PLACE_TAGS}
+        place_ends = {b for a, b, w, t in spans if t in _PLACE_TAGS} | set(known_ends)
         orgs.extend((a, b) for a, b, _w, t in spans if t == "ORG")
         for i, (a, _b, w, tag) in enumerate(spans):
             name = _without_organ(w)
@@ -127,15 +132,26 @@ def read_places(text: str) -> tuple[list[SubArea], list[tuple[int, int]]]:
             head = name[: -len(suffix)]
             start = a
             if not head:
-                # 西湖区|留下|街道: a bare suffix names a place with the word before it when
-                # that word follows a place
-                if i < 2 or spans[i - 2][1] not in place_ends:
+                # 西湖区|留下|街道, 田园(LOC)|社区: a bare suffix names a place with the word
+                # before it when that word is a place or follows one
+                if i < 1:
                     continue
                 prev = spans[i - 1]
+                follows_place = i >= 2 and spans[i - 2][1] in place_ends
+                if not (prev[3] in _PLACE_TAGS or follows_place):
+                    continue
                 if not (2 <= len(prev[2]) <= 4) or not prev[3].startswith(_NAME_TAGS):
                     continue
                 head, start, tag = prev[2], prev[0], "merged"
                 name = head + suffix
+            # 绿地·筑石红社区: a name in two parts joined by a middle dot
+            j = next((k for k, sp in enumerate(spans) if sp[0] == start), -1)
+            if j >= 2 and spans[j - 1][2] == "·" and spans[j - 2][3].startswith(_NAME_TAGS):
+                first = spans[j - 2]
+                if 2 <= len(first[2]) <= 6:
+                    head = first[2] + "·" + head
+                    name = first[2] + "·" + name
+                    start = first[0]
             if not _CJK_NAME.fullmatch(name) or len(head) < 2:
                 continue
             after_place = a in place_ends or start in place_ends
@@ -175,12 +191,31 @@ def _windows(text: str, suffixes: Iterable[str]) -> list[tuple[int, int]]:
 _WINDOW_BREAK = "，。；！？：,;!?:\n、“”「」()（）"
 
 
+def organ_places(doc: Doc) -> list[tuple[int, int, str]]:
+    """Divisions the segmenter glued to their organ in one word (成都市委, 随县县委):
+    (start, end, name) of the division's part."""
+    from govkg.loaders.gazetteer import text_names
+
+    names = set(text_names())
+    organs = ("委", "政府")
+    out = []
+    for tok in doc:
+        word = tok.text
+        for organ in organs:
+            head = word[: -len(organ)]
+            if word.endswith(organ) and len(head) >= 2 and head in names:
+                out.append((tok.idx, tok.idx + len(head), head))
+    return out
+
+
 @Language.factory("govkg_places")
 def create_places(nlp: Language, name: str) -> Any:
     """The spaCy component: ``doc._.sub_areas`` = places below the county."""
 
     def places(doc: Doc) -> Doc:
-        doc._.sub_areas, doc._.organisations = read_places(doc.text)
+        ends = [e.end_char for e in doc.ents if e.label_ == "AREA"]
+        doc._.sub_areas, doc._.organisations = read_places(doc.text, ends)
+        doc._.organ_places = organ_places(doc)
         return doc
 
     return places
@@ -253,6 +288,7 @@ class AreaFinder:
     sub_areas: list[SubArea]
     skip: list[tuple[int, int]]
     organisations: list[tuple[int, int]] = field(default_factory=list)
+    organ_places: list[tuple[int, int, str]] = field(default_factory=list)
     gaz: Gazetteer = field(default_factory=gazetteer)
     mentions: list[AreaMention] = field(default_factory=list)
     ambiguous: list[dict[str, Any]] = field(default_factory=list)
@@ -327,10 +363,9 @@ class AreaFinder:
     def _division_mentions(self) -> list[tuple[int, int, list[Division], bool]]:
         found = []
         inside_sub = [(s.start, s.end) for s in self.sub_areas]
-        for e in self.ents:
-            if e.label_ != "AREA":
-                continue
-            start, end, name = e.start_char, e.end_char, e.text
+        found_in = [(e.start_char, e.end_char, e.text) for e in self.ents if e.label_ == "AREA"]
+        found_in += self.organ_places
+        for start, end, name in sorted(found_in):
             longer = name + self.norm[end : end + 1]
             if self.gaz.candidates(longer) and longer in self.gaz.by_name:
                 end, name = end + 1, longer  # jieba split 吉林|市委: the place is 吉林市
@@ -476,6 +511,13 @@ class AreaFinder:
                     self._add(AreaMention(m.start(), m.end(), last.area))
 
     # -- queries
+    def first_span(self, area: Area) -> tuple[int, int] | None:
+        """Where the text first names ``area`` ([start, end) of the normalised text)."""
+        for m in self.mentions:
+            if m.iri == area.iri and m.start >= 0:
+                return m.start, m.end
+        return None
+
     def area_at(
         self, pos: int, sentence: tuple[int, int], carry: AreaMention | None
     ) -> AreaMention | None:
@@ -486,19 +528,19 @@ class AreaFinder:
         any more specific place."""
         lo = bisect.bisect_left(self._starts, sentence[0])
         hi = bisect.bisect_right(self._starts, pos)
-        before = [m for m in self.mentions[lo:hi] if m.end <= pos and not (m.in_name or m.organ)]
-        before = [m for m in before if m.specific] or before
+        named = [m for m in self.mentions[lo:hi] if m.end <= pos and not m.in_name]
+        named = [m for m in named if m.specific] or named
         clause = pos
         while clause > sentence[0] and self.norm[clause - 1] not in _CLAUSE_BREAK:
             clause -= 1
-        in_clause = [m for m in before if m.start >= clause]
+        in_clause = [m for m in named if m.start >= clause and not m.organ]
         subject = self.subject(sentence)
         if in_clause:
             return in_clause[-1]
         if subject is not None and subject.end <= pos:
             return subject
-        if before:
-            return before[-1]
+        if named:
+            return named[-1]
         if carry is not None:
             return carry
         if self.default is not None:

@@ -492,10 +492,26 @@ class TextLoader:
         """The document's places; a manifest area that names no one place is rejected (the
         rest of the document still loads, its statistics placed by the text alone)."""
         try:
-            return AreaFinder(doc.text, source.area, doc.ents, doc._.sub_areas, skip, doc._.organisations)
+            return AreaFinder(
+                doc.text,
+                source.area,
+                doc.ents,
+                doc._.sub_areas,
+                skip,
+                doc._.organisations,
+                doc._.organ_places,
+            )
         except DocumentAreaError as exc:
             report.reject("corpus.yaml area", str(exc), source.area or "")
-            return AreaFinder(doc.text, None, doc.ents, doc._.sub_areas, skip, doc._.organisations)
+            return AreaFinder(
+                doc.text,
+                None,
+                doc.ents,
+                doc._.sub_areas,
+                skip,
+                doc._.organisations,
+                doc._.organ_places,
+            )
 
     def _write_area(
         self, g: GraphWriter, t: Text, areas: AreaFinder, area: Area, span: ox.NamedNode | None
@@ -507,6 +523,12 @@ class TextLoader:
         node = ox.NamedNode(area.iri)
         g.add(node, A, gk("AdministrativeArea"))
         g.label(node, area.label, pref=True)
+        for written in (
+            t.quote(*areas.first_span(area)) if areas.first_span(area) else "",
+            t.doc.area if area is areas.default else "",
+        ):
+            if written and written != area.label:
+                g.add(node, ALT_LABEL, ox.Literal(written, language="zh"))
         g.add(node, gk("areaLevel"), iri("admin-level", area.level))
         if span is not None:
             g.add(node, DERIVED, span)
