@@ -423,7 +423,25 @@ def _report(
         "rejections": [r.__dict__ for r in rejections],
         "conflicts": [c for r in reports for c in r.details.get("conflicts", [])],
         "rollup": [c for r in reports for c in r.details.get("rollup", [])],
+        "warnings": _warnings(reports),
     }
+
+
+#: What a loader only partly understood: listed in the report, fatal only with --strict.
+WARNING_KINDS = {
+    "area_inferred": "statistics placed by the document's area (their sentence names no place)",
+    "places_ambiguous": "place names that several divisions share, left unresolved",
+}
+
+
+def _warnings(reports: list[LoadReport]) -> list[dict[str, Any]]:
+    out = []
+    for r in reports:
+        for kind, what in WARNING_KINDS.items():
+            items = r.details.get(kind) or []
+            if items:
+                out.append({"source": r.source, "kind": kind, "what": what, "count": len(items)})
+    return out
 
 
 def _after_write(tmp: Path, report: dict[str, Any], say: Progress) -> None:

@@ -89,6 +89,12 @@ def build(
     timings: Annotated[
         bool, typer.Option(help="print the seconds each step of the build took")
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            help="exit 1 when a report was only partly understood (warnings in report.json)"
+        ),
+    ] = False,
 ) -> None:
     """Run every loader, validate, and write the output folder."""
     from govkg.graph.build import BuildError, BuildOptions
@@ -135,8 +141,17 @@ def build(
     if timings:
         for name, seconds in step_times(steps, started + elapsed):
             out.print(f"  {seconds:8.1f} s  {name}")
+    warnings = report.get("warnings", [])
+    if warnings:
+        total: dict[str, int] = {}
+        for w in warnings:
+            total[w["what"]] = total.get(w["what"], 0) + w["count"]
+        for what, n in total.items():
+            out.print(f"  warning: {n} {what}; listed in report.json")
     if not result.ok:
         raise fail("the built graph does not conform; see `govkg validate`")
+    if strict and warnings:
+        raise fail(f"--strict: {len(warnings)} warning(s); see 'warnings' in report.json")
 
 
 @app.command()

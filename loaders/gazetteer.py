@@ -102,6 +102,19 @@ def short_forms(name: str) -> list[str]:
     return out
 
 
+@cache
+def _converter() -> Any:
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def _folded(name: str) -> str:
+    """``name`` as the loader's normalised view of a text spells it."""
+    folded = _converter().convert(name)
+    return folded if len(folded) == len(name) else name
+
+
 def _level(code: str) -> str:
     if code[2:] == "0000":
         return "province"
@@ -146,10 +159,14 @@ class Gazetteer:
                 parent = prefecture if keep else province
             gaz.divisions[code] = Division(code, name, level, parent, tuple(short_forms(name)))
         for d in gaz.divisions.values():
-            gaz.by_name[d.name].append(d.code)
+            # also under the text's search form: the loader reads text folded to simplified
+            # characters, and that folding changes some names (乾安县 reads 干安县)
+            for name in dict.fromkeys((d.name, _folded(d.name))):
+                gaz.by_name[name].append(d.code)
             for label in d.short:
-                if d.code not in gaz.by_short[label]:
-                    gaz.by_short[label].append(d.code)
+                for name in dict.fromkeys((label, _folded(label))):
+                    if d.code not in gaz.by_short[name]:
+                        gaz.by_short[name].append(d.code)
         return gaz
 
     def candidates(self, name: str) -> list[Division]:
@@ -273,7 +290,9 @@ def text_names() -> tuple[str, ...]:
         if len(d.name) > 2 or (unique and _rare_word(d.name)):
             names.add(d.name)
         for short in d.short:
-            if (len(short) >= 3 and short[-1] in "县州旗") or (d.level != "county" and _rare_word(short)):
+            if (len(short) >= 3 and short[-1] in "县州旗") or (
+                d.level != "county" and _rare_word(short)
+            ):
                 names.add(short)
     return tuple(sorted(names))
 

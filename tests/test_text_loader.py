@@ -167,7 +167,8 @@ def test_area_follows_the_sentence() -> None:
     text = "全省建成党群服务中心800个。丰满区新建网格党支部45个。通化市投入资金300万元。"
     graph, _ = _load(text)
     areas = {o["value"]: o["area"].rsplit("/", 1)[-1] for o in _observations(graph)}
-    assert areas == {"800.0": "吉林省", "45.0": "丰满区", "3000000.0": "通化市"}
+    # divisions are named by their GB/T 2260 codes: 吉林省, 丰满区, 通化市
+    assert areas == {"800.0": "220000", "45.0": "220211", "3000000.0": "220500"}
 
 
 def test_dash_chain_and_its_name() -> None:

@@ -1,0 +1,191 @@
+"""Places: the national division table, places below the county read from the text, the
+place each statistic is about, and builds of reports about places the project never saw.
+Every text here is made up for the test."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from govkg.graph.build import BuildOptions, build
+from govkg.graph.evaluate import evaluate
+from govkg.graph.sparql import open_store, run_query
+from govkg.loaders.base import GraphWriter
+from govkg.loaders.corpus import CorpusDocument
+from govkg.loaders.gazetteer import Gazetteer, gazetteer, short_forms, text_names
+from govkg.loaders.places import is_generic_head, recognise_sub_areas
+from govkg.loaders.text import TextLoader
+from govkg.ontology import GKD
+from tests.conftest import shared_dir
+
+
+def _load(text: str, area: str | None) -> tuple[GraphWriter, dict]:
+    doc = CorpusDocument("901_place", Path("901_place.txt"), text, "0", {"area": area})
+    graph = GraphWriter(doc.iri)
+    report = TextLoader().load(doc, graph)
+    return graph, report.to_dict()
+
+
+def _obs_props(graph: GraphWriter) -> dict[Decimal, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for t in graph:
+        if "/obs/" in t.subject.value:
+            key = t.predicate.value.rsplit("#", 1)[-1]
+            out.setdefault(t.subject.value, {})[key] = t.object.value
+    return {Decimal(p["value"]): p for p in out.values()}
+
+
+# --------------------------------------------------------------------------- the gazetteer
+
+
+def test_every_level_is_there_with_codes_and_parents() -> None:
+    gaz = gazetteer()
+    levels = [d.level for d in gaz.divisions.values()]
+    assert levels.count("province") == 34  # 23 provinces, 5 regions, 4 municipalities, 2 SARs
+    assert levels.count("prefecture") > 300 and levels.count("county") > 2800
+    chain = [d.name for d in gaz.ancestors("220723")]
+    assert chain == ["乾安县", "松原市", "吉林省"]
+    # a municipality's districts lie in the municipality; no second "北京市" below it
+    assert [d.name for d in gaz.ancestors("110105")] == ["朝阳区", "北京市"]
+    # a county-level city the province governs directly
+    assert gaz.divisions["429004"].parent == "420000"
+
+
+def test_short_forms_follow_the_naming_rules() -> None:
+    assert short_forms("浙江省") == ["浙江"]
+    assert short_forms("内蒙古自治区") == ["内蒙古"]
+    assert short_forms("延边朝鲜族自治州") == ["延边", "延边州"]
+    assert short_forms("乾安县") == ["乾安"]
+    assert short_forms("随县") == []  # one character left: no short form
+
+
+def test_a_short_form_means_the_highest_level_that_has_it() -> None:
+    gaz = gazetteer()
+    assert [d.code for d in gaz.candidates("吉林")] == ["220000"]
+    assert [d.code for d in gaz.candidates("吉林市")] == ["220200"]
+
+
+def test_a_shared_name_is_decided_by_the_places_around_it() -> None:
+    gaz = gazetteer()
+    assert len(gaz.candidates("西湖区")) == 2
+    assert [d.code for d in gaz.resolve("西湖区", ["330100"])] == ["330106"]
+    assert [d.code for d in gaz.resolve("西湖区", ["360000"])] == ["360103"]
+    assert len(gaz.resolve("西湖区", [])) == 2
+
+
+def test_rows_that_are_not_divisions_are_left_out() -> None:
+    gaz = Gazetteer.from_rows(
+        [("990000000000", "某某交界"), ("220000000000", "吉林省"), ("220200000000", "吉林市")]
+    )
+    assert sorted(gaz.divisions) == ["220000", "220200"]
+
+
+def test_common_words_are_not_place_names_in_text() -> None:
+    names = set(text_names())
+    assert {"乾安县", "随县", "浙江", "延边"} <= names
+    assert "城区" not in names  # a district's name, far more often a common noun
+    assert "大同" not in names  # the city's short form is also an adverb
+
+
+# --------------------------------------------------------------------------- below the county
+
+
+def test_places_below_the_county_are_read_with_their_names() -> None:
+    found = {s.name: s.level for s in recognise_sub_areas("乾安县万安社区建立了网格。")}
+    assert found == {"万安社区": "社区"}
+    found = {s.name for s in recognise_sub_areas("北京路街道党工委召开会议。")}
+    assert found == {"北京路街道"}
+
+
+def test_descriptions_are_not_places() -> None:
+    assert recognise_sub_areas("目前社区共有党员120名。") == []
+    assert is_generic_head("各")
+    assert is_generic_head("示范")
+    assert not is_generic_head("万安")
+
+
+# --------------------------------------------------------------------------- the loader
+
+
+def test_a_named_community_lies_in_the_county_the_text_names() -> None:
+    graph, _ = _load("乾安县万安社区新建党员活动室12个。", area="乾安縣")
+    obs = _obs_props(graph)[Decimal(12)]
+    community = obs["area"]
+    assert community == GKD + "area/220723/万安社区"
+    broader = {
+        t.object.value for t in graph if t.subject.value == community and "broader" in str(t)
+    }
+    assert broader == {GKD + "area/220723"}
+
+
+def test_a_sentence_without_a_place_takes_the_document_area_marked_inferred() -> None:
+    graph, report = _load("今年新增志愿者300名。", area="绿园区")
+    obs = _obs_props(graph)[Decimal(300)]
+    assert obs["area"] == GKD + "area/220106"
+    assert obs["areaInferred"] == "true"
+    (listed,) = report["details"]["area_inferred"]
+    assert listed["text"] == "300名"
+
+
+def test_the_sentence_subject_is_the_place_of_its_later_clauses() -> None:
+    text = "随县是全省面积最大的县，辖乡镇20个。"
+    graph, _ = _load(text, area="随县")
+    assert _obs_props(graph)[Decimal(20)]["area"] == GKD + "area/421321"
+
+
+def test_an_ambiguous_manifest_area_is_decided_by_the_text_or_rejected() -> None:
+    graph, report = _load("杭州市西湖区新建服务站5个。", area="西湖区")
+    assert report["rejected"] == []
+    assert _obs_props(graph)[Decimal(5)]["area"] == GKD + "area/330106"
+    _, report = _load("新建服务站5个。", area="西湖区")
+    (rejection,) = report["rejected"]
+    assert "330106" in rejection["reason"] and "360103" in rejection["reason"]
+
+
+def test_an_unknown_manifest_area_is_rejected_naming_it() -> None:
+    _, report = _load("新建服务站5个。", area="不存在的地方")
+    (rejection,) = report["rejected"]
+    assert "不存在的地方" in rejection["reason"]
+
+
+def test_build_writes_each_named_division_once_with_its_chain(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "corpus.yaml").write_text(
+        "documents:\n  - id: a\n    area: 乾安县\n  - id: b\n    area: 浙江\n", encoding="utf-8"
+    )
+    (corpus / "a.txt").write_text("乾安县万安社区新建网格8个。全县共有党员900名。", "utf-8")
+    (corpus / "b.txt").write_text("全省建成微网格4.5万个。", encoding="utf-8")
+    result = build(BuildOptions(corpus, tmp_path / "out"))
+    assert result.ok, result.report.get("validation")
+    store = open_store(tmp_path / "out")
+    _, rows = run_query(
+        store,
+        """SELECT ?v ?code WHERE { ?o gk:value ?v ; gk:area ?a .
+             ?a skos:broader* ?p . ?p skos:notation ?code ; gk:areaLevel ?l .
+             ?l skos:prefLabel "省级"@zh } ORDER BY ?v""",
+    )
+    assert [(int(float(r["v"])), str(r["code"])) for r in rows] == [
+        (8, "220000"),
+        (900, "220000"),
+        (45000, "330000"),
+    ]
+    _, rows = run_query(
+        store, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{GKD}area/220700> a gk:AdministrativeArea }} }}"
+    )
+    assert [r["g"] for r in rows] == [GKD + "gazetteer"]
+
+
+@pytest.mark.slow
+def test_reports_from_other_provinces_build_and_score(tmp_path: Path) -> None:
+    extra = shared_dir() / "corpus-extra"
+    if not extra.is_dir():
+        pytest.skip("../shared/corpus-extra not present")
+    out = tmp_path / "out"
+    result = build(BuildOptions(extra, out))
+    assert result.ok, result.report.get("validation")
+    stats = evaluate(out, extra / "gold.json")["statistics"]
+    assert stats["area_accuracy"] >= 0.90
+    assert stats["precision"] >= 0.95 and stats["recall"] >= 0.95
