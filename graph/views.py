@@ -321,6 +321,7 @@ class Obs:
     start: int
     value_max: str = ""
     conflicts: set[str] = field(default_factory=set)
+    conflict_rule: dict[str, str] = field(default_factory=dict)  # other → sub-property
 
 
 @dataclass
@@ -399,11 +400,18 @@ def _read_graph(store: ox.Store) -> Graph:
         m, v, doc, area, unit, qual, q, _start, vmax = fields
         obs[o] = Obs(o, m, v, unit, qual, area, doc, q, _int(values[7], 0), vmax)
     labels.load(itertools.chain(*((o.measure, o.area) for o in obs.values())))
-    for a_term, b_term in _select(store, "SELECT DISTINCT ?a ?b WHERE { ?a gk:conflictsWith ?b }"):
+    # the sub-property of gk:conflictsWith says by which rule the two were linked
+    for a_term, b_term, rule in _select(
+        store,
+        """SELECT DISTINCT ?a ?b ?p WHERE { ?a gk:conflictsWith ?b .
+           OPTIONAL { ?a ?p ?b . ?p rdfs:subPropertyOf gk:conflictsWith } }""",
+    ):
         a, b = _s(a_term), _s(b_term)
         if a in obs and b in obs and a != b:
             obs[a].conflicts.add(b)
             obs[b].conflicts.add(a)
+            if rule is not None:
+                obs[a].conflict_rule[b] = obs[b].conflict_rule[a] = _s(rule)
     return Graph(store, labels, titles, ids, dict(quotes), obs)
 
 
@@ -1537,7 +1545,7 @@ def _working_group_page(g: Graph) -> Page:
     for c_term, area_t, rank_t in _select(
         g.store,
         """SELECT DISTINCT ?c ?area ?rank WHERE { ?c a gk:Committee .
-             OPTIONAL { ?c gk:area ?area OPTIONAL { ?area gk:administrativeLevel ?l . ?l gk:rank ?rank } } }""",
+             OPTIONAL { ?c gk:area ?area OPTIONAL { ?area gk:areaLevel|gk:administrativeLevel ?l . ?l gk:rank ?rank } } }""",
     ):
         c = _s(c_term)
         cur = (_int(rank_t), _s(area_t))
@@ -2214,6 +2222,9 @@ def _sources_page(g: Graph) -> Page:
             ("统计指标", "measure", g.labels.zh(oa.measure), False),
             ("所涉区域", "area", g.labels.zh(oa.area) if oa.area else "", False),
         ]
+        rule = oa.conflict_rule.get(b)
+        if rule:
+            info.append(("冲突依据", "why", f"{g.labels.zh(rule)} ({g.labels.en(rule)})", False))
         page.edges.append(Edge(a, b, "conflict", info=info, arrow=False))
     return page
 

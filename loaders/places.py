@@ -191,21 +191,26 @@ def _windows(text: str, suffixes: Iterable[str]) -> list[tuple[int, int]]:
 _WINDOW_BREAK = "，。；！？：,;!?:\n、“”「」()（）"
 
 
-def organ_places(doc: Doc) -> list[tuple[int, int, str]]:
-    """Divisions the segmenter glued to their organ in one word (成都市委, 随县县委):
-    (start, end, name) of the division's part."""
+def organ_places(text: str) -> list[tuple[int, int, str]]:
+    """Divisions named right before their organ (成都市委, 随县县委, 吉林省政府), which the
+    segmenter may glue into one word the entity ruler cannot split: (start, end, name)."""
     from govkg.loaders.gazetteer import text_names
 
-    names = set(text_names())
-    organs = ("委", "政府")
+    names = _name_set(text_names())
+    longest = max(map(len, names))
     out = []
-    for tok in doc:
-        word = tok.text
-        for organ in organs:
-            head = word[: -len(organ)]
-            if word.endswith(organ) and len(head) >= 2 and head in names:
-                out.append((tok.idx, tok.idx + len(head), head))
+    for m in re.finditer("委|政府", text):
+        for k in range(min(longest, m.start()), 1, -1):
+            head = text[m.start() - k : m.start()]
+            if head in names:
+                out.append((m.start() - k, m.start(), head))
+                break
     return out
+
+
+@cache
+def _name_set(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(names)
 
 
 @Language.factory("govkg_places")
@@ -215,7 +220,7 @@ def create_places(nlp: Language, name: str) -> Any:
     def places(doc: Doc) -> Doc:
         ends = [e.end_char for e in doc.ents if e.label_ == "AREA"]
         doc._.sub_areas, doc._.organisations = read_places(doc.text, ends)
-        doc._.organ_places = organ_places(doc)
+        doc._.organ_places = organ_places(doc.text)
         return doc
 
     return places
@@ -365,7 +370,7 @@ class AreaFinder:
         inside_sub = [(s.start, s.end) for s in self.sub_areas]
         found_in = [(e.start_char, e.end_char, e.text) for e in self.ents if e.label_ == "AREA"]
         found_in += self.organ_places
-        for start, end, name in sorted(found_in):
+        for start, end, name in sorted(set(found_in)):
             longer = name + self.norm[end : end + 1]
             if self.gaz.candidates(longer) and longer in self.gaz.by_name:
                 end, name = end + 1, longer  # jieba split 吉林|市委: the place is 吉林市
