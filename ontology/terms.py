@@ -58,7 +58,9 @@ class GK(DefinedNamespace):
     cadreRank: URIRef  # cadre rank (干部职级)
     chainLevel: URIRef  # chain level (链条层级)
     committee: URIRef  # committee (所属委员会)
+    conflictsAcrossDocuments: URIRef  # conflicts across documents (文献间数据冲突)
     conflictsWith: URIRef  # conflicts with (数据冲突)
+    conflictsWithinDocument: URIRef  # conflicts within a document (文献内数据冲突)
     coveredLevel: URIRef  # covered level (包保层级)
     coveredUnit: URIRef  # covered unit (包保对象)
     hasStep: URIRef  # has step (包含步骤)
@@ -74,6 +76,7 @@ class GK(DefinedNamespace):
     tier: URIRef  # tier (包保层次)
 
     # Datatype properties
+    areaInferred: URIRef  # area inferred (区域为推定)
     charCount: URIRef  # character count (字符数)
     countScope: URIRef  # count scope (计数范围)
     cueAfter: URIRef  # cue after the number (后置提示词)
