@@ -534,6 +534,9 @@ class AreaFinder:
         lo = bisect.bisect_left(self._starts, sentence[0])
         hi = bisect.bisect_right(self._starts, pos)
         named = [m for m in self.mentions[lo:hi] if m.end <= pos and not m.in_name]
+        # an organ that acts (四川省成都市委组织部启动…) counts only when it opens its clause,
+        # not inside a phrase (在吉林省委统一部署下)
+        named = [m for m in named if not m.organ or self._opens_clause(m, sentence[0])]
         named = [m for m in named if m.specific] or named
         clause = pos
         while clause > sentence[0] and self.norm[clause - 1] not in _CLAUSE_BREAK:
@@ -551,6 +554,16 @@ class AreaFinder:
         if self.default is not None:
             return AreaMention(-1, -1, self.default, inferred=True)
         return None
+
+    def _opens_clause(self, mention: AreaMention, floor: int) -> bool:
+        """True when only other place names stand between the clause start and ``mention``."""
+        pos = mention.start
+        while pos > floor and self.norm[pos - 1] not in _CLAUSE_BREAK:
+            before = [m for m in self.mentions if m.end == pos and m.start < pos]
+            if not before:
+                return False
+            pos = before[0].start
+        return True
 
     def subject(self, sentence: tuple[int, int]) -> AreaMention | None:
         """The place that opens a sentence: the last of the places named one after another
