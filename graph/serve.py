@@ -4,19 +4,48 @@ until Ctrl-C.
 
 The endpoint answers ``GET /sparql?query=…`` and ``POST /sparql`` with the query as
 ``application/sparql-query`` or as the ``query`` field of a form, over the union of all
-graphs (or the graphs ``default-graph-uri`` / ``named-graph-uri`` name). Results come as
-SPARQL JSON, XML, CSV or TSV by ``Accept`` header (JSON by default); CONSTRUCT and DESCRIBE
-as Turtle or N-Triples. Updates are refused.
+graphs, or over the dataset the query names (``FROM`` / ``FROM NAMED``), or the graphs
+``default-graph-uri`` / ``named-graph-uri`` name (these win over the query's, as the protocol
+says). Results come as SPARQL JSON, XML, CSV or TSV by ``Accept`` header (JSON by default);
+CONSTRUCT and DESCRIBE as Turtle or N-Triples. Updates are refused.
+
+No request can take the endpoint down or turn it outward:
+
+- every query is scanned before parsing (:func:`govkg.graph.sparql.check_query`: at most
+  1,000,000 characters, brackets nested at most 200 deep, complexity at most 1,000) and one
+  over a limit gets 400, because a deeper one overflows the engine's stack;
+- queries run in worker processes (``--workers``, default up to 4), one at a time each: a
+  query that still crashes the engine costs only its worker (500, and a fresh worker starts);
+  one that runs past ``--timeout`` seconds (default 30) or whose client disconnects has its
+  worker killed (503): pyoxigraph cannot cancel a running query, a process can be killed;
+- ``SERVICE`` is refused with 400 (the engine would send requests to any address a query
+  names, and any web page can make a browser send such a GET) unless ``--allow-service
+  HOST`` names the host (or ``HOST:PORT``) of every endpoint the query calls, by full IRI;
+- HTTP: a body is read only with a valid ``Content-Length`` (411 without, 400 when it is
+  not a number, 413 over 1 MiB) and after any of these errors the connection is closed; a
+  connection idle for ``--idle-timeout`` seconds (default 30) is closed; the listen backlog
+  is 128 and at most 256 connections are served at once (the next get 503).
+
+``http.server`` stays the front end: the work per request is a worker round trip, and the
+standard library keeps the endpoint free of another server dependency.
 """
 
 from __future__ import annotations
 
+import os
+import queue
+import re
+import select
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
@@ -25,62 +54,174 @@ import pyoxigraph as ox
 import typer
 
 from govkg.graph.mirror import OutOpt
-from govkg.graph.sparql import QueryError, open_store, prefix_header
+from govkg.graph.sparql import (
+    QueryError,
+    QueryRefused,
+    QueryShape,
+    check_query,
+    open_store,
+    prefix_header,
+)
+from govkg.graph.sparql_worker import Job, negotiate, text_answer
+
+__all__ = ["SparqlEndpoint", "negotiate"]
 
 PATH = "/sparql"
 MAX_BODY = 1 << 20  # a query, not a dataset
-
-_RESULT_TYPES = [
-    ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
-    ("application/json", ox.QueryResultsFormat.JSON),
-    ("application/sparql-results+xml", ox.QueryResultsFormat.XML),
-    ("application/xml", ox.QueryResultsFormat.XML),
-    ("text/csv", ox.QueryResultsFormat.CSV),
-    ("text/tab-separated-values", ox.QueryResultsFormat.TSV),
-]
-_GRAPH_TYPES = [
-    ("text/turtle", ox.RdfFormat.TURTLE),
-    ("application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-]
+MAX_FIELDS = 100  # form or query-string fields of one request
+DEFAULT_TIMEOUT = 30.0  # seconds a query may run before its worker is killed
+DEFAULT_IDLE_TIMEOUT = 30.0  # seconds a connection may sit without sending a whole request
+BACKLOG = 128  # connections the kernel queues before accept()
+MAX_CONNECTIONS = 256  # connections served at once; the next ones get 503 and are closed
+WORKER_START_S = 60.0
 
 
-def _accepted(accept: str | None) -> list[str]:
-    """Media types of an Accept header, best first (q-values honoured, ties kept in order)."""
-    if not accept:
-        return []
-    ranked = []
-    for i, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if fields[0] and q > 0:
-            ranked.append((-q, i, fields[0].lower()))
-    return [m for _, _, m in sorted(ranked)]
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
 
 
-def negotiate(accept: str | None, offers: list[tuple[str, Any]]) -> tuple[str, Any] | None:
-    """The first offer the client accepts (``*/*`` and ``type/*`` included); the default
-    offer when there is no Accept header; None when nothing offered is acceptable."""
-    wanted = _accepted(accept)
-    if not wanted:
-        return offers[0]
-    for media in wanted:
-        for offer in offers:
-            if media in (offer[0], "*/*") or (
-                media.endswith("/*") and offer[0].startswith(media[:-1])
-            ):
-                return offer
-    return None
+class _Worker:
+    """One ``govkg.graph.sparql_worker`` process and the two pipes to it."""
+
+    def __init__(self, store_path: Path) -> None:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "govkg.graph.sparql_worker",
+                    str(store_path),
+                    str(to_child_r),
+                    str(from_child_w),
+                ],
+                pass_fds=(to_child_r, from_child_w),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                start_new_session=True,  # Ctrl-C reaches the endpoint, which stops its workers
+            )
+        except BaseException:
+            for fd in (to_child_w, from_child_r):
+                os.close(fd)
+            raise
+        finally:
+            os.close(to_child_r)
+            os.close(from_child_w)
+        self.inbox = Connection(from_child_r, writable=False)
+        self.outbox = Connection(to_child_w, readable=False)
+
+    def wait_ready(self, timeout: float = WORKER_START_S) -> None:
+        message = "the SPARQL worker did not start"
+        try:
+            if self.inbox.poll(timeout):
+                kind, detail = self.inbox.recv()
+                if kind == "ready":
+                    return
+                message = str(detail)
+        except (EOFError, OSError):
+            message = f"the SPARQL worker exited at start (status {self.proc.poll()})"
+        self.kill()
+        raise QueryError(message)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.inbox.close()
+        self.outbox.close()
+
+
+class _Pool:
+    """Worker processes; one query at a time each. A worker that crashed or was killed on a
+    timeout is replaced in the background."""
+
+    def __init__(self, store_path: Path, size: int, log: Callable[[str], None]) -> None:
+        self.store_path = store_path
+        self.log = log
+        self.size = size
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.lock = threading.Lock()
+        self.live: set[_Worker] = set()
+        self.closed = False
+        started = [_Worker(store_path) for _ in range(size)]
+        self.live.update(started)
+        try:
+            for worker in started:
+                worker.wait_ready()
+        except QueryError:
+            self.close()
+            raise
+        for worker in started:
+            self.idle.put(worker)
+
+    def take(self, timeout: float) -> _Worker | None:
+        try:
+            return self.idle.get(timeout=max(0.0, timeout))
+        except queue.Empty:
+            return None
+
+    def give(self, worker: _Worker) -> None:
+        with self.lock:
+            if not self.closed:
+                self.idle.put(worker)
+                return
+        worker.kill()
+
+    def replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start another in its place (in a thread: the caller answers
+        its client meanwhile)."""
+        worker.kill()
+        with self.lock:
+            self.live.discard(worker)
+        threading.Thread(target=self._respawn, daemon=True).start()
+
+    def _respawn(self) -> None:
+        delay = 0.2
+        while not self.closed:
+            worker = _Worker(self.store_path)
+            with self.lock:
+                self.live.add(worker)
+            try:
+                worker.wait_ready()
+            except QueryError as exc:
+                with self.lock:
+                    self.live.discard(worker)
+                self.log(f"cannot restart a SPARQL worker: {exc}; retrying")
+                time.sleep(delay)
+                delay = min(2 * delay, 5.0)
+                continue
+            self.give(worker)
+            return
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            workers = list(self.live)
+            self.live.clear()
+        for worker in workers:
+            worker.kill()
+
+
+def _client_gone(sock: socket.socket) -> bool:
+    """The client closed its side (readable with nothing to read)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and sock.recv(1, socket.MSG_PEEK) == b""
+    except (OSError, ValueError):
+        return True
+
+
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape(iri: str) -> str:
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), iri)
 
 
 class SparqlEndpoint:
-    """A threaded HTTP server answering SPARQL queries over one build's store."""
+    """A threaded HTTP server answering SPARQL queries over one build's store; the queries
+    run in worker processes (see the module documentation)."""
 
     def __init__(
         self,
@@ -88,16 +229,30 @@ class SparqlEndpoint:
         port: int = 0,
         host: str = "127.0.0.1",
         log: Callable[[str], None] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        workers: int | None = None,
+        allow_service: Iterable[str] = (),
+        idle_timeout: float = DEFAULT_IDLE_TIMEOUT,
     ) -> None:
-        self.store = open_store(out_dir)
+        open_store(out_dir)  # a readable message when there is no store
         self.log = log
+        self.timeout = timeout
+        self.allow_service = frozenset(h.strip().lower() for h in allow_service if h.strip())
         endpoint = self
 
         class Handler(_Handler):
             owner = endpoint
 
-        self.httpd = ThreadingHTTPServer((host, port), Handler)
-        self.httpd.daemon_threads = True
+        Handler.timeout = idle_timeout
+        self.httpd = _Server((host, port), Handler)
+        try:
+            self.pool = _Pool(
+                out_dir / "store", workers or default_workers(), log or (lambda _line: None)
+            )
+        except BaseException:
+            self.httpd.server_close()
+            raise
         self.thread: threading.Thread | None = None
 
     @property
@@ -113,6 +268,7 @@ class SparqlEndpoint:
     def stop(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.pool.close()
         if self.thread is not None:
             self.thread.join(timeout=10)
 
@@ -122,43 +278,144 @@ class SparqlEndpoint:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def refuse_service(self, shape: QueryShape) -> str | None:
+        """Why the query's SERVICE clauses are refused, or None when they are allowed."""
+        for target in shape.services:
+            if not self.allow_service:
+                return (
+                    "SERVICE (federated query) is refused: this endpoint sends no requests to "
+                    "other servers unless started with --allow-service HOST"
+                )
+            if not (target.startswith("<") and target.endswith(">")):
+                return (
+                    f"SERVICE {target} is refused: name the remote endpoint by a full IRI "
+                    "<http://HOST/…> of a host allowed by --allow-service"
+                )
+            parts = urlsplit(_unescape(target[1:-1]))
+            host = (parts.hostname or "").lower()
+            try:
+                port = parts.port
+            except ValueError:
+                port = None
+            allowed = host in self.allow_service or f"{host}:{port}" in self.allow_service
+            if parts.scheme.lower() not in ("http", "https") or not allowed:
+                return (
+                    f"SERVICE {target} is refused: only http(s) IRIs of the hosts allowed by "
+                    f"--allow-service ({', '.join(sorted(self.allow_service))})"
+                )
+        return None
+
     def answer(
-        self, query: str, default_graphs: list[str], named_graphs: list[str], accept: str | None
+        self,
+        query: str,
+        default_graphs: list[str],
+        named_graphs: list[str],
+        accept: str | None,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> tuple[int, str, bytes]:
-        """(status, content type, body) for one query."""
-        text = query if "PREFIX" in query.upper() else prefix_header() + query
-        kwargs: dict[str, Any] = {}
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        """(status, content type, body) for one query: checked here, run by a worker."""
         try:
-            result = self.store.query(text, **kwargs)
-        except SyntaxError as exc:
-            return _text(HTTPStatus.BAD_REQUEST, f"SPARQL syntax error: {exc}")
-        except (OSError, ValueError, RuntimeError) as exc:
-            return _text(HTTPStatus.BAD_REQUEST, f"SPARQL query failed: {exc}")
-        graph_result = isinstance(result, ox.QueryTriples)
-        offers = _GRAPH_TYPES if graph_result else _RESULT_TYPES
-        chosen = negotiate(accept, offers)
-        if chosen is None:
-            kinds = ", ".join(m for m, _ in offers)
-            return _text(HTTPStatus.NOT_ACCEPTABLE, f"acceptable result types: {kinds}")
-        media, fmt = chosen
-        body = result.serialize(format=fmt) or b""
-        charset = "; charset=utf-8" if media.startswith(("text/", "application/")) else ""
-        return HTTPStatus.OK, media + charset, body
+            shape = check_query(query)
+        except QueryRefused as exc:
+            return text_answer(HTTPStatus.BAD_REQUEST, str(exc))
+        refusal = self.refuse_service(shape)
+        if refusal is not None:
+            return text_answer(HTTPStatus.BAD_REQUEST, refusal)
+        for field, graphs in (
+            ("default-graph-uri", default_graphs),
+            ("named-graph-uri", named_graphs),
+        ):
+            for graph in graphs:
+                try:
+                    ox.NamedNode(graph)
+                except ValueError:
+                    return text_answer(
+                        HTTPStatus.BAD_REQUEST, f"{field} is not an absolute IRI: {graph!r}"
+                    )
+        text = query if "PREFIX" in query.upper() else prefix_header() + query
+        job = Job(text, tuple(default_graphs), tuple(named_graphs), not shape.has_from, accept)
+        return self._run(job, cancelled)
+
+    def _run(self, job: Job, cancelled: Callable[[], bool]) -> tuple[int, str, bytes]:
+        deadline = time.monotonic() + self.timeout
+        worker = None
+        while worker is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or cancelled():
+                return text_answer(
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    f"all {self.pool.size} query workers stayed busy for {self.timeout:g} s; "
+                    "try again later",
+                )
+            worker = self.pool.take(min(remaining, 0.25))
+        try:
+            worker.outbox.send(job)
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self.pool.replace(worker)
+                    return text_answer(
+                        HTTPStatus.SERVICE_UNAVAILABLE,
+                        f"query stopped after {self.timeout:g} s, the time limit of this "
+                        "endpoint (govkg serve sparql --timeout)",
+                    )
+                if worker.inbox.poll(min(remaining, 0.1)):
+                    reply = worker.inbox.recv()
+                    self.pool.give(worker)
+                    return reply
+                if cancelled():
+                    self.pool.replace(worker)
+                    return text_answer(HTTPStatus.SERVICE_UNAVAILABLE, "the client went away")
+        except (EOFError, OSError):
+            status = worker.proc.poll()
+            self.pool.replace(worker)
+            if self.log is not None:
+                self.log(f"a query crashed its worker (exit status {status}); restarting it")
+            return text_answer(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                "the query crashed the SPARQL engine; its worker process is being restarted",
+            )
 
 
-def _text(status: HTTPStatus, message: str) -> tuple[int, str, bytes]:
-    return status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8")
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = BACKLOG
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            try:
+                body = b"too many connections; try again later\n"
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\n"
+                    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body)
+                )
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
 
 def _one(values: dict[str, list[str]], key: str) -> str | None:
     got = values.get(key)
     return got[0] if got else None
+
+
+def _params(text: str) -> dict[str, list[str]] | None:
+    try:
+        return parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    except ValueError:
+        return None
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -172,47 +429,93 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         if parts.path not in (PATH, PATH + "/"):
-            self._send(*_text(HTTPStatus.NOT_FOUND, f"the endpoint is {PATH}"))
+            self._send(*text_answer(HTTPStatus.NOT_FOUND, f"the endpoint is {PATH}"))
             return
-        params = parse_qs(parts.query, keep_blank_values=True)
+        params = _params(parts.query)
+        if params is None:
+            self._send(*text_answer(HTTPStatus.BAD_REQUEST, "too many query-string fields"))
+            return
         if "update" in params:
-            self._send(*_text(HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only"))
+            self._send(*text_answer(HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only"))
             return
         query = _one(params, "query")
         if not query:
-            self._send(*_text(HTTPStatus.OK, f"SPARQL endpoint: GET {PATH}?query=… or POST"))
+            self._send(*text_answer(HTTPStatus.OK, f"SPARQL endpoint: GET {PATH}?query=… or POST"))
             return
         self._query(query, params)
 
+    def _read_body(self) -> str | None:
+        """The request body; None when an error was sent instead (the connection is then
+        closed, so that an unread body is never taken for the next request)."""
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            self._send(
+                *text_answer(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length"),
+                close=True,
+            )
+            return None
+        raw = self.headers.get("Content-Length")
+        if raw is None:
+            self._send(
+                *text_answer(HTTPStatus.LENGTH_REQUIRED, "Content-Length required"), close=True
+            )
+            return None
+        if not raw.strip().isdigit():
+            self._send(
+                *text_answer(HTTPStatus.BAD_REQUEST, f"bad Content-Length: {raw[:40]!r}"),
+                close=True,
+            )
+            return None
+        length = int(raw)
+        if length > MAX_BODY:
+            self._send(
+                *text_answer(
+                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                    f"query too long: {length:,} bytes (limit {MAX_BODY:,})",
+                ),
+                close=True,
+            )
+            return None
+        data = self.rfile.read(length)
+        if len(data) < length:  # the client stopped sending
+            self.close_connection = True
+            return None
+        return data.decode("utf-8", errors="replace")
+
     def do_POST(self) -> None:
+        body = self._read_body()
+        if body is None:
+            return
         parts = urlsplit(self.path)
         if parts.path not in (PATH, PATH + "/"):
-            self._send(*_text(HTTPStatus.NOT_FOUND, f"the endpoint is {PATH}"))
+            self._send(*text_answer(HTTPStatus.NOT_FOUND, f"the endpoint is {PATH}"))
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
-            self._send(*_text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "query too long"))
-            return
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        params = parse_qs(parts.query, keep_blank_values=True)
+        params = _params(parts.query)
+        if params is None:
+            self._send(*text_answer(HTTPStatus.BAD_REQUEST, "too many query-string fields"))
+            return
         if ctype == "application/sparql-query":
             self._query(body, params)
         elif ctype == "application/x-www-form-urlencoded":
-            form = parse_qs(body, keep_blank_values=True)
+            form = _params(body)
+            if form is None:
+                self._send(*text_answer(HTTPStatus.BAD_REQUEST, "too many form fields"))
+                return
             if "update" in form:
-                self._send(*_text(HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only"))
+                self._send(
+                    *text_answer(HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only")
+                )
                 return
             query = _one(form, "query")
             if not query:
-                self._send(*_text(HTTPStatus.BAD_REQUEST, "the form has no 'query' field"))
+                self._send(*text_answer(HTTPStatus.BAD_REQUEST, "the form has no 'query' field"))
                 return
             self._query(query, {**params, **form})
         elif ctype == "application/sparql-update":
-            self._send(*_text(HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only"))
+            self._send(*text_answer(HTTPStatus.METHOD_NOT_ALLOWED, "this endpoint is read-only"))
         else:
             self._send(
-                *_text(
+                *text_answer(
                     HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                     "send application/sparql-query or application/x-www-form-urlencoded",
                 )
@@ -225,17 +528,21 @@ class _Handler(BaseHTTPRequestHandler):
             params.get("default-graph-uri", []),
             params.get("named-graph-uri", []),
             self.headers.get("Accept"),
+            cancelled=lambda: _client_gone(self.connection),
         )
         self._send(status, ctype, body)
         if self.owner.log is not None:
             ms = 1000 * (time.perf_counter() - started)
             self.owner.log(f"{self.command} {status} {len(body)} bytes {ms:.0f} ms")
 
-    def _send(self, status: int, ctype: str, body: bytes) -> None:
+    def _send(self, status: int, ctype: str, body: bytes, close: bool = False) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        if close:
+            self.close_connection = True
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -269,11 +576,41 @@ def register(app: typer.Typer) -> None:
     def serve_sparql(
         out_dir: OutOpt = Path("out"),
         port: Annotated[int, typer.Option("--port", help="port on 127.0.0.1 (0: any free)")] = 7878,
+        timeout: Annotated[
+            float,
+            typer.Option("--timeout", min=0.1, help="seconds a query may run before it is stopped"),
+        ] = DEFAULT_TIMEOUT,
+        workers: Annotated[
+            int | None,
+            typer.Option(
+                "--workers", min=1, help="worker processes running queries (default: up to 4)"
+            ),
+        ] = None,
+        allow_service: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--allow-service",
+                help="allow SERVICE calls to this HOST or HOST:PORT (repeatable; default: "
+                "SERVICE is refused)",
+            ),
+        ] = None,
+        idle_timeout: Annotated[
+            float,
+            typer.Option(
+                "--idle-timeout", min=0.1, help="seconds before an idle connection is closed"
+            ),
+        ] = DEFAULT_IDLE_TIMEOUT,
     ) -> None:
         """A SPARQL 1.1 Protocol endpoint over the store, on loopback, until Ctrl-C."""
         try:
             endpoint = SparqlEndpoint(
-                out_dir, port, log=lambda line: err.print(line, highlight=False)
+                out_dir,
+                port,
+                log=lambda line: err.print(line, highlight=False),
+                timeout=timeout,
+                workers=workers,
+                allow_service=allow_service or (),
+                idle_timeout=idle_timeout,
             )
         except QueryError as exc:
             raise fail(str(exc)) from None
