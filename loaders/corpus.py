@@ -1,11 +1,30 @@
 """Reads a corpus folder (``corpus.yaml`` plus one UTF-8 text file per report) into
-:class:`CorpusDocument` records and describes each as a ``gk:SourceDocument``."""
+:class:`CorpusDocument` records and describes each as a ``gk:SourceDocument``.
+
+``corpus.yaml`` holds ``documents:``, a list of entries with the keys in :data:`ENTRY_KEYS`
+(``id`` required), and optionally ``max_document_bytes:``. Everything is checked before a
+document is read, and each problem is a rejection naming ``corpus.yaml`` and the entry, or
+the document (the build then exits 1 unless ``--allow-rejects``):
+
+- ``id`` is the stem of a file inside the corpus folder (:data:`DOC_ID_PATTERN`: letters,
+  digits, ``_``, ``-``, ``.``; no ``/``, no leading dot, so no ``..`` and no absolute path),
+  and the resolved file must lie inside the folder (a symbolic link out of it is refused);
+- a key outside :data:`ENTRY_KEYS` is an error, not a warning: a misspelt ``out_of_scope``
+  would otherwise change what is extracted without a word;
+- ``out_of_scope`` is a list of ``[start, end]`` character offsets, integers with
+  ``0 <= start < end <=`` the document's length;
+- a document over ``max_document_bytes`` (default :data:`MAX_DOCUMENT_BYTES`, 2 MiB) is
+  refused, because extraction time grows faster than the size (about 10 s for 1 MB and 30 s
+  for 2 MB); set ``max_document_bytes: N`` at the top of ``corpus.yaml`` to raise it.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -19,6 +38,12 @@ from govkg.ontology import DCTERMS, RDFS, XSD
 
 CORPUS_ENV = "GOVKG_CORPUS"
 MANIFEST = "corpus.yaml"
+DOC_ID_PATTERN = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,199}")
+ENTRY_KEYS = frozenset(
+    {"id", "title", "date", "approximate", "area", "publisher", "note", "out_of_scope"}
+)
+MANIFEST_KEYS = frozenset({"documents", "max_document_bytes"})
+MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 
 
 class CorpusError(Exception):
@@ -77,6 +102,7 @@ def read_corpus(corpus_dir: Path) -> tuple[list[CorpusDocument], list[Rejection]
     manifest_path = corpus_dir / MANIFEST
     rejections: list[Rejection] = []
     entries: list[dict[str, Any]] = []
+    named: set[str] = set()  # every id the manifest gives, refused entries' included
     if manifest_path.exists():
         try:
             manifest = yaml.safe_load(read_text_file(manifest_path)) or {}
@@ -85,17 +111,27 @@ def read_corpus(corpus_dir: Path) -> tuple[list[CorpusDocument], list[Rejection]
         raw = manifest.get("documents") if isinstance(manifest, dict) else None
         if not isinstance(raw, list):
             raise CorpusError(f"{manifest_path}: expected a 'documents' list")
+        max_bytes = _max_bytes(manifest, manifest_path)
+        for key in sorted(set(map(str, manifest)) - MANIFEST_KEYS):
+            rejections.append(
+                Rejection(str(manifest_path), "top level", _unknown_key(key, MANIFEST_KEYS))
+            )
         for i, entry in enumerate(raw, 1):
             if not isinstance(entry, dict) or not entry.get("id"):
                 rejections.append(
                     Rejection(str(manifest_path), f"document entry {i}", "entry has no 'id'")
                 )
                 continue
+            named.add(str(entry["id"]))
+            problems = _entry_problems(entry, corpus_dir)
+            if problems:
+                where = f"document entry {i} (id {str(entry['id'])!r})"
+                rejections.extend(Rejection(str(manifest_path), where, p) for p in problems)
+                continue
             entries.append(entry)
     else:
         raise CorpusError(f"{manifest_path} not found: the corpus folder needs a manifest")
 
-    listed = {str(e["id"]) for e in entries}
     docs: list[CorpusDocument] = []
     seen: set[str] = set()
     for entry in entries:
@@ -112,20 +148,104 @@ def read_corpus(corpus_dir: Path) -> tuple[list[CorpusDocument], list[Rejection]
                 Rejection(str(path), "", f"listed in {MANIFEST} but the file is not there")
             )
             continue
+        size = path.stat().st_size
+        if size > max_bytes:
+            rejections.append(
+                Rejection(
+                    str(path),
+                    "",
+                    f"{size:,} bytes, over the limit of {max_bytes:,} bytes for one report "
+                    "(extraction time grows faster than the size); split the report, or raise "
+                    f"the limit with 'max_document_bytes: N' at the top of {MANIFEST}",
+                )
+            )
+            continue
         try:
             text = read_text_file(path)
         except (OSError, ValueError) as exc:
             rejections.append(Rejection(str(path), "", f"unreadable: {exc}"))
             continue
+        bad_ranges = _range_problems(entry.get("out_of_scope"), len(text))
+        if bad_ranges:
+            rejections.extend(Rejection(str(path), "out_of_scope", p) for p in bad_ranges)
+            continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         docs.append(CorpusDocument(doc_id, path, text, digest, dict(entry)))
     for path in sorted(corpus_dir.glob("*.txt")):
-        if path.stem not in listed:
+        if path.stem not in named:
             rejections.append(
                 Rejection(str(path), "", f"not listed in {MANIFEST}; add an entry for it")
             )
     docs.sort(key=lambda d: d.doc_id)
     return docs, rejections
+
+
+def _unknown_key(key: str, known: frozenset[str]) -> str:
+    close = difflib.get_close_matches(key, sorted(known), n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown key {key!r}{hint}; known keys: {', '.join(sorted(known))}"
+
+
+def _max_bytes(manifest: dict[str, Any], manifest_path: Path) -> int:
+    value = manifest.get("max_document_bytes", MAX_DOCUMENT_BYTES)
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise CorpusError(
+            f"{manifest_path}: max_document_bytes must be a positive whole number of bytes, "
+            f"not {value!r}"
+        )
+    return value
+
+
+def _entry_problems(entry: dict[str, Any], corpus_dir: Path) -> list[str]:
+    """What is wrong with one manifest entry before its file is read: an id that is not a
+    file stem inside the corpus folder, unknown keys."""
+    problems = []
+    doc_id = str(entry["id"])
+    if not DOC_ID_PATTERN.fullmatch(doc_id):
+        problems.append(
+            f"id {doc_id!r} is not the stem of a file in the corpus folder: use letters, "
+            "digits, '_', '-' and '.', not starting with '.' (no '/', '..' or absolute path)"
+        )
+    else:
+        folder = corpus_dir.resolve()
+        target = (corpus_dir / f"{doc_id}.txt").resolve()
+        if target.parent != folder:
+            problems.append(
+                f"id {doc_id!r} names a file outside the corpus folder ({target}); "
+                "documents must lie in the corpus folder itself"
+            )
+    for key in sorted(set(map(str, entry)) - ENTRY_KEYS):
+        problems.append(_unknown_key(key, ENTRY_KEYS))
+    return problems
+
+
+def _range_problems(ranges: object, length: int) -> list[str]:
+    """What is wrong with a document's ``out_of_scope`` ranges (character offsets into a
+    text of ``length`` characters)."""
+    if ranges is None:
+        return []
+    if not isinstance(ranges, list):
+        return [f"expected a list of [start, end] ranges, got {ranges!r}"]
+    problems = []
+    for k, pair in enumerate(ranges, 1):
+        if (
+            not isinstance(pair, list | tuple)
+            or len(pair) != 2
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in pair)
+        ):
+            problems.append(f"range {k} {pair!r} is not a pair of whole numbers [start, end]")
+            continue
+        start, end = pair
+        if start < 0 or end < 0:
+            problems.append(f"range {k} [{start}, {end}] is negative")
+        elif start >= end:
+            problems.append(f"range {k} [{start}, {end}] is empty or reversed (start >= end)")
+        elif end > length:
+            problems.append(
+                f"range {k} [{start}, {end}] runs past the end of the document "
+                f"({length:,} characters)"
+            )
+    return problems
 
 
 def _date_literal(value: object) -> ox.Literal | None:
