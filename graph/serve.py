@@ -448,31 +448,20 @@ class _Handler(BaseHTTPRequestHandler):
         """The request body; None when an error was sent instead (the connection is then
         closed, so that an unread body is never taken for the next request)."""
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            self._send(
-                *text_answer(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length"),
-                close=True,
-            )
+            self._fail(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length")
             return None
         raw = self.headers.get("Content-Length")
         if raw is None:
-            self._send(
-                *text_answer(HTTPStatus.LENGTH_REQUIRED, "Content-Length required"), close=True
-            )
+            self._fail(HTTPStatus.LENGTH_REQUIRED, "Content-Length required")
             return None
         if not raw.strip().isdigit():
-            self._send(
-                *text_answer(HTTPStatus.BAD_REQUEST, f"bad Content-Length: {raw[:40]!r}"),
-                close=True,
-            )
+            self._fail(HTTPStatus.BAD_REQUEST, f"bad Content-Length: {raw[:40]!r}")
             return None
         length = int(raw)
         if length > MAX_BODY:
-            self._send(
-                *text_answer(
-                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
-                    f"query too long: {length:,} bytes (limit {MAX_BODY:,})",
-                ),
-                close=True,
+            self._fail(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                f"query too long: {length:,} bytes (limit {MAX_BODY:,})",
             )
             return None
         data = self.rfile.read(length)
@@ -534,6 +523,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.owner.log is not None:
             ms = 1000 * (time.perf_counter() - started)
             self.owner.log(f"{self.command} {status} {len(body)} bytes {ms:.0f} ms")
+
+    def _fail(self, status: int, message: str) -> None:
+        """An error answer after which the connection is closed (its body is unread)."""
+        status, ctype, body = text_answer(status, message)
+        self._send(status, ctype, body, close=True)
 
     def _send(self, status: int, ctype: str, body: bytes, close: bool = False) -> None:
         self.send_response(status)
