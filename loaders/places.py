@@ -92,7 +92,7 @@ def is_generic_head(head: str) -> bool:
     return False
 
 
-_NAME_TAGS = ("LOC", "ORG", "ns", "nz", "n", "nw", "nr", "PER", "v", "vn", "a", "an")
+_NAME_TAGS = ("LOC", "ORG", "ns", "nz", "n", "nw", "nr", "PER")
 _PLACE_TAGS = ("LOC", "ns")
 
 
@@ -154,12 +154,12 @@ def read_places(
                     start = first[0]
             if not _CJK_NAME.fullmatch(name) or len(head) < 2:
                 continue
+            if is_generic_head(head):
+                continue  # 新建网格, 示范小区: a description, not a name
             after_place = a in place_ends or start in place_ends
-            if tag in ("LOC", "ORG", "merged") or after_place:
-                if is_generic_head(head) and not after_place:
-                    continue
-            elif is_generic_head(head) or head in _jieba_words()[0]:
-                continue  # a common noun phrase (城市社区) the model did not call a place
+            if tag not in ("LOC", "ORG", "merged") and not after_place:
+                if head in _jieba_words()[0]:
+                    continue  # a common noun phrase (城市社区) the model did not call a place
             out.append(SubArea(start, start + len(name), name, suffix_levels[suffix], tag))
     return out, orgs
 
