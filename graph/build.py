@@ -99,7 +99,8 @@ def _linkers() -> list[Linker]:
     from govkg.loaders.gazetteer import GazetteerLinker
     from govkg.loaders.roster import RollupLinker
 
-    linkers: list[Linker] = [ConflictLinker(), RollupLinker(), GazetteerLinker()]
+    # the gazetteer graph first: the other linkers read the names of the places it describes
+    linkers: list[Linker] = [GazetteerLinker(), ConflictLinker(), RollupLinker()]
     return linkers
 
 
