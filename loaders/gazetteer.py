@@ -352,9 +352,11 @@ class GazetteerLinker:
         used: set[str] = set()
         doc_graphs = {d.iri for d in ctx.documents}
         for graph_name, g in ctx.dataset.graphs.items():
-            if graph_name not in doc_graphs:
-                continue  # rosters name their areas by their own ids
-            used.update(t.object.value for t in g if isinstance(t.object, ox.NamedNode))
+            summary = getattr(g, "summary", None)
+            if summary is not None:  # a roster: its areas are listed, no need to walk rows
+                used.update(info[0] for info in summary.areas.values())
+            elif graph_name in doc_graphs:
+                used.update(t.object.value for t in g if isinstance(t.object, ox.NamedNode))
         codes = division_codes(used)
         out = ctx.dataset.graph(ox.NamedNode(GAZETTEER_GRAPH))
         for s, p, o in gazetteer_statements(codes):
@@ -371,3 +373,37 @@ class GazetteerLinker:
         report.read = report.accepted = len(codes)
         report.details = {"source": data_version(), "divisions_named": len(codes)}
         return report
+
+
+def resolve_area_rows(rows: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """Division codes of roster area rows given as (id, name, parent id): an id that is a
+    six-digit division code is that division; otherwise a name that, with the divisions of
+    the rows above it as context, means exactly one division. Rows below the county and
+    names that are no division (or several) are left out."""
+    gaz = gazetteer()
+    rows = list(rows)
+    by_id = {r[0]: r for r in rows}
+    found: dict[str, str] = {}
+
+    def resolve(key: str, depth: int = 0) -> str | None:
+        if key in found:
+            return found[key]
+        row = by_id.get(key)
+        if row is None or depth > 16:
+            return None
+        rid, name, parent = row
+        if rid in gaz.divisions:
+            found[rid] = rid
+            return rid
+        context = [c for c in [resolve(parent, depth + 1)] if c] if parent else []
+        picked = gaz.resolve(name.strip(), context)
+        if len(picked) == 1 and (
+            not context or context[0] in {a.code for a in gaz.ancestors(picked[0].code)}
+        ):
+            found[rid] = picked[0].code
+            return found[rid]
+        return None
+
+    for rid, _name, _parent in rows:
+        resolve(rid)
+    return found

@@ -157,9 +157,9 @@ def read_places(
             if is_generic_head(head):
                 continue  # 新建网格, 示范小区: a description, not a name
             after_place = a in place_ends or start in place_ends
-            if tag not in ("LOC", "ORG", "merged") and not after_place:
-                if head in _jieba_words()[0]:
-                    continue  # a common noun phrase (城市社区) the model did not call a place
+            named_by_model = tag in ("LOC", "ORG", "merged") or after_place
+            if not named_by_model and head in _jieba_words()[0]:
+                continue  # a common noun phrase (城市社区) the model did not call a place
             out.append(SubArea(start, start + len(name), name, suffix_levels[suffix], tag))
     return out, orgs
 

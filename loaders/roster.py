@@ -30,6 +30,7 @@ import yaml
 
 from govkg.graph.ids import doc_iri, gk, iri
 from govkg.loaders.base import DERIVED, A, GraphWriter, LoadReport
+from govkg.loaders.gazetteer import division_iri, resolve_area_rows
 from govkg.loaders.roster_mapping import (
     MappingError,
     ResourceSpec,
@@ -315,6 +316,7 @@ class _Loader:
         self.rejected: dict[str, dict[str, str]] = defaultdict(dict)
         self.ref_table: dict[tuple[str, str], str] = {}
         self.summary = files[0].graph.summary if files else RosterSummary()
+        self._divisions: dict[str, str] | None = None
 
     # -- rejections
 
@@ -752,8 +754,24 @@ class _Loader:
 
     # ------------------------------------------------------------------------- emission
 
+    def division_keys(self) -> dict[str, str]:
+        """Area ids of the roster that are PRC divisions → division codes, so that a roster's
+        吉林市 (or a row whose id is 220200) is the same resource as the reports'."""
+        if self._divisions is None:
+            spec = self.specs.get("areas")
+            rows = self.accepted.get("areas", {}) if spec is not None else {}
+            self._divisions = {}
+            if spec is not None and rows:
+                ni, pi = spec.index["name"], spec.index["parent"]
+                self._divisions = resolve_area_rows(
+                    (str(key), row[3][ni], row[3][pi]) for key, row in rows.items()
+                )
+        return self._divisions
+
     def emit(self) -> None:
         key_iris: dict[str, dict[str, ox.NamedNode]] = defaultdict(dict)
+        for key, code in self.division_keys().items():
+            key_iris["area"][key] = ox.NamedNode(division_iri(code))
         for f in self.files:
             _describe_file(f)
         for name in table_order(self.specs):
@@ -987,9 +1005,11 @@ class _Loader:
         areas_spec = self.specs.get("areas")
         if areas_spec is not None:
             ni, li, pi = (areas_spec.index[c] for c in ("name", "level", "parent"))
+            divisions = self.division_keys()
             for key, row in self.accepted.get("areas", {}).items():
+                code = divisions.get(key)
                 self.summary.areas[key] = (
-                    fast_iri("area", key).value,
+                    division_iri(code) if code else fast_iri("area", key).value,
                     row[3][ni],
                     row[3][li],
                     row[3][pi],

@@ -189,3 +189,28 @@ def test_reports_from_other_provinces_build_and_score(tmp_path: Path) -> None:
     stats = evaluate(out, extra / "gold.json")["statistics"]
     assert stats["area_accuracy"] >= 0.90
     assert stats["precision"] >= 0.95 and stats["recall"] >= 0.95
+
+
+def test_a_roster_names_the_same_divisions_as_the_reports(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "corpus.yaml").write_text("documents:\n  - id: a\n    area: 吉林市\n", "utf-8")
+    (corpus / "a.txt").write_text("船营区新建网格党支部45个。", encoding="utf-8")
+    roster = tmp_path / "r"
+    roster.mkdir()
+    # a row may give the division code as its id, or a name read under its parent row
+    (roster / "areas.csv").write_text(
+        "id,name,level,parent\n220200,吉林市,市,\nD1,船营区,区,220200\nS1,某某街道,街道,D1\n",
+        encoding="utf-8",
+    )
+    result = build(BuildOptions(corpus, tmp_path / "out", rosters=[roster], validate=False))
+    assert result.written
+    store = open_store(tmp_path / "out")
+    _, rows = run_query(
+        store,
+        "SELECT DISTINCT ?a WHERE { ?o a gk:StatisticObservation ; gk:area ?a . "
+        '?s skos:broader ?a ; gk:areaLevel ?l . ?l skos:prefLabel "街道"@zh }',
+    )
+    assert [r["a"] for r in rows] == [GKD + "area/220204"]
+    _, rows = run_query(store, f"ASK {{ <{GKD}area/220204> skos:broader <{GKD}area/220200> }}")
+    assert rows == [{"result": True}]

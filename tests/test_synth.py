@@ -25,7 +25,7 @@ A = RDF + "type"
 CITY_QUERIES: dict[str, tuple[str, int]] = {
     "街道党工委": ("?x a gk:StreetPartyWorkingCommittee", 68),
     "社区党组织": ("?x a gk:CommunityPartyOrganization", 289),
-    "网格": (f"?x a gk:AdministrativeArea ; gk:administrativeLevel <{GKD}admin-level/网格>", 3438),
+    "网格": (f"?x a gk:AdministrativeArea ; gk:areaLevel <{GKD}admin-level/网格>", 3438),
     "网格党支部": ("?x a gk:GridPartyBranch", 2062),
     "网格党小组": ("?x a gk:GridPartyGroup", 1039),
     "楼栋党小组": ("?x a gk:BuildingPartyGroup", 2231),
@@ -111,7 +111,7 @@ def test_city_roster_loads_clean_with_the_counts(city: Path) -> None:
             p = t.predicate.value
             if p == A:
                 classes[t.object.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]] += 1
-            elif p == GK + "administrativeLevel" and t.object.value.endswith("/网格"):
+            elif p == GK + "areaLevel" and t.object.value.endswith("/网格"):
                 grids.add(t.subject)
             elif p == ORG + "member" and "/unit/JL-M" in t.object.value:
                 members.add(t.object)
