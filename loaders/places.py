@@ -261,6 +261,7 @@ class AreaMention:
     inferred: bool = False  # taken from the document, not found in the text
     in_name: bool = False  # inside an organisation's name (中共杭州市…委员会): not a topic
     organ: bool = False  # the place of an organ that acts (成都市委): a subject, not a topic
+    scope: bool = False  # a word such as 全省 inside a clause (入围全省…): its clause only
 
     @property
     def iri(self) -> str:
@@ -484,7 +485,8 @@ class AreaFinder:
             if target is None:
                 continue
             for m in re.finditer(word, self.norm):
-                self._add(AreaMention(m.start(), m.end(), target))
+                scope = m.start() > 0 and self.norm[m.start() - 1] not in _CLAUSE_BREAK + " "
+                self._add(AreaMention(m.start(), m.end(), target, scope=scope))
 
     def _institutions(self) -> None:
         """Named institutions (吉林长春社区干部学院) are places statistics are about; the bare
@@ -541,7 +543,9 @@ class AreaFinder:
         clause = pos
         while clause > sentence[0] and self.norm[clause - 1] not in _CLAUSE_BREAK:
             clause -= 1
+        named = [m for m in named if not self._after_origin_cue(m)]  # 来自全国: an origin
         in_clause = [m for m in named if m.start >= clause and not m.organ]
+        named = [m for m in named if not m.scope]  # 入围全省: the scope of its clause only
         subject = self.subject(sentence)
         if in_clause:
             return in_clause[-1]
@@ -554,6 +558,10 @@ class AreaFinder:
         if self.default is not None:
             return AreaMention(-1, -1, self.default, inferred=True)
         return None
+
+    def _after_origin_cue(self, mention: AreaMention) -> bool:
+        cues: list[str] = place_rules()["origin_cues"]
+        return self.norm[max(0, mention.start - 2) : mention.start].endswith(tuple(cues))
 
     def _opens_clause(self, mention: AreaMention, floor: int) -> bool:
         """True when only other place names stand between the clause start and ``mention``."""

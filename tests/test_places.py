@@ -214,3 +214,10 @@ def test_a_roster_names_the_same_divisions_as_the_reports(tmp_path: Path) -> Non
     assert [r["a"] for r in rows] == [GKD + "area/220204"]
     _, rows = run_query(store, f"ASK {{ <{GKD}area/220204> skos:broader <{GKD}area/220200> }}")
     assert rows == [{"result": True}]
+
+
+def test_origins_and_scopes_are_not_what_a_number_is_about() -> None:
+    graph, _ = _load("培训班吸引了来自全国的学员300名。", area="吉林市")
+    assert _obs_props(graph)[Decimal(300)]["area"] == GKD + "area/220200"
+    graph, _ = _load("其中有6个社区入围全省评选，有2个案例获奖。", area="吉林市")
+    assert _obs_props(graph)[Decimal(2)]["area"] == GKD + "area/220200"
