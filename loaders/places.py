@@ -325,6 +325,19 @@ class AreaFinder:
             self._add(AreaMention(start, end, area, in_name=in_name, organ=organ))
         if name and self.default is None:
             self.default = self._document_sub_area(name, known)
+        if self.default is None:
+            # no area in the manifest: the first place the text names (the last of a run of
+            # names, 上海市普陀区 → 普陀区), else the country
+            named = sorted(
+                (m for m in self.mentions if not (m.in_name or m.organ)), key=lambda m: m.start
+            )
+            first = named[0] if named else None
+            while first is not None:
+                nxt = next((m for m in named if m.start == first.end), None)
+                if nxt is None:
+                    break
+                first = nxt
+            self.default = first.area if first is not None else ROOT
         self._sub_area_mentions()
         self._deixis()
         self._institutions()

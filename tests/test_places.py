@@ -221,3 +221,21 @@ def test_origins_and_scopes_are_not_what_a_number_is_about() -> None:
     assert _obs_props(graph)[Decimal(300)]["area"] == GKD + "area/220200"
     graph, _ = _load("其中有6个社区入围全省评选，有2个案例获奖。", area="吉林市")
     assert _obs_props(graph)[Decimal(2)]["area"] == GKD + "area/220200"
+
+
+def test_a_report_with_no_area_in_the_manifest_still_builds(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "corpus.yaml").write_text("documents:\n  - id: a\n  - id: b\n", "utf-8")
+    (corpus / "a.txt").write_text("新建服务站12个。", encoding="utf-8")
+    (corpus / "b.txt").write_text("上海市普陀区有居民区7个。新增志愿者90名。", encoding="utf-8")
+    result = build(BuildOptions(corpus, tmp_path / "out"))
+    assert result.ok, result.report.get("validation")
+    _, rows = run_query(
+        open_store(tmp_path / "out"),
+        "SELECT ?v ?a ?inf WHERE { ?o gk:value ?v ; gk:area ?a "
+        "OPTIONAL { ?o gk:areaInferred ?inf } } ORDER BY ?v",
+    )
+    got = [(int(float(r["v"])), r["a"].rsplit("/", 1)[-1], r.get("inf")) for r in rows]
+    # 普陀区 is a district of Shanghai and of Zhoushan: the text's 上海市 decides
+    assert got == [(7, "310107", None), (12, "CN", True), (90, "310107", True)]
