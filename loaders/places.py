@@ -320,7 +320,10 @@ class AreaFinder:
                     }
                 )
                 continue
-            in_name = any(a < start and end <= b for a, b in self.organisations)
+            in_name = any(
+                a <= start and end <= b and (a < start or self._names_a_body(a, b))
+                for a, b in self.organisations
+            )
             area = self._division(picked[0])
             self._add(AreaMention(start, end, area, in_name=in_name, organ=organ))
         if name and self.default is None:
@@ -571,6 +574,12 @@ class AreaFinder:
         if self.default is not None:
             return AreaMention(-1, -1, self.default, inferred=True)
         return None
+
+    def _names_a_body(self, start: int, end: int) -> bool:
+        """True for the name of a company or institution (浙江…有限公司, 杭州市儿童福利院),
+        where a place is part of the name; not for an organ of the place (成都市委组织部)."""
+        heads: list[str] = place_rules()["body_name_heads"]
+        return any(h in self.norm[start:end] for h in heads)
 
     def _after_origin_cue(self, mention: AreaMention) -> bool:
         cues: list[str] = place_rules()["origin_cues"]

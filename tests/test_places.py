@@ -239,3 +239,9 @@ def test_a_report_with_no_area_in_the_manifest_still_builds(tmp_path: Path) -> N
     got = [(int(float(r["v"])), r["a"].rsplit("/", 1)[-1], r.get("inf")) for r in rows]
     # 普陀区 is a district of Shanghai and of Zhoushan: the text's 上海市 decides
     assert got == [(7, "310107", None), (12, "CN", True), (90, "310107", True)]
+
+
+def test_a_place_in_a_company_name_is_not_the_topic() -> None:
+    text = "杭州市红星汽车服务有限公司党支部进驻青山社区，开展活动12场。"
+    graph, _ = _load(text, area="杭州市")
+    assert _obs_props(graph)[Decimal(12)]["area"].endswith("/青山社区")
