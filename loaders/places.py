@@ -56,6 +56,18 @@ def _lac() -> Any:
     return LAC()
 
 
+def _tag_words(text: str) -> list[tuple[str, str]]:
+    """Words and tags of ``text`` from the model ``places.yaml`` names: LAC (its LOC, ORG
+    and PER tags), or jieba's part-of-speech tagger, whose ns/nt/nr tags are mapped to those
+    (kept to measure the two against each other)."""
+    if place_rules().get("sub_area_model", "lac") == "jieba":
+        import jieba.posseg
+
+        mapped = {"ns": "LOC", "nt": "ORG", "nr": "PER"}
+        return [(w, mapped.get(f, f)) for w, f in jieba.posseg.cut(text)]
+    return list(_lac().run(text))
+
+
 @cache
 def _jieba_words() -> tuple[dict[str, str], dict[str, int]]:
     import jieba
@@ -114,7 +126,7 @@ def read_places(
     orgs: list[tuple[int, int]] = []
     for lo, hi in _windows(text, suffix_levels):
         chunk = text[lo:hi]
-        words = _lac().run(chunk)
+        words = _tag_words(chunk)
         pos = lo
         spans: list[tuple[int, int, str, str]] = []
         for w, tag in words:
