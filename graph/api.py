@@ -204,7 +204,7 @@ ORDER BY ?doc ?start ?row ?end ?span
 """
 
 LABELS_Q = """
-SELECT DISTINCT ?s ?p ?label WHERE {
+SELECT DISTINCT ?s ?p ?label (LANG(?label) AS ?lang) WHERE {
   VALUES ?p { skos:prefLabel rdfs:label }
   ?s ?p ?label .
 }
@@ -271,8 +271,12 @@ class KnowledgeGraph:
         store: ox.Store,
         cypher_backend: CypherBackend | None = None,
         cypher_uri: str | None = None,
+        lang: str | None = "zh",
     ) -> None:
         self._out_dir = out_dir
+        self.lang = lang
+        """Language labels are chosen in where the graph states several (``"zh"``, ``"en"``;
+        ``None`` keeps every language): used by :meth:`sparql` and :meth:`label`."""
         self._store = store
         self._cypher = self._given_cypher = cypher_backend
         self._cypher_uri = cypher_uri
@@ -280,6 +284,7 @@ class KnowledgeGraph:
         # a server started for this object is stopped when it goes away, at the latest
         weakref.finalize(self, _close_all, self._closers)
         self._labels: dict[str, str] | None = None
+        self._labels_lang: str | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -290,6 +295,7 @@ class KnowledgeGraph:
         *,
         cypher_backend: CypherBackend | None = None,
         cypher_uri: str | None = None,
+        lang: str | None = "zh",
     ) -> KnowledgeGraph:
         """Open the output folder of a build.
 
@@ -304,6 +310,10 @@ class KnowledgeGraph:
             A Neo4j server for :meth:`cypher` (``bolt://…``; user and password from
             ``$NEO4J_USER`` and ``$NEO4J_PASSWORD``); by default ``$NEO4J_URI``, else the
             local Cypher server.
+        lang : {"zh", "en", None}, default "zh"
+            The language :meth:`sparql` and :meth:`label` give labels in where the graph
+            states a label in several (areas have Chinese and English ones); ``None`` keeps
+            every language. Settable later as ``kg.lang``.
 
         Returns
         -------
@@ -329,7 +339,7 @@ class KnowledgeGraph:
             store = open_store(path)
         except QueryError as exc:
             raise FileNotFoundError(str(exc)) from None
-        return cls(path, store, cypher_backend, cypher_uri)
+        return cls(path, store, cypher_backend, cypher_uri, lang)
 
     @classmethod
     def build(
@@ -430,10 +440,13 @@ class KnowledgeGraph:
     def sparql(self, query: str, **bindings: Bindable) -> pd.DataFrame:
         """Run a SPARQL query over the union of all sources.
 
-        The project's prefixes (``gk:``, ``gkd:``, ``skos:``, ``prov:``, …) are declared
-        unless the query declares its own. The default graph is the union of the named
-        graphs: a statement asserted by two documents is matched once per document, so
-        use ``DISTINCT`` when that matters; ``GRAPH ?g { … }`` reaches one source.
+        The project's prefixes (``gk:``, ``gkd:``, ``skos:``, ``prov:``, …) are declared (a
+        query's own ``PREFIX`` overrides one). The default graph is the union of the named
+        graphs, where a statement two documents assert matches once per document; each
+        answer is given once all the same (``DISTINCT`` is added to a ``SELECT``), but
+        aggregates count per document: write ``COUNT(DISTINCT ?x)``. ``GRAPH ?g { … }``
+        reaches one source. Where rows differ only in the language of a label, those in
+        :attr:`lang` are kept (``LIMIT`` counts the rows kept).
 
         Parameters
         ----------
@@ -477,8 +490,18 @@ class KnowledgeGraph:
         >>> kg.sparql("ASK { ?d gk:docId ?id }", id="000_9a7ae06e4773128d")
            result
         0    True
+        >>> kg.sparql('SELECT ?label WHERE { ?a skos:notation ?c ; rdfs:label ?label '
+        ...           'FILTER(STR(?c) = "220200") }')
+          label
+        0   吉林市
         """
-        names, rows = run_query(self._store, query, {k: _term(k, v) for k, v in bindings.items()})
+        names, rows = run_query(
+            self._store,
+            query,
+            {k: _term(k, v) for k, v in bindings.items()},
+            distinct=True,
+            lang=self.lang,
+        )
         return _frame(names, rows)
 
     def cypher(self, query: str, **params: Any) -> pd.DataFrame:
@@ -739,29 +762,35 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ networkx
 
     def label(self, resource: str) -> str:
-        """The display label of a resource: its Chinese label, else English, else its name.
+        """The display label of a resource: its ``skos:prefLabel`` in :attr:`lang`, else its
+        ``rdfs:label`` in :attr:`lang`, else a label in another language, else its name.
 
         Examples
         --------
-        >>> example_graph().label("https://w3id.org/govkg/id/org-chain/3")
+        >>> kg = example_graph()
+        >>> kg.label("https://w3id.org/govkg/id/org-chain/3")
         '网格党支部'
+        >>> kg.label("https://w3id.org/govkg/id/area/220200")
+        '吉林市'
         """
         labels = self._label_map()
         return labels.get(resource) or _local(resource)
 
     def _label_map(self) -> dict[str, str]:
-        if self._labels is None:
+        if self._labels is None or self._labels_lang != self.lang:
             _, rows = run_query(self._store, LABELS_Q)
-            ranked: dict[str, tuple[int, str]] = {}
+            want = (self.lang or "zh").lower()
+            ranked: dict[str, tuple[int, int, str]] = {}
             for r in rows:
-                # prefLabel@zh before rdfs:label@zh before an untagged or English label;
+                # a label in the language asked for first, prefLabel before rdfs:label;
                 # ties broken by the text so the choice is the same on every build
                 p, label = r["p"], str(r["label"])
-                rank = 0 if p == SKOS + "prefLabel" else 1
-                key = (rank, label)
+                other = str(r["lang"] or "").lower().split("-")[0] != want
+                key = (int(other), 0 if p == SKOS + "prefLabel" else 1, label)
                 if r["s"] not in ranked or key < ranked[r["s"]]:
                     ranked[r["s"]] = key
-            self._labels = {s: k[1] for s, k in ranked.items()}
+            self._labels = {s: k[2] for s, k in ranked.items()}
+            self._labels_lang = self.lang
         return self._labels
 
     def to_networkx(self, kind: NetworkKind = "chain") -> nx.DiGraph | nx.Graph | nx.MultiDiGraph:

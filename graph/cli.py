@@ -37,14 +37,30 @@ OutOpt = Annotated[Path, typer.Option("--out", help="output folder of the build"
 FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv")]
 
 
-def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+def fail(message: str, code: int = 1, hint: str | None = None, detail: str = "") -> typer.Exit:
+    """Print an error as one line and a hint (``detail``, such as a query excerpt with a
+    caret, between them) and return the exit to raise: 1 the input or graph is invalid, 2 a
+    usage error."""
+    err.print(f"[bold red]error:[/] {' '.join(message.split())}", highlight=False, soft_wrap=True)
+    if detail:
+        err.print(detail, highlight=False, soft_wrap=True, markup=False)
+    err.print(f"[dim]hint:[/] {hint or default_hint(code)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def default_hint(code: int) -> str:
+    import click
+
+    ctx = click.get_current_context(silent=True)
+    command = ctx.command_path if ctx is not None else "govkg"
+    if code == 2:
+        return f"`{command} --help` lists the options (exit status 2: a usage error)"
+    return f"`{command} --help` describes the command (exit status 1: the input or graph is invalid)"
 
 
 def check_format(fmt: str) -> None:
     if fmt not in ("table", "json", "csv"):
-        raise fail(f"unknown format {fmt!r}: use table, json or csv", 2)
+        raise fail(f"unknown format {fmt!r}", 2, "use --format table, json or csv")
 
 
 def read_query_arg(arg: str) -> str:
@@ -164,7 +180,7 @@ def validate(
     from govkg.loaders.corpus import default_corpus_dir
 
     if not (out_dir / "govkg.ttl").is_file():
-        raise fail(f"no build at {out_dir}: run `govkg build --out {out_dir}` first")
+        raise fail(f"no build at {out_dir}", hint=f"run `govkg build --out {out_dir}` first")
     result = validate_output(out_dir, corpus if corpus is not None else default_corpus_dir())
     text = result.render()
     if result.conforms:
@@ -174,22 +190,56 @@ def validate(
     raise typer.Exit(1)
 
 
+LangOpt = Annotated[
+    str,
+    typer.Option(
+        "--lang",
+        help="language of labels where the graph states several (zh, en, or all)",
+        show_default=True,
+    ),
+]
+
+
+def check_lang(lang: str) -> str | None:
+    if lang not in ("zh", "en", "all"):
+        raise fail(f"unknown language {lang!r}", 2, "use --lang zh, en or all")
+    return None if lang == "all" else lang
+
+
 @app.command()
 def sparql(
     query: Annotated[str, typer.Argument(help="a SPARQL query, or a file holding one")],
     out_dir: OutOpt = Path("out"),
     fmt: FormatOpt = "table",
+    lang: LangOpt = "zh",
+    keep_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--keep-duplicates",
+            help="one row per named graph that states a fact (no DISTINCT added)",
+        ),
+    ] = False,
 ) -> None:
-    """SPARQL over the embedded store (default graph = union of all sources)."""
+    """SPARQL over the embedded store (default graph = union of all sources). Each answer
+    is printed once (DISTINCT is added to a SELECT), labels in --lang."""
     from govkg.graph.output import render
-    from govkg.graph.sparql import QueryError, open_store, run_query
+    from govkg.graph.sparql import QueryError, QuerySyntaxError, open_store, run_query
 
     check_format(fmt)
+    language = check_lang(lang)
+    text = read_query_arg(query)
     try:
         store = open_store(out_dir)
-        columns, rows = run_query(store, read_query_arg(query))
     except QueryError as exc:
-        raise fail(str(exc)) from None
+        raise fail(str(exc), hint="--out names the folder of another build") from None
+    try:
+        columns, rows = run_query(store, text, distinct=not keep_duplicates, lang=language)
+    except QuerySyntaxError as exc:
+        raise fail(str(exc), hint=exc.hint, detail=exc.excerpt()) from None
+    except QueryError as exc:
+        raise fail(
+            str(exc), hint="docs/querying.md lists the prefixes, the limits and what to write"
+        ) from None
     typer.echo(render(columns, rows, fmt))
 
 

@@ -149,7 +149,287 @@ def check_query(query: str) -> QueryShape:
 
 
 def prefix_header() -> str:
+    """The project's prefixes, one ``PREFIX`` line each (:data:`HEADER_LINES` lines)."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+HEADER_LINES = len(PREFIXES)
+"""Lines :func:`prefix_header` puts before a user's query: error positions are moved back by
+this many lines so that they count the user's own lines."""
+
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z_][\w\-.]*)?:", re.IGNORECASE)
+_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
+
+
+class QuerySyntaxError(QueryError):
+    """A query the parser refused, located in the user's own text (line and column count
+    the user's lines, not the hidden ``PREFIX`` lines)."""
+
+    def __init__(self, reason: str, line: int, column: int, source_line: str, hint: str) -> None:
+        self.reason = reason
+        self.line = line
+        self.column = column
+        """1-based, in characters."""
+        self.source_line = source_line
+        self.hint = hint
+        super().__init__(f"SPARQL syntax error at line {line}, column {column}: {reason}")
+
+    def excerpt(self) -> str:
+        """The offending line with a caret under the spot."""
+        gutter = f"{self.line} | "
+        caret = " " * (len(gutter) - 2) + "| " + " " * _width(self.source_line[: self.column - 1])
+        return f"{gutter}{self.source_line}\n{caret}^"
+
+    def render(self) -> str:
+        return f"{self}\n{self.excerpt()}"
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def declared_prefixes(query: str) -> list[str]:
+    """The prefixes a query may use: the project's and those it declares itself."""
+    own = {m.group(1) or "" for m in _PREFIX_DECL.finditer(query)}
+    return sorted(set(PREFIXES) | own)
+
+
+def syntax_error(message: str, query: str, offset_lines: int) -> QuerySyntaxError:
+    """A parser message (``error at L:C: expected one of …``) made readable: the position in
+    the user's text, an unknown prefix named, the grammar's character classes left out."""
+    lines = query.split("\n")
+    m = _POSITION.match(message.strip())
+    line, column, detail = (int(m[1]), int(m[2]), m[3]) if m else (offset_lines + 1, 1, message)
+    line = min(max(line - offset_lines, 1), len(lines))
+    source = lines[line - 1].rstrip("\r")
+    column = min(max(column, 1), len(source) + 1)
+    expected = _expected(detail)
+    unknown = _unknown_prefix(query)
+    if unknown is not None or "Prefix not found" in expected:
+        # the parser does not always say so (an undeclared prefix can fail later on)
+        prefix = ""
+        if unknown is not None:
+            line, column, prefix = unknown
+            source = lines[line - 1].rstrip("\r")
+        declared = ", ".join(f"{p}:" for p in declared_prefixes(query))
+        return QuerySyntaxError(
+            f"unknown prefix '{prefix}:'",
+            line,
+            column,
+            source,
+            f"declared prefixes are {declared}; add PREFIX {prefix or 'x'}: <…> to the query",
+        )
+    messages = [e for e in expected if " " in e and not e.startswith(("[", '"'))]
+    tokens = [e for e in expected if e not in messages and not e.startswith("[")]
+    at_end = not source[column - 1 :].strip() and line == len(lines)
+    hint = "the caret marks where the parser stopped; the mistake is there or just before"
+    if messages:
+        reason = "; ".join(m[0].lower() + m[1:] for m in messages)
+        if "unbound" in reason:
+            hint = (
+                "every variable after SELECT must be bound in WHERE; with GROUP BY only the "
+                "grouped variables and aggregates (COUNT, SAMPLE, MIN, GROUP_CONCAT…) may be"
+                " selected"
+            )
+    elif {'"\\""', '"\'"'} & set(tokens):
+        reason = "a string is not closed"
+        hint = "close the string with the quote it opened with"
+        opened = max(source.rfind('"', 0, column), source.rfind("'", 0, column))
+        column = opened + 1 if opened >= 0 else column
+    elif (form := _query_form(query)) is not None:
+        line, column, word = form
+        source = lines[line - 1].rstrip("\r")
+        reason = f"unknown query form {word!r}"
+        hint = "a query starts with SELECT, CONSTRUCT, ASK or DESCRIBE (after its PREFIX lines)"
+    elif tokens:
+        reason = "expected " + (tokens[0] if len(tokens) == 1 else "one of " + ", ".join(tokens))
+        if at_end and {'"}"', '")"'} & set(tokens):
+            hint = "the query ends too early: check that every { and ( is closed"
+    else:
+        reason = "unexpected text"
+    return QuerySyntaxError(reason, line, column, source, hint)
+
+
+def _unknown_prefix(query: str) -> tuple[int, int, str] | None:
+    """Line, column and prefix of the first prefixed name whose prefix is not declared."""
+    declared = set(declared_prefixes(query))
+    pos, end, after_prefix = 0, len(query), False
+    while pos < end:
+        m = _TOKEN.match(query, pos)
+        if m is None:
+            pos += 1
+            continue
+        pos = m.end()
+        if m.lastgroup == "space":
+            continue
+        if m.lastgroup == "name" and not after_prefix:
+            prefix = m.group().split(":", 1)[0]
+            if prefix not in declared:
+                before = query[: m.start()]
+                column = m.start() - (before.rfind("\n") + 1) + 1
+                return before.count("\n") + 1, column, prefix
+        after_prefix = m.lastgroup == "word" and m.group().upper() == "PREFIX"
+    return None
+
+
+def _query_form(query: str) -> tuple[int, int, str] | None:
+    """Line, column and text of the word that should open the query (after ``PREFIX`` and
+    ``BASE`` declarations) when it is not a query form."""
+    pos, end, skip = 0, len(query), 0
+    while pos < end:
+        m = _TOKEN.match(query, pos)
+        if m is None:
+            return None
+        pos = m.end()
+        if m.lastgroup == "space":
+            continue
+        if skip:
+            skip -= 1
+            continue
+        word = m.group()
+        if m.lastgroup == "word" and word.upper() in ("PREFIX", "BASE"):
+            skip = 2 if word.upper() == "PREFIX" else 1
+            continue
+        if m.lastgroup == "word" and word.upper() in ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE"):
+            return None
+        before = query[: m.start()]
+        return before.count("\n") + 1, m.start() - (before.rfind("\n") + 1) + 1, word
+    return None
+
+
+def _expected(detail: str) -> list[str]:
+    """The items of ``expected one of A, B, [chars], …`` (or ``expected A``); character
+    classes in brackets are kept whole."""
+    detail = detail.strip()
+    for lead in ("expected one of ", "expected "):
+        if detail.startswith(lead):
+            detail = detail[len(lead) :]
+            break
+    else:
+        return [detail]
+    items, depth, current, quoted, escaped = [], 0, "", False, False
+    for ch in detail:
+        if quoted:
+            quoted = escaped or ch != '"'
+            escaped = not escaped and ch == "\\"
+        elif ch == '"':
+            quoted = True
+        elif ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+        if ch == "," and depth == 0 and not quoted:
+            items.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        items.append(current.strip())
+    return [i for i in items if i and i != "[_]"]
+
+
+def distinct_select(query: str) -> str:
+    """``query`` with ``DISTINCT`` after its top-level ``SELECT`` when it has neither
+    ``DISTINCT`` nor ``REDUCED`` (other query forms unchanged).
+
+    The default graph is the union of the named graphs, and Oxigraph (0.5) matches a
+    statement once per graph that holds it: a fact two documents state doubles every row
+    it is part of. ``DISTINCT`` gives each answer once.
+
+    >>> distinct_select('SELECT ?x WHERE { { SELECT ?x { ?x ?p "SELECT" } } }')
+    'SELECT DISTINCT ?x WHERE { { SELECT ?x { ?x ?p "SELECT" } } }'
+    >>> distinct_select("ASK { ?s ?p ?o }")
+    'ASK { ?s ?p ?o }'
+    """
+    depth, pos, end = 0, 0, len(query)
+    while pos < end:
+        m = _TOKEN.match(query, pos)
+        if m is None:
+            pos += 1
+            continue
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+        elif kind == "word" and depth == 0:
+            word = m.group().upper()
+            if word in ("ASK", "CONSTRUCT", "DESCRIBE"):
+                return query
+            if word == "SELECT":
+                nxt = _TOKEN.match(query, pos)
+                while nxt is not None and nxt.lastgroup == "space":
+                    nxt = _TOKEN.match(query, nxt.end())
+                if nxt is not None and nxt.group().upper() in ("DISTINCT", "REDUCED"):
+                    return query
+                return query[:pos] + " DISTINCT" + query[pos:]
+    return query
+
+
+def _slice_clauses(query: str) -> tuple[str, int, int | None]:
+    """``query`` without its top-level ``OFFSET`` and ``LIMIT``, with their values."""
+    depth, pos, end = 0, 0, len(query)
+    cuts: list[tuple[int, int, str, int]] = []
+    while pos < end:
+        m = _TOKEN.match(query, pos)
+        if m is None:
+            pos += 1
+            continue
+        pos = m.end()
+        if m.lastgroup == "open":
+            depth += 1
+        elif m.lastgroup == "close":
+            depth -= 1
+        elif m.lastgroup == "word" and depth == 0 and m.group().upper() in ("LIMIT", "OFFSET"):
+            nxt = _TOKEN.match(query, pos)
+            while nxt is not None and nxt.lastgroup == "space":
+                nxt = _TOKEN.match(query, nxt.end())
+            if nxt is not None and nxt.lastgroup == "number" and nxt.group().isdigit():
+                cuts.append((m.start(), nxt.end(), m.group().upper(), int(nxt.group())))
+                pos = nxt.end()
+    offset, limit = 0, None
+    for start, stop, word, value in reversed(cuts):
+        query = query[:start] + " " * (stop - start) + query[stop:]
+        if word == "LIMIT":
+            limit = value
+        else:
+            offset = value
+    return query, offset, limit
+
+
+Lang = str | None
+"""A language to choose labels in (``"zh"``, ``"en"``), or ``None`` for every language."""
+
+
+def prefer_language(
+    names: list[str], solutions: list[tuple[Any, ...]], lang: Lang
+) -> list[tuple[Any, ...]]:
+    """Of rows that differ only in language-tagged literals, keep those whose literals are in
+    ``lang`` (most of them; the first rows when none is): a label the graph states in Chinese
+    and English is given once, in the language asked for, and a label stated only in the
+    other language is kept. Order is kept."""
+    if lang is None:
+        return solutions
+    want = lang.lower()
+    groups: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
+    for i, row in enumerate(solutions):
+        key, score = [], 0
+        for term in row:
+            if isinstance(term, ox.Literal) and term.language:
+                key.append(None)
+                score += term.language.lower().split("-")[0] == want
+            else:
+                key.append(term)
+        groups.setdefault(tuple(key), []).append((i, score))
+    keep: set[int] = set()
+    for members in groups.values():
+        best = max(score for _, score in members)
+        keep.update(i for i, score in members if score == best)
+    return [row for i, row in enumerate(solutions) if i in keep]
 
 
 def open_store(out_dir: Path) -> ox.Store:
@@ -157,6 +437,18 @@ def open_store(out_dir: Path) -> ox.Store:
     if not path.is_dir():
         raise QueryError(f"no store at {path}: run `govkg build --out {out_dir}` first")
     return ox.Store.read_only(str(path))
+
+
+def has_union_graph(store: ox.Store) -> bool:
+    """Whether the store's default graph holds the de-duplicated union of its named graphs
+    (each distinct statement once), as a build writes it."""
+    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+
+
+def dataset_options(store: ox.Store) -> dict[str, Any]:
+    """How to query the union of the sources: the store's default graph where it holds the
+    union ({}), else the union of the named graphs, with duplicates."""
+    return {} if has_union_graph(store) else {"use_default_graph_as_union": True}
 
 
 def term_to_python(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Any:
@@ -185,21 +477,40 @@ def run_query(
     query: str,
     bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
     prefixes: bool = True,
+    *,
+    distinct: bool = False,
+    lang: Lang = None,
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """Run a query over the union of all graphs; values go in as bindings (substitutions),
     never into the query text. Oxigraph substitutes only variables the query returns, so a
     bound variable must be in the ``SELECT`` clause (or the query be ``SELECT *``, ``ASK`` or
-    ``CONSTRUCT``)."""
+    ``CONSTRUCT``).
+
+    The default graph is the de-duplicated union of the named graphs where the build wrote
+    it into the store's default graph (:func:`has_union_graph`), else Oxigraph's union of
+    the named graphs, which matches a statement once per graph holding it: there
+    ``distinct`` adds ``DISTINCT`` (:func:`distinct_select`) so that each answer is given
+    once, and the triples of a ``CONSTRUCT`` once each.
+
+    The project's prefixes are declared before the query (its own ``PREFIX`` lines override
+    them). ``lang`` keeps labels in that language where the graph states
+    one in several (:func:`prefer_language`). A syntax error is a
+    :class:`QuerySyntaxError` located in ``query`` itself."""
     check_query(query)
-    text = (prefix_header() + query) if prefixes and "PREFIX" not in query.upper() else query
+    dataset = dataset_options(store)
+    if distinct and dataset:
+        query = distinct_select(query)
+    text = (prefix_header() + query) if prefixes else query
     try:
         result = store.query(
             text,
-            use_default_graph_as_union=True,
             substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()},
+            **dataset,
         )
+        if lang is not None and isinstance(result, ox.QuerySolutions):
+            return _select_in_language(store, text, result, bindings, dataset, lang)
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise syntax_error(str(exc), query, HEADER_LINES if prefixes else 0) from None
     except (OSError, ValueError, RuntimeError) as exc:
         message = str(exc)
         if "in its SELECT projection" in message:
@@ -212,9 +523,10 @@ def run_query(
         return ["result"], [{"result": bool(result)}]
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        rows = [{n: term_to_python(sol[n]) for n in names} for sol in result]
-        return names, rows
+        return names, _rows(names, [tuple(sol[n] for n in names) for sol in result])
     triples = list(result)  # a CONSTRUCT or DESCRIBE result
+    if distinct and dataset:
+        triples = list(dict.fromkeys(triples))
     return ["subject", "predicate", "object"], [
         {
             "subject": term_to_python(t.subject),
@@ -223,3 +535,42 @@ def run_query(
         }
         for t in triples
     ]
+
+
+def _rows(names: list[str], solutions: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    return [{n: term_to_python(t) for n, t in zip(names, sol, strict=True)} for sol in solutions]
+
+
+def _select_in_language(
+    store: ox.Store,
+    text: str,
+    result: ox.QuerySolutions,
+    bindings: Mapping[str, ox.NamedNode | ox.Literal] | None,
+    dataset: dict[str, Any],
+    lang: str,
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The rows of a SELECT with labels in ``lang`` (:func:`prefer_language`). Choosing drops
+    rows, so a top-level ``LIMIT`` / ``OFFSET`` is applied after the choice: the query is run
+    again with a larger limit until enough rows are left or the engine has no more."""
+    names = [v.value for v in result.variables]
+    solutions = [tuple(sol[n] for n in names) for sol in result]
+    unsliced, offset, limit = _slice_clauses(text)
+    if limit is None and not offset:
+        return names, _rows(names, prefer_language(names, solutions, lang))
+    # a row in one language may lie outside the page and its twin inside: choose on a
+    # larger page (twice the rows wanted and some; rows of one resource sort together)
+    substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    want = offset + limit if limit is not None else None
+    fetch = None if want is None else 2 * want + 16
+    while True:
+        page = unsliced if fetch is None else f"{unsliced}\nLIMIT {fetch}"
+        solutions = [
+            tuple(sol[n] for n in names)
+            for sol in store.query(page, substitutions=substitutions, **dataset)
+        ]
+        chosen = prefer_language(names, solutions, lang)
+        if fetch is None or want is None or len(chosen) >= 2 * want or len(solutions) < fetch:
+            break
+        fetch *= 4
+    end = None if limit is None else offset + limit
+    return names, _rows(names, chosen[offset:end])
