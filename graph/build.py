@@ -3,6 +3,8 @@ atomically (a failed build leaves the previous output untouched)."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gc
 import json
 import os
@@ -11,7 +13,7 @@ import shutil
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -323,15 +325,72 @@ def write_report(report: dict[str, Any], target: Path) -> None:
     (target / "report.json").write_text(text, encoding="utf-8")
 
 
+#: Folders an output keeps across rebuilds: the local Cypher server's (a running
+#: ``govkg serve cypher`` works in it; the next Cypher command pushes the new build into it).
+KEPT_ACROSS_BUILDS = ("cypher",)
+
+
 def _swap_into_place(tmp: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` by ``tmp`` with renames only, so readers never see half a build."""
     if out_dir.exists():
         old = out_dir.with_name(out_dir.name + ".old-" + str(os.getpid()))
         os.replace(out_dir, old)
-        os.replace(tmp, out_dir)
+        kept = _carry_over(old, tmp)
+        try:
+            os.replace(tmp, out_dir)
+        except OSError:
+            _carry_over(tmp, old, kept)
+            os.replace(old, out_dir)
+            raise
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(tmp, out_dir)
+
+
+def _carry_over(src: Path, dst: Path, names: Iterable[str] = KEPT_ACROSS_BUILDS) -> list[str]:
+    """Move the kept folders from ``src`` into ``dst`` (a rename: a server working in one
+    goes on working in it)."""
+    moved = []
+    for name in names:
+        if (src / name).exists() and not (dst / name).exists():
+            os.replace(src / name, dst / name)
+            moved.append(name)
+    return moved
+
+
+@contextlib.contextmanager
+def output_lock(out_dir: Path) -> Iterator[None]:
+    """Hold ``.OUT.lock`` beside ``out_dir`` while building into it: a second build into
+    the same folder fails at once with :class:`BuildError`. Holding it, the temporary
+    folders of builds that were killed are removed (and an output a killed build had moved
+    aside for its swap is put back)."""
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out_dir.parent / f".{out_dir.name}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise BuildError(
+                f"another build (pid {holder}) is writing {out_dir}; wait for it to end or "
+                "build into another --out"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        _remove_leftovers(out_dir)
+        yield
+    finally:
+        os.close(fd)  # releases the lock; the file stays (removing it would race)
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    olds = sorted(out_dir.parent.glob(f"{out_dir.name}.old-*"), key=lambda p: p.stat().st_mtime)
+    if olds and not out_dir.exists():
+        os.replace(olds.pop(), out_dir)
+    for path in [*olds, *out_dir.parent.glob(f".{out_dir.name}.building-*")]:
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -342,7 +401,8 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildResul
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(options, progress)
+        with output_lock(options.out_dir):
+            return _build(options, progress)
     finally:
         if enabled:
             gc.enable()
