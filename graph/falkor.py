@@ -6,15 +6,25 @@ FalkorDB's Bolt listener (for the ``neo4j`` driver) binds every interface and ac
 connections without credentials, and its port must be below 32768; it is therefore off
 unless asked for. The Redis port is bound to 127.0.0.1 and protected by a random password
 kept in ``server.json`` (mode 0600) beside the data.
+
+The data persist as a Redis snapshot (``dump.rdb``), saved after each push into a server
+that stays running and on every clean stop. A snapshot is written to a temporary file and
+renamed, so a server killed at any moment leaves the last complete one: the next command
+finds the server gone (its pid no longer a ``redis-server``, or its port closed), restarts
+it from that snapshot in well under a second, and the push diffs from there. A snapshot
+the server cannot load is moved to ``set-aside/`` and the server starts empty, to be filled
+by a push from the RDF.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -32,11 +42,24 @@ STATE_FILE = "server.json"
 #: Redis key holding the digest of the ``govkg.trig`` last pushed into :data:`GRAPH`.
 PUSHED_KEY = "govkg:pushed-trig-sha256"
 HANDSHAKE_TIMEOUT = 1.0
+#: Where the server keeps its graph: a snapshot written on a clean stop and after a push.
+SNAPSHOT = "dump.rdb"
+DATA_FILES = (SNAPSHOT,)
+#: Seconds a server may take to load its snapshot before it is taken for damaged.
+LOAD_TIMEOUT = 60.0
+#: Where data the server could not load are moved (the latest such only).
+SET_ASIDE = "set-aside"
+
+log = logging.getLogger(__name__)
 BOLT_PORT_RANGE = (20000, 32767)  # FalkorDB reads BOLT_PORT as a signed 16-bit number
 
 
 class ServerError(RuntimeError):
     """The local server could not be started or reached; the message says why."""
+
+
+class ServerLoading(ServerError):
+    """The server is up but still loading its data."""
 
 
 def binaries() -> tuple[Path, Path]:
@@ -76,13 +99,33 @@ def free_bolt_port() -> int:
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, killed but not yet reaped by its parent, does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # pragma: no cover - someone else's process
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # no /proc (or it exited meanwhile): trust kill(0)
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def _is_server(pid: int, port: int) -> bool | None:
+    """Whether ``pid`` is a running ``redis-server`` on ``port``: Redis titles its process
+    ``redis-server 127.0.0.1:PORT``. None where that cannot be read (no /proc)."""
+    if not _pid_alive(pid):
+        return False
+    try:
+        title = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:
+        return False if Path("/proc/self").exists() else None
+    except OSError:  # pragma: no cover - another user's process
+        return None
+    first = title.split(b"\0", 1)[0].decode(errors="replace")
+    return "redis-server" in first and first.endswith(f":{port}")
 
 
 @dataclass
@@ -97,8 +140,8 @@ class ServerState:
 class FalkorServer:
     """One ``redis-server`` with the FalkorDB module, its data in ``data_dir``.
 
-    Data persist through Redis's append-only file, so a stopped server restarts with its
-    graph and a killed one with every write up to about a second before the kill.
+    Data persist as a snapshot taken by :meth:`save` and :meth:`stop`, so a stopped server
+    restarts with its graph and a killed one with the graph of its last snapshot.
     """
 
     def __init__(
@@ -124,45 +167,114 @@ class FalkorServer:
     # ------------------------------------------------------------ lifecycle
     @classmethod
     def attach(cls, data_dir: Path) -> FalkorServer | None:
-        """The server a previous command left running on ``data_dir``, if it still answers."""
+        """The server a previous command left running on ``data_dir``, if it still answers.
+
+        A server that died (its pid gone or another program's, its port closed) has its
+        ``server.json`` removed, and one that is alive but does not answer is killed, so
+        that a new server can start on the data; either is logged as a warning."""
         state_path = data_dir / STATE_FILE
         if not state_path.is_file():
             return None
         try:
             state = ServerState(**json.loads(state_path.read_text(encoding="utf-8")))
         except (ValueError, TypeError):
-            return None
-        if not _pid_alive(state.pid):
+            log.warning("%s is unreadable; it is replaced", state_path)
+            state_path.unlink(missing_ok=True)
             return None
         server = cls(data_dir, state.port, bolt_port=state.bolt_port)
         server.port, server.bolt_port, server.password = state.port, state.bolt_port, state.password
         server.pid, server.owned = state.pid, False
+        if _is_server(state.pid, state.port) is False:
+            log.warning(
+                "the Cypher server of %s (pid %d) is gone; a new one starts from the data "
+                "it last saved",
+                data_dir,
+                state.pid,
+            )
+            server._forget()
+            return None
         try:
-            server.ping()
-        except ServerError:
+            server._ping_loaded(LOAD_TIMEOUT)
+        except ServerError as exc:
+            if _is_server(state.pid, state.port):
+                log.warning(
+                    "the Cypher server of %s (pid %d) does not answer (%s); it is stopped "
+                    "and a new one starts from the data it last saved",
+                    data_dir,
+                    state.pid,
+                    exc,
+                )
+                server.kill()
+            else:
+                server._forget()
             return None
         return server
 
-    def start(self, timeout: float = 60.0) -> FalkorServer:
-        """Start the server and wait until it answers; retry on a port taken meanwhile."""
+    def start(self, timeout: float = LOAD_TIMEOUT) -> FalkorServer:
+        """Start the server and wait until it answers; retry on a port taken meanwhile.
+
+        Data the server cannot load within ``timeout`` (a damaged snapshot) are moved to
+        ``set-aside/`` with a warning, and the server starts empty."""
         last: ServerError | None = None
+        set_aside = False
         for _ in range(3):
+            offset = self._log_size()
             try:
                 self._start_once(timeout)
                 return self
             except ServerError as exc:
                 last = exc
+                exited = self.process is not None and self.process.poll() is not None
                 self._reap()
-                if self.requested_port is not None and (
-                    not self.bolt or self.requested_bolt_port is not None
-                ):
-                    break
+                ports_ours = self.requested_port is None or (
+                    self.bolt and self.requested_bolt_port is None
+                )
+                if self._logged_since(offset, "Address already in use"):
+                    if not ports_ours:
+                        break
+                elif not set_aside and self.persist and self._has_data():
+                    self._set_aside(exc)
+                    set_aside = True
+                elif not (exited and ports_ours):
+                    break  # waiting again would only take as long again
         assert last is not None
         raise last
+
+    def _has_data(self) -> bool:
+        return any((self.data_dir / name).exists() for name in DATA_FILES)
+
+    def _set_aside(self, why: ServerError) -> None:
+        """Move the data files into ``set-aside/`` (replacing what an earlier failure put
+        there), so that the server can start empty."""
+        aside = self.data_dir / SET_ASIDE
+        shutil.rmtree(aside, ignore_errors=True)
+        aside.mkdir()
+        for name in DATA_FILES:
+            if (self.data_dir / name).exists():
+                os.replace(self.data_dir / name, aside / name)
+        if self.log_path.is_file():
+            shutil.copyfile(self.log_path, aside / self.log_path.name)
+        reason = str(why).splitlines()[0]
+        log.warning(
+            "the Cypher server could not load its data in %s (%s); moved to %s, starting "
+            "empty: the graph is pushed again from the RDF",
+            self.data_dir,
+            reason,
+            aside,
+        )
+
+    def _log_size(self) -> int:
+        try:
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
 
     def _start_once(self, timeout: float) -> None:
         server_bin, module = binaries()
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.persist:
+            # the append-only log older versions kept: replaying it could take minutes
+            shutil.rmtree(self.data_dir / "appendonlydir", ignore_errors=True)
         self.port = self.requested_port or free_port()
         args = [
             str(server_bin),
@@ -172,9 +284,9 @@ class FalkorServer:
             "--requirepass", self.password,
             "--dir", str(self.data_dir),
             "--logfile", "falkordb.log",
-            "--save", "",
-            "--appendonly", "yes" if self.persist else "no",
-            "--appendfsync", "everysec",
+            "--save", "",  # snapshots are taken by save() and stop(), not on a timer
+            "--appendonly", "no",
+            "--dbfilename", SNAPSHOT if self.persist else "unsaved.rdb",
             "--loadmodule", str(module),
         ]  # fmt: skip
         if self.bolt:
@@ -238,8 +350,9 @@ class FalkorServer:
             return
         deadline = time.monotonic() + timeout
         if self.persist:
-            self._compact(deadline)
-        offset = self.log_path.stat().st_size if self.log_path.is_file() else 0
+            with contextlib.suppress(ServerError):  # the last snapshot stays; shut down anyway
+                self.save(timeout=max(1.0, deadline - time.monotonic()))
+        offset = self._log_size()
         while time.monotonic() < deadline and self._alive():
             if self._logged_since(offset, "ready to exit"):
                 self._wait_exit(0.5)
@@ -254,21 +367,68 @@ class FalkorServer:
             self.kill()
         self._forget()
 
-    def _compact(self, deadline: float) -> None:
-        """Rewrite the append-only file as a snapshot: replaying the log of every query
-        takes seconds at the next start, loading a snapshot milliseconds."""
-        try:
-            r = self.redis(socket_timeout=5)
-            r.bgrewriteaof()
-            while time.monotonic() < deadline:
-                info = r.info("persistence")
-                if not info.get("aof_rewrite_in_progress") and not info.get(
-                    "aof_rewrite_scheduled"
-                ):
-                    return
-                time.sleep(0.05)
-        except Exception:  # compaction is an optimisation; shut down anyway
+    def save(self, timeout: float = 600.0) -> None:
+        """Write the snapshot (to a temporary file, renamed over ``dump.rdb`` when complete):
+        a server killed later restarts from here. Nothing for a server without persistence."""
+        if not self.persist:
             return
+        import redis
+
+        try:
+            self.redis(socket_timeout=timeout).save()
+        except redis.exceptions.ResponseError as exc:
+            if "in progress" not in str(exc):
+                raise ServerError(f"FalkorDB could not save its data: {exc}") from None
+            self._wait_background_save(timeout)
+        except (redis.exceptions.RedisError, OSError) as exc:
+            raise ServerError(f"FalkorDB could not save its data: {exc}") from None
+
+    def _wait_background_save(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not self.redis(socket_timeout=5).info("persistence").get("rdb_bgsave_in_progress"):
+                self.redis(socket_timeout=timeout).save()
+                return
+            time.sleep(0.05)
+        raise ServerError("FalkorDB could not save its data: a background save did not end")
+
+    def _ping_loaded(self, timeout: float) -> None:
+        """:meth:`ping`, waiting up to ``timeout`` seconds while the server loads its data."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self.ping()
+                return
+            except ServerLoading:
+                if time.monotonic() > deadline:
+                    raise ServerError(
+                        f"FalkorDB was still loading its data after {timeout:.0f} s"
+                    ) from None
+                time.sleep(0.05)
+
+    def ensure_running(self) -> bool:
+        """Restart a server this process started that has died (from its last snapshot);
+        True when it did. For a loop that keeps a server up (``govkg serve cypher``)."""
+        if self.pid is None or self._alive():
+            return False
+        with contextlib.suppress(OSError):  # the exit status, for the message
+            if self.process is not None:
+                self.process.wait(timeout=1)
+        status = self.process.returncode if self.process is not None else None
+        log.warning(
+            "the Cypher server of %s (pid %d) exited (status %s); restarting it from the data "
+            "it last saved",
+            self.data_dir,
+            self.pid,
+            status,
+        )
+        self._forget()
+        self.start()  # on a new port unless one was asked for; server.json says which
+        return True
+
+    def running(self) -> bool:
+        """Whether the server's process is still running (not whether it answers)."""
+        return self._alive()
 
     def _alive(self) -> bool:
         if self.pid is None:
@@ -363,7 +523,7 @@ class FalkorServer:
         try:
             self.redis(socket_timeout=5).ping()
         except redis.exceptions.BusyLoadingError:
-            raise ServerError("loading") from None
+            raise ServerLoading("loading") from None
         except (redis.exceptions.RedisError, OSError) as exc:
             raise ServerError(f"FalkorDB on port {self.port} does not answer: {exc}") from None
 

@@ -795,14 +795,41 @@ def ensure_pushed(
     server: FalkorServer, out_dir: Path, progress: Progress | None = None
 ) -> PushReport | None:
     """Push the build into the local server unless it already holds exactly this build."""
+    import redis
+
     digest = trig_digest(out_dir)
-    r = server.redis()
-    stored = r.get(PUSHED_KEY)
+    try:
+        stored = server.redis().get(PUSHED_KEY)
+    except (redis.exceptions.RedisError, OSError) as exc:
+        raise CypherError(f"FalkorDB connection failed: {exc}") from None
     if stored is not None and stored.decode() == digest:
         return None
+    _forget_push(server)
     report = push(from_output(out_dir), NativeTarget(server), prune=True, progress=progress)
-    r.set(PUSHED_KEY, digest)
+    record_push(server, digest)
     return report
+
+
+def _forget_push(server: FalkorServer) -> None:
+    """Before a push writes: a push cut short must not pass for a build pushed whole."""
+    import redis
+
+    try:
+        server.redis().delete(PUSHED_KEY)
+    except (redis.exceptions.RedisError, OSError) as exc:
+        raise CypherError(f"FalkorDB connection failed: {exc}") from None
+
+
+def record_push(server: FalkorServer, digest: str) -> None:
+    """After a complete push: note which build the server holds, and snapshot it, so that
+    a server killed later restarts with the pushed graph."""
+    import redis
+
+    try:
+        server.redis().set(PUSHED_KEY, digest)
+    except (redis.exceptions.RedisError, OSError) as exc:
+        raise CypherError(f"FalkorDB connection failed: {exc}") from None
+    server.save()
 
 
 # ---------------------------------------------------------------- connection options
@@ -911,14 +938,32 @@ def register(app: typer.Typer) -> None:
         conn = Connection.resolve(uri, user, password, database, dialect)
         try:
             pg = from_output(out_dir)
-            with err.status("pushing…") as status, open_target(conn, out_dir, sync=False) as target:
+            for attempt in (1, 2):
+                died = False
+                with (
+                    err.status("pushing…") as status,
+                    open_target(conn, out_dir, sync=False) as target,
+                ):
 
-                def progress(phase: str, done: int, total: int) -> None:
-                    status.update(f"pushing {phase}: {done}/{total}")
+                    def progress(phase: str, done: int, total: int) -> None:
+                        status.update(f"pushing {phase}: {done}/{total}")
 
-                report = push(pg, target, batch_size, prune, progress)
-                if isinstance(target, NativeTarget):
-                    target.server.redis().set(PUSHED_KEY, trig_digest(out_dir))
+                    try:
+                        if isinstance(target, NativeTarget):
+                            _forget_push(target.server)
+                        report = push(pg, target, batch_size, prune, progress)
+                        if isinstance(target, NativeTarget):
+                            record_push(target.server, trig_digest(out_dir))
+                    except (CypherError, ServerError) as exc:
+                        died = isinstance(target, NativeTarget) and not target.server.running()
+                        if not died or attempt == 2:
+                            raise CypherError(str(exc)) from None
+                if not died:
+                    break
+                err.print(
+                    "the local Cypher server died during the push; pushing again into a new one",
+                    highlight=False,
+                )
         except (CypherError, FileNotFoundError, cy.UnsafeName) as exc:
             raise fail(str(exc)) from None
         out.print(f"[bold]govkg push[/] → {report.target}", highlight=False)

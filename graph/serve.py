@@ -542,9 +542,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
-def _wait_forever() -> None:
+def _wait_forever(tick: Callable[[], None] | None = None) -> None:
     """Sleep until Ctrl-C, SIGTERM or SIGHUP (a background job ignores SIGINT, and a server
-    left behind by a terminated command would hold the data folder)."""
+    left behind by a terminated command would hold the data folder); call ``tick`` every
+    second meanwhile."""
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -553,7 +554,9 @@ def _wait_forever() -> None:
         signal.signal(sig, interrupt)
     try:
         while True:
-            time.sleep(3600)
+            time.sleep(3600 if tick is None else 1.0)
+            if tick is not None:
+                tick()
     except KeyboardInterrupt:
         return
 
@@ -677,6 +680,15 @@ def register(app: typer.Typer) -> None:
                 highlight=False,
             )
         out.print("Ctrl-C stops it")
-        _wait_forever()
+
+        def keep_up() -> None:  # a server that died is restarted from its snapshot
+            try:
+                if server.ensure_running():
+                    ensure_pushed(server, out_dir)
+                    out.print(f"restarted: FalkorDB on 127.0.0.1:{server.port}", highlight=False)
+            except (ServerError, CypherError) as exc:
+                err.print(f"the Cypher server could not be restarted: {exc}", highlight=False)
+
+        _wait_forever(keep_up)
         server.stop()
         out.print("stopped")
