@@ -138,6 +138,8 @@ def discover(path: Path) -> tuple[str, str, list[tuple[Path, str | None]]]:
     manifest = path / MANIFEST
     if not manifest.is_file():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
+        for p in files:
+            _inside(path, p, str(p))
         return "roster", "", [(p, _table_for_name(p.stem, specs)) for p in files]
     try:
         raw = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
@@ -157,12 +159,31 @@ def discover(path: Path) -> tuple[str, str, list[tuple[Path, str | None]]]:
                 f"{manifest}: files entry {i}: unknown table {entry['table']!r} "
                 f"(known: {', '.join(sorted(specs))})"
             )
-        out.append((path / str(entry["file"]), str(entry["table"])))
+        name = str(entry["file"])
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise RosterError(
+                f"{manifest}: files entry {i}: {name!r} is not a path inside the roster "
+                "folder (no absolute path or '..')"
+            )
+        _inside(path, path / name, f"{manifest}: files entry {i}: {name!r}")
+        out.append((path / name, str(entry["table"])))
     listed = {p.name for p, _ in out}
     for p in sorted(path.iterdir()):
         if p.suffix.lower() in SUFFIXES and p.name != MANIFEST and p.name not in listed:
+            _inside(path, p, str(p))
             out.append((p, None))
     return str(raw.get("id") or "roster"), str(raw.get("title") or ""), out
+
+
+def _inside(folder: Path, file: Path, what: str) -> None:
+    """Refuse a roster file that resolves outside its roster folder (a symbolic link out of
+    it): the build would read, and quote into the graph, a file nobody put in the roster."""
+    target = file.resolve()
+    if not target.is_relative_to(folder.resolve()):
+        raise RosterError(
+            f"{what} lies outside the roster folder {folder} (it resolves to {target}); "
+            "roster files must be inside their folder"
+        )
 
 
 def _yaml_table_kind(path: Path) -> str | None:
@@ -1088,6 +1109,8 @@ def _open_files(paths: Iterable[Path]) -> list[RosterFile]:
             rf = RosterFile(file, table or "", doc_id, title, report, graph, data)
             if not file.is_file():
                 report.reject("", f"listed in {MANIFEST} but the file is not there")
+            elif not data.strip():
+                report.reject("", f"the file is empty ({len(data)} bytes): nothing to load")
             elif table is None:
                 known = ", ".join(f"{s.name} ({'/'.join(s.files)})" for s in specs.values())
                 report.reject(
