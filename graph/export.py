@@ -27,6 +27,9 @@ RELS_FILE = "relationships.csv"
 COMMAND_FILE = "neo4j-admin-import.sh"
 #: Candidate array delimiters, in order of preference (``;`` is neo4j-admin's default).
 ARRAY_DELIMITERS = (";", "|", "\u001f")
+#: What a spreadsheet takes a cell for a formula by (OWASP's list): text cells that start
+#: with one of these get a leading ``'`` in the CSV export, unless formulas are kept.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _trig(out_dir: Path) -> Path:
@@ -99,6 +102,28 @@ def column_types(rows: Iterable[dict[str, Any]], skip: Iterable[str] = ()) -> di
     return out
 
 
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet shows it but never evaluates it: ``'=1+1`` for ``=1+1``."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class _Cells:
+    """Text of CSV cells, counting those neutralised as formulas."""
+
+    def __init__(self, delimiter: str, keep_formulas: bool) -> None:
+        self.delimiter = delimiter
+        self.keep = keep_formulas
+        self.neutralised = 0
+
+    def __call__(self, value: Any, kind: str) -> str:
+        text = _cell(value, kind, self.delimiter)
+        if self.keep or not kind.startswith("string"):
+            return text  # numbers and booleans are written by us, never as formulas
+        safe = neutralise(text)
+        self.neutralised += len(safe) != len(text)
+        return safe
+
+
 def _cell(value: Any, kind: str, delimiter: str) -> str:
     if value is None:
         return ""
@@ -134,26 +159,45 @@ def array_delimiter(pg: PropertyGraph) -> str:
     raise ValueError("every candidate array delimiter occurs in the data")
 
 
-def export_neo4j_csv(pg: PropertyGraph, dest: Path) -> dict[str, Any]:
+class _CsvWriter:
+    """``csv.writer`` with ``\\n`` line ends that also quotes the fields of a row holding a
+    carriage return (the csv module quotes only the line terminator's characters, and a
+    bare ``\\r`` inside a field ends the row for every reader)."""
+
+    def __init__(self, f: Any) -> None:
+        self.plain = csv.writer(f, lineterminator="\n")
+        self.quoted = csv.writer(f, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, row: list[str]) -> None:
+        (self.quoted if any("\r" in c for c in row) else self.plain).writerow(row)
+
+
+def export_neo4j_csv(pg: PropertyGraph, dest: Path, keep_formulas: bool = False) -> dict[str, Any]:
     """``nodes.csv`` and ``relationships.csv`` with neo4j-admin headers, and the command
-    line that imports them (it names the array delimiter the files use)."""
+    line that imports them (it names the array delimiter the files use).
+
+    A text cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``, which
+    spreadsheets hide and neo4j-admin keeps; ``keep_formulas`` writes every value as it is
+    (for an import that must hold the exact text). The count is returned."""
     dest.mkdir(parents=True, exist_ok=True)
     delimiter = array_delimiter(pg)
+    cell = _Cells(delimiter, keep_formulas)
     node_types = column_types((n.props for n in pg.nodes), skip=("uri",))
     rel_types = column_types(r.props for r in pg.rels)
     with (dest / NODES_FILE).open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
+        w = _CsvWriter(f)
         w.writerow(["uri:ID", ":LABEL", *(f"{k}:{t}" for k, t in node_types.items())])
         for n in pg.nodes:
             w.writerow(
                 [
                     n.uri,
                     delimiter.join(n.labels),
-                    *(_cell(n.props.get(k), t, delimiter) for k, t in node_types.items()),
+                    *(cell(n.props.get(k), t) for k, t in node_types.items()),
                 ]
             )
     with (dest / RELS_FILE).open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
+        w = _CsvWriter(f)
         w.writerow([":START_ID", ":END_ID", ":TYPE", *(f"{k}:{t}" for k, t in rel_types.items())])
         for r in pg.rels:
             w.writerow(
@@ -161,7 +205,7 @@ def export_neo4j_csv(pg: PropertyGraph, dest: Path) -> dict[str, Any]:
                     r.start,
                     r.end,
                     r.type,
-                    *(_cell(r.props.get(k), t, delimiter) for k, t in rel_types.items()),
+                    *(cell(r.props.get(k), t) for k, t in rel_types.items()),
                 ]
             )
     command = [
@@ -180,7 +224,12 @@ def export_neo4j_csv(pg: PropertyGraph, dest: Path) -> dict[str, Any]:
         'cd "$(dirname "$0")" && ' + " ".join(shlex.quote(c) for c in command) + "\n",
         encoding="utf-8",
     )
-    return {"nodes": len(pg.nodes), "relationships": len(pg.rels), "array_delimiter": delimiter}
+    return {
+        "nodes": len(pg.nodes),
+        "relationships": len(pg.rels),
+        "array_delimiter": delimiter,
+        "formula_cells_neutralised": cell.neutralised,
+    }
 
 
 def export_graphml(pg: PropertyGraph, dest: Path) -> dict[str, int]:
@@ -212,7 +261,7 @@ def _graphml_value(value: Any, kind: str) -> Any:
     return value
 
 
-def export(fmt: str, out_dir: Path, dest: Path) -> dict[str, Any]:
+def export(fmt: str, out_dir: Path, dest: Path, keep_formulas: bool = False) -> dict[str, Any]:
     if fmt == "nquads":
         return {"quads": export_nquads(out_dir, dest)}
     if fmt == "jsonld":
@@ -221,7 +270,7 @@ def export(fmt: str, out_dir: Path, dest: Path) -> dict[str, Any]:
     if fmt == "graphml":
         return export_graphml(pg, dest)
     if fmt == "neo4j-csv":
-        return export_neo4j_csv(pg, dest)
+        return export_neo4j_csv(pg, dest, keep_formulas)
     raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")
 
 
@@ -235,6 +284,14 @@ def register(app: typer.Typer) -> None:
             str, typer.Option("--format", help="nquads, jsonld, graphml or neo4j-csv")
         ] = "nquads",
         out_dir: OutOpt = Path("out"),
+        keep_formulas: Annotated[
+            bool,
+            typer.Option(
+                "--keep-formulas",
+                help="neo4j-csv: write text cells that start with = + - @ as they are "
+                "(default: with a leading ' so that spreadsheets do not run them)",
+            ),
+        ] = False,
     ) -> None:
         """Write the built graph in another format."""
         if fmt not in FORMATS:
@@ -242,7 +299,7 @@ def register(app: typer.Typer) -> None:
         if fmt != "neo4j-csv" and dest.is_dir():
             raise fail(f"{dest} is a folder; {fmt} is written to a file", 2)
         try:
-            counts = export(fmt, out_dir, dest)
+            counts = export(fmt, out_dir, dest, keep_formulas)
         except (FileNotFoundError, ValueError) as exc:
             raise fail(str(exc)) from None
         except OSError as exc:
