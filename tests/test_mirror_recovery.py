@@ -250,3 +250,21 @@ def test_rebuild_keeps_the_running_servers_folder(
     assert result.exit_code == 0, result.output
     stop = CliRunner().invoke(app, ["serve", "cypher", "--stop", "--out", str(out)])
     assert stop.exit_code == 0 and f"pid {before['pid']}" in stop.output
+
+
+def test_a_hung_server_is_killed_and_replaced(tmp_path: Path) -> None:
+    """A server that is alive but answers nothing (here: stopped with SIGSTOP) is killed by
+    the next command, which starts a new one on the same data."""
+    data = tmp_path / "cypher"
+    server = FalkorServer(data).start()
+    try:
+        os.kill(server.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        assert FalkorServer.attach(data) is None
+        assert time.monotonic() - started < 15
+        assert not server.running()
+        assert not (data / STATE_FILE).exists()
+        with FalkorServer(data) as again:
+            assert NativeTarget(again).run("RETURN 1 AS one")[1] == [{"one": 1}]
+    finally:
+        server.stop()
