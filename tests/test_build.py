@@ -106,9 +106,15 @@ def test_killed_build_leaves_previous_output(corpus_dir: Path, tmp_path: Path) -
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(2.0)
+    # kill it while its new output is half written beside the old one, not before it starts
+    deadline = time.monotonic() + 120
+    written = None
+    while written is None and proc.poll() is None and time.monotonic() < deadline:
+        written = next(iter(tmp_path.glob(".out.building-*/govkg.trig")), None)
+        time.sleep(0.01)
     proc.kill()
     proc.wait()
+    assert written is not None, "the build ended before its new output was being written"
     assert _digest(out) == before
 
 
