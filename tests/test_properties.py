@@ -1,0 +1,63 @@
+"""Properties that hold for any text: the normalised view maps back to the stored offsets,
+and reading places or statistics never fails, whatever a report holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govkg.loaders.base import GraphWriter
+from govkg.loaders.corpus import CorpusDocument
+from govkg.loaders.places import read_places
+from govkg.loaders.text import TextLoader
+from govkg.loaders.zh import normalise
+
+# Characters reports are made of: simplified and traditional Chinese, digits in both widths,
+# both kinds of punctuation, blanks and line breaks, and place words.
+_PIECES = st.sampled_from(
+    list("社区街道网格党委县市省区镇村居民楼組黨區個，。；：！？、“”「」（）()《》")
+    + list("0123456789０１２３４５６７８９.%％万亿余约近")
+    + [" ", "\u3000", "\n", "\n\n", "吉林市", "乾安縣", "西湖区", "万安社区", "全市", "个", "名"]
+)
+_TEXTS = st.lists(_PIECES, max_size=80).map("".join)
+
+
+@given(_TEXTS)
+@settings(max_examples=200, deadline=None)
+def test_the_normalised_view_maps_back_to_the_stored_text(text: str) -> None:
+    norm, index = normalise(text)
+    assert len(index) == len(norm) + 1
+    assert index == sorted(index) and index[-1] == len(text)
+    for i, ch in enumerate(norm):
+        if ch == "\n":
+            assert text[index[i]] == "\n"
+        else:
+            assert 0 <= index[i] < len(text)
+
+
+@given(_TEXTS)
+@settings(max_examples=60, deadline=None)
+def test_places_are_spans_of_the_text(text: str) -> None:
+    subs, orgs = read_places(text)
+    for s in subs:
+        assert text[s.start : s.end] == s.name
+    for a, b in orgs:
+        assert 0 <= a < b <= len(text)
+
+
+@given(_TEXTS)
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_report_loads_and_every_quote_is_its_own_text(text: str) -> None:
+    doc = CorpusDocument("990_any", Path("990_any.txt"), text, "0", {"area": "吉林市"})
+    graph = GraphWriter(doc.iri)
+    report = TextLoader().load(doc, graph)
+    assert report.read >= report.accepted
+    spans: dict[str, dict[str, str]] = {}
+    for t in graph:
+        if "/span/" in t.subject.value:
+            key = t.predicate.value.rsplit("#", 1)[-1]
+            spans.setdefault(t.subject.value, {})[key] = t.object.value
+    for s in spans.values():
+        assert text[int(s["start"]) : int(s["end"])] == s["quote"]
