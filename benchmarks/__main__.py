@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks import bench_validate
 from benchmarks.rows import corpus_dir, row
 
 HERE = Path(__file__).resolve().parent
@@ -118,10 +119,11 @@ def bench_cq(out: Path, label: str) -> list[dict[str, Any]]:
 def extra_rows(scale: str, work: Path) -> list[dict[str, Any]]:
     """Rows from the benchmark modules of the roster and whole build, the mirror and the
     views (the largest page of the roster build at this scale)."""
-    from benchmarks import bench_mirror, bench_roster, bench_views
+    from benchmarks import bench_mirror, bench_roster, bench_validate, bench_views
 
     roster_work = work / "roster"
     rows = bench_roster.run(scale, roster_work)
+    rows += bench_validate.run(roster_work / "out", scale)
     rows += bench_cq(roster_work / "out", scale)
     rows += bench_mirror.run(scale)
     rows += bench_views.run(roster_work / "out")
@@ -142,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         rows, out = bench_build(work, repeats)
         rows += bench_extract()
         rows += bench_cq(out, "corpus")
+        rows += bench_validate.run(out, "corpus")
         if args.scale != "tiny":
             rows += extra_rows(args.scale, work)
     args.output.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
