@@ -45,6 +45,9 @@ LEAD_ROLE = "牵头"
 FONT_PX = 16
 BOX_PAD = 22  # vis box margin (8 each side), the border and some air
 LINE_PX = 24  # a line of text and the spacer the page script puts between lines
+BOX_EXTRA = 16  # a drawn box is LINE_PX per line plus this (margins and border)
+BOX_GAP = 8  # least room between two boxes one above the other, once labels are wrapped
+MAX_LINES = 12  # labels are wrapped, never cut, up to this many lines
 STREET_DEPTH = 4  # street pages go down to this level of the chain (building party groups)
 
 # --------------------------------------------------------------------------------------
@@ -521,7 +524,7 @@ def _node_height(node: Node) -> int:
 
 def _box_height(text: str, width: int) -> float:
     """Height of a box of ``width`` holding ``text`` once wrapped (as the page draws it)."""
-    lines = _lines(_wrap(text, max(2, int((width - BOX_PAD) / FONT_PX))))
+    lines = _lines(_wrap(text, max(2, int((width - BOX_PAD) / FONT_PX)), MAX_LINES))
     return lines * LINE_PX + 10
 
 
@@ -531,18 +534,49 @@ def _slot(texts: Iterable[str], width: int, gap: float = 14) -> float:
 
 
 def _prepare(node: Node) -> tuple[str, str | None]:
-    """Wrap the labels to the node's width (fixed layouts rely on known box sizes); return
-    the labels as they were, for the tooltip."""
+    """Wrap the labels to the node's width (fixed layouts rely on known box sizes), in
+    both languages and without cutting them; return the labels as they were, for the
+    tooltip."""
     full = (node.zh, node.en)
     per_line = max(2, int((node.width - BOX_PAD) / FONT_PX))
     if node.wrap:
         per_line = min(per_line, node.wrap)
-    node.zh = _wrap(node.zh, per_line)
+    node.zh = _wrap(node.zh, per_line, MAX_LINES)
     if node.en:
-        # the layout is made for the Chinese labels: English gets as many lines (at least
-        # two), the rest is in the tooltip
-        node.en = _wrap(node.en, per_line, max(2, _lines(node.zh)))
+        node.en = _wrap(node.en, per_line, MAX_LINES)
     return full
+
+
+def _drawn_height(node: Node) -> int:
+    """Height of the box the page draws for a prepared node, in the language whose label
+    has more lines: the layout is the same in both languages."""
+    return max(_lines(node.zh), _lines(node.en or "")) * LINE_PX + BOX_EXTRA
+
+
+def _make_room(nodes: list[Node], bin_px: int = 20) -> None:
+    """Move nodes down where a wrapped label made a box taller than its layout allowed for,
+    so that no box overlaps the one above it. Room is added to a whole row (every node at
+    that height) and to everything below it, so rows, columns and trees stay aligned."""
+    rows: dict[float, list[Node]] = defaultdict(list)
+    for n in nodes:
+        rows[n.y].append(n)
+    bottoms: dict[int, float] = {}  # lowest box bottom so far per horizontal bin
+    shift = 0.0
+    for y in sorted(rows):
+        row = rows[y]
+        need = 0.0
+        spans = []
+        for n in row:
+            half = _drawn_height(n) / 2
+            lo, hi = int((n.x - n.width / 2 - 4) // bin_px), int((n.x + n.width / 2 + 4) // bin_px)
+            spans.append((n, half, lo, hi))
+            above = max((bottoms.get(b, -math.inf) for b in range(lo, hi + 1)), default=-math.inf)
+            need = max(need, above + BOX_GAP - (y + shift - half))
+        shift += need
+        for n, half, lo, hi in spans:
+            n.y = y + shift
+            for b in range(lo, hi + 1):
+                bottoms[b] = max(bottoms.get(b, -math.inf), n.y + half)
 
 
 def _tree_lr(
@@ -757,7 +791,9 @@ def _org_chain_page(g: Graph, units: Units, has_overview: bool) -> Page:
     classes = _chain_classes(g)
     scheme = _node_for_scheme(g)
     page.nodes.append(scheme)
-    x_stat0 = 400
+    # each level's numbers in rows of a few beside it, so that the whole chain and its
+    # numbers fit on one screen
+    x_stat0, stat_w, per_row, row_h = 300, 200, 4, 96.0
     alt: dict[str, list[str]] = defaultdict(list)
     for _scheme, lvl_term, word in _select(
         g.store,
@@ -826,12 +862,12 @@ def _org_chain_page(g: Graph, units: Units, has_overview: bool) -> Page:
                 )
             )
         satellites.extend(_chain_stats(g, lvl, by_rank_measures.get(rank, set())))
-        # the level's numbers in a column beside it, fanning out like a tree
         for k, node in enumerate(satellites):
-            node.x, node.y = x_stat0, y + k * 66
+            node.width = stat_w
+            node.x, node.y = x_stat0 + (k % per_row) * (stat_w + 15), y + (k // per_row) * row_h
             page.nodes.append(node)
             page.edges.append(Edge(lvl, node.key, "stat", arrow=False, curve=True))
-        y += max(110.0, len(satellites) * 66 + 50)
+        y += max(1, math.ceil(len(satellites) / per_row)) * row_h + 20
     for top in tops:
         page.edges.append(Edge(scheme.key, top, "tree"))
     return page
@@ -1759,10 +1795,11 @@ def _baobao_page(g: Graph) -> Page:
     page = Page(
         "baobao.html",
         "包保责任制",
-        "包保 responsibility systems",
+        "Responsibility systems (baobao)",
         "各包保责任制为一架梯子：左栏干部职级，右栏所包层级，横档为包保关系；五级包保与联点包抓并列，同一职级同一行。",
         "Each responsibility system as a ladder: cadre ranks on the left rail, covered levels "
-        "on the right, one rung per 包保 tier; 五级包保 beside 联点包抓, each rank on its own row.",
+        "on the right, one rung per tier of responsibility; the five-level system (wuji baobao) "
+        "beside the linked-point system (liandian baozhua), each rank on its own row.",
         edge_legend=[
             ("rung", "包保（横档）", "covers (rung)"),
             ("rail", "梯子的边", "ladder rail"),
@@ -2065,8 +2102,10 @@ def _obs_node(g: Graph, o: Obs, width: int) -> Node:
     return Node(
         o.iri,
         "ConflictingObservation" if o.conflicts else "StatisticObservation",
-        _wrap(measure, per_line, 2) + "\n" + value,
-        _wrap(en_m, per_line, 2) + "\n" + _fmt_value_en(o.value, o.unit, o.qualifier, o.value_max),
+        _wrap(measure, per_line, MAX_LINES) + "\n" + value,
+        _wrap(en_m, per_line, MAX_LINES)
+        + "\n"
+        + _fmt_value_en(o.value, o.unit, o.qualifier, o.value_max),
         width,
         info=info,
         iri=o.iri,
@@ -2121,8 +2160,10 @@ def _sources_page(g: Graph) -> Page:
     docs = _order_columns([d for d in docs if d in reporting], g)
     col_of = {d: i for i, d in enumerate(docs)}
     shown = [o for o in g.obs.values() if o.doc in col_of]
-    cols, cell_w, cell_h, obs_w = 3, 178.0, 78.0, 160
-    col_w = cols * cell_w + 120
+    # one statistic per row in each document's column, so that every document's column
+    # fits beside the others on a laptop screen (the rows go on below)
+    cols, cell_w, cell_h, obs_w = 1, 178.0, 78.0, 180
+    col_w = cols * cell_w + 40
     # conflicts: connected groups, one band of rows each, aligned across the columns
     group_of: dict[str, int] = {}
     groups: list[list[Obs]] = []
@@ -2174,13 +2215,12 @@ def _sources_page(g: Graph) -> Page:
                 "SourceDocument",
                 g.doc_titles.get(d) or g.doc_ids.get(d, _local(d)),
                 g.labels.en(d),
-                int(cols * cell_w - 20),
-                x0 + cell_w,
+                int(col_w - 20),
+                x0 + (cols - 1) * cell_w / 2,
                 0,
                 dinfo,
                 iri=d,
                 search=g.doc_ids.get(d, ""),
-                wrap=int((cols * cell_w - 40) / FONT_PX),
             )
         )
         for o in sorted(mine, key=lambda o: (placed[o.iri][1], placed[o.iri][0], o.iri)):
@@ -2301,8 +2341,9 @@ def _page_data(g: Graph | None, page: Page) -> dict[str, Any]:
     used: list[str] = []
     counts: dict[str, int] = defaultdict(int)
     nodes = []
-    for n in page.nodes:
-        full_zh, full_en = _prepare(n)
+    full = [_prepare(n) for n in page.nodes]
+    _make_room(page.nodes)
+    for n, (full_zh, full_en) in zip(page.nodes, full, strict=True):
         if n.group not in used:
             used.append(n.group)
         counts[n.group] += 1
@@ -2371,7 +2412,6 @@ def render_page(g: Graph | None, page: Page, view: View, views: list[View]) -> s
     """The complete HTML of one view page."""
     data = _page_data(g, page)
     vis_js, own_js = _vis_js(), _asset("views.js")
-    e = html.escape
     counts_zh = f"{len(page.nodes)} 个节点 · {len(page.edges)} 条边"
     counts_en = f"{len(page.nodes)} nodes · {len(page.edges)} edges"
     body = [
@@ -2397,7 +2437,8 @@ def render_page(g: Graph | None, page: Page, view: View, views: list[View]) -> s
         _t("图例 · 筛选", "Legend · filter", "h2") + "\n",
         '<div id="legend"></div>\n',
         _t("详情", "Details", "h2") + "\n",
-        f'<div id="details" data-empty="{e("点击节点查看详情 / click a node for details")}"></div>\n',
+        '<div id="details" data-empty="点击节点查看详情" data-empty-zh="点击节点查看详情" '
+        'data-empty-en="Click a node for its details"></div>\n',
         "</aside>\n</main>\n",
         '<script type="application/json" id="govkg-data">' + _json_for_html(data) + "</script>\n",
         "<script>" + vis_js + "</script>\n",
@@ -2501,9 +2542,10 @@ def build_views(store: ox.Store) -> tuple[Graph, list[View]]:
         View(
             "baobao",
             "包保",
-            "包保 (responsibility)",
+            "Responsibility (baobao)",
             "干部职级与所包层级组成的梯子：五级包保与联点包抓并列。",
-            "Cadre ranks and the levels they cover as ladders, 五级包保 beside 联点包抓.",
+            "Cadre ranks and the levels they cover as ladders: the five-level system beside "
+            "the linked-point system.",
             [baobao],
         ),
         View(

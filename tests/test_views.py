@@ -306,8 +306,10 @@ def browser() -> Iterator[Any]:
 class Opened:
     """A page opened from file:// with every console error and outside request recorded."""
 
-    def __init__(self, browser: Any, path: Path, wait: bool = True) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+    def __init__(
+        self, browser: Any, path: Path, wait: bool = True, size: tuple[int, int] = (1400, 900)
+    ) -> None:
+        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
         # anything that is not a local file is refused outright, and recorded below
         self.context.route(re.compile(r"^(?!file:|data:)"), lambda route: route.abort())
         self.page = self.context.new_page()
@@ -357,8 +359,10 @@ class Opened:
         self.context.close()
 
 
-def _open(browser: Any, path: Path, wait: bool = True) -> Opened:
-    return Opened(browser, path, wait)
+def _open(
+    browser: Any, path: Path, wait: bool = True, size: tuple[int, int] = (1400, 900)
+) -> Opened:
+    return Opened(browser, path, wait, size)
 
 
 # --------------------------------------------------------------------------------------
@@ -851,3 +855,148 @@ def test_memberships_are_named_where_that_tells_them_apart() -> None:
         ("来源", "source", "doc", False),
         ("原文", "quote", "原文", True),
     ]
+
+
+# --------------------------------------------------------------------------------------
+# views that fit the screen, in both languages
+
+
+SIZES = [(1280, 800), (1920, 1080)]
+# pages too tall to show whole at a readable scale: every column is in view, rows go on below
+TALL = {"mechanisms", "sources"}
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+# Records every text vis-network draws on the canvas, in the network's coordinates: the
+# text, its left, middle, width and font size (vis draws with textAlign left and
+# textBaseline middle once the transform to the network's coordinates is set).
+_RECORD_TEXT = """() => {
+  const runs = [];
+  const proto = CanvasRenderingContext2D.prototype;
+  const fill = proto.fillText;
+  proto.fillText = function (text, x, y) {
+    if (this.canvas === network.canvas.frame.canvas && String(text).trim()) {
+      const size = parseFloat(/([0-9.]+)px/.exec(this.font)[1]);
+      runs.push([String(text), x, y, this.measureText(text).width, size, this.textAlign]);
+    }
+    return fill.apply(this, arguments);
+  };
+  network.redraw();
+  proto.fillText = fill;
+  return runs;
+}"""
+
+_GEOMETRY = """() => {
+  const r = document.getElementById('network').getBoundingClientRect();
+  const aside = document.querySelector('aside').getBoundingClientRect();
+  const boxes = govkgView.data.nodes.map(n => {
+    const b = network.getBoundingBox(n.id);
+    const tl = network.canvasToDOM({x: b.left, y: b.top});
+    const br = network.canvasToDOM({x: b.right, y: b.bottom});
+    return {id: n.id, zh: n.tz || n.zh, canvas: [b.left, b.top, b.right, b.bottom],
+            dom: [r.left + tl.x, r.top + tl.y, r.left + br.x, r.top + br.y]};
+  });
+  return {canvas: [r.left, r.top, r.right, r.bottom], aside: [aside.left, aside.top],
+          boxes: boxes, scale: network.getScale()};
+}"""
+
+
+def _check_fit(opened: Opened, view: str, where: str) -> None:
+    """Every node box on screen left of the panel (and for pages that fit, inside the
+    canvas); every text drawn on the canvas inside the box it belongs to; labels whole."""
+    page = opened.page
+    geo = page.evaluate(_GEOMETRY)
+    left, top, right, bottom = geo["canvas"]
+    assert right <= geo["aside"][0] + 0.5, where
+    assert geo["scale"] >= 0.69, (where, geo["scale"])  # labels stay readable
+    for b in geo["boxes"]:
+        b_left, b_top, b_right, b_bottom = b["dom"]
+        assert b_left >= left - 0.5 and b_right <= right + 0.5, (where, "cut", b["zh"], b["dom"])
+        assert b_top >= top - 0.5, (where, "above the canvas", b["zh"])
+        if view not in TALL:
+            assert b_bottom <= bottom + 0.5, (where, "below the fold", b["zh"], b["dom"], bottom)
+    # labels are wrapped, never cut, and vis-network breaks no line of its own
+    cut = page.evaluate(
+        """() => govkgView.data.nodes.filter(n => {
+             const lang = document.documentElement.lang === 'en' ? 'en' : 'zh';
+             const shown = lang === 'en' && n.en ? n.en : n.zh;
+             const full = lang === 'en' && n.en ? (n.te || n.en) : (n.tz || n.zh);
+             const lines = network.body.nodes[n.id].labelModule.lines.length;
+             return shown.replace(/\\s/g, '') !== full.replace(/\\s/g, '')
+               || lines !== 2 * shown.split('\\n').length - 1;
+           }).map(n => n.tz || n.zh)"""
+    )
+    assert cut == [], (where, cut)
+    boxes = [b["canvas"] for b in geo["boxes"]]
+    runs = page.evaluate(_RECORD_TEXT)
+    assert runs, where
+    inside_nodes = 0
+    for text, x, y, width, size, align in runs:
+        x0 = x - width / 2 if align == "center" else x
+        run = (x0, y - size / 2, x0 + width, y + size / 2)
+        owner = [
+            bx for bx in boxes if bx[0] <= (run[0] + run[2]) / 2 <= bx[2] and bx[1] <= y <= bx[3]
+        ]
+        if owner:  # a node's label: wholly inside its box
+            inside_nodes += 1
+            bx = owner[0]
+            assert (
+                run[0] >= bx[0] - 1
+                and run[2] <= bx[2] + 1
+                and run[1] >= bx[1] - 1
+                and run[3] <= bx[3] + 1
+            ), (where, "text outside its box", text, run, bx)
+        # and on screen: left of the panel, inside the canvas
+        dom_l = page.evaluate("(p) => network.canvasToDOM(p)", {"x": run[0], "y": run[1]})
+        dom_r = page.evaluate("(p) => network.canvasToDOM(p)", {"x": run[2], "y": run[3]})
+        if dom_l["y"] + top < bottom and dom_r["y"] + top > top:
+            assert left - 1 <= dom_l["x"] + left and dom_r["x"] + left <= right + 1, (
+                where,
+                "text under the panel",
+                text,
+            )
+    assert inside_nodes > 0, where
+
+
+def _ui_strings(opened: Opened) -> list[str]:
+    """Every interface text of the page as the user sees it (not the graph's own labels)."""
+    texts: list[str] = opened.page.evaluate(
+        """() => {
+          const sel = '[data-en], h1, nav a, .gk-controls label, '
+            + '.gk-controls button:not(#lang), aside h2, .gk-legend-name';
+          const out = [...document.querySelectorAll(sel)].map(e => e.textContent);
+          out.push(document.getElementById('q').placeholder);
+          out.push(document.getElementById('details').getAttribute('data-empty'));
+          const n = govkgView.nodes.get(govkgView.data.nodes[0].id);
+          out.push(...[...n.title.querySelectorAll('th, .gk-tip-class')].map(e => e.textContent));
+          return out;
+        }"""
+    )
+    return texts
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("view", VIEWS)
+def test_views_fit_the_screen_in_both_languages(
+    views_build: Path, browser: Any, view: str, size: tuple[int, int]
+) -> None:
+    """At 1280x800 and 1920x1080, in Chinese and in English: no column behind the side
+    panel, labels whole and drawn inside their boxes, the pages that can be shown whole
+    (the organisation chain among them) shown whole, every interface text in English in
+    the English mode. Screenshots in tests/artifacts/views/fit-*."""
+    opened = _open(browser, views_build / "views" / f"{view}.html", size=size)
+    try:
+        for lang in ("zh", "en"):
+            if lang == "en":
+                opened.page.click("#lang")
+                opened.page.wait_for_timeout(150)
+                opened.page.click("#home")
+            where = f"{view} {lang} {size[0]}x{size[1]}"
+            opened.screenshot(f"fit-{view}-{lang}-{size[0]}")
+            _check_fit(opened, view, where)
+            if lang == "en":
+                chinese = [t for t in _ui_strings(opened) if CJK.search(t or "")]
+                assert chinese == [], (where, chinese)
+        assert opened.errors == [] and opened.outside == []
+    finally:
+        opened.close()

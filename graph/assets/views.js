@@ -6,7 +6,7 @@
   "use strict";
 
   var data = JSON.parse(document.getElementById("govkg-data").textContent);
-  var MIN_SCALE = 0.8;
+  var MIN_SCALE = 0.7;
   var MAX_SCALE = 1.2;
   var FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif';
   var lang = "zh";
@@ -25,7 +25,14 @@
 
   function groupName(g) {
     var s = data.groups[g];
-    return s ? s.zh + " / " + s.en : g;
+    if (!s) return g;
+    return lang === "en" ? s.en || s.zh : s.zh + " / " + s.en;
+  }
+
+  /* A row key of the tooltip: both languages in Chinese mode, English alone in English */
+  function rowKey(r) {
+    if (lang === "en") return r[1] || r[0];
+    return r[1] ? r[0] + " / " + r[1] : r[0];
   }
 
   /* Line breaks of wrapped labels: nothing between two Chinese characters, else a space */
@@ -45,7 +52,7 @@
       var table = el("table", "gk-tip-rows");
       rows.forEach(function (r) {
         var tr = el("tr");
-        tr.appendChild(el("th", null, r[1] ? r[0] + " / " + r[1] : r[0]));
+        tr.appendChild(el("th", null, rowKey(r)));
         tr.appendChild(el("td", r[3] ? "gk-quote" : null, r[2]));
         table.appendChild(tr);
       });
@@ -67,6 +74,14 @@
   function nodeLabel(n) {
     return visText(pick(n.zh, n.en));
   }
+  /* vis-network starts a multi-line label half a line of the base (spacer) font per line
+   * above its middle, but the text and spacer lines are 24px a pair: without this the
+   * text of a label of n lines is drawn 4(n - 1) px low and runs over the box's border. */
+  function nodeFont(n) {
+    var lines = String(pick(n.zh, n.en)).split("\n").length;
+    var v = -4 * (lines - 1);
+    return { vadjust: v, bold: { vadjust: v } };
+  }
 
   var nodeItems = data.nodes.map(function (n) {
     var item = {
@@ -75,6 +90,7 @@
       y: n.y,
       group: n.g,
       label: nodeLabel(n),
+      font: nodeFont(n),
       title: describe(n, true),
       /* vis adds the 8px margins to the constraint */
       widthConstraint: { minimum: n.w - 16, maximum: n.w - 16 }
@@ -165,27 +181,30 @@
   window.network = network;
   window.govkgView = { nodes: nodes, edges: edges, data: data };
 
-  /* Start readable: fit small graphs; for big ones show the top-left corner at a scale
-   * where labels can be read, and let the user pan and zoom from there. */
+  /* Start readable: the whole graph when it fits at a scale where labels can be read;
+   * else its whole width when that is readable (every column in view, rows going on
+   * below), else the top-left corner at the least readable scale. */
+  var PAD = 20;
   function home() {
-    network.fit({ animation: false });
-    var scale = network.getScale();
-    if (scale > MAX_SCALE) {
-      network.moveTo({ scale: MAX_SCALE, animation: false });
-    } else if (scale < MIN_SCALE && data.nodes.length) {
-      var minX = Infinity, minY = Infinity;
-      data.nodes.forEach(function (n) {
-        var bb = network.getBoundingBox(n.id);
-        if (bb.left < minX) minX = bb.left;
-        if (bb.top < minY) minY = bb.top;
-      });
-      var w = container.clientWidth, h = container.clientHeight;
-      network.moveTo({
-        position: { x: minX - 30 + w / 2 / MIN_SCALE, y: minY - 30 + h / 2 / MIN_SCALE },
-        scale: MIN_SCALE,
-        animation: false
-      });
+    if (!data.nodes.length) return;
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    data.nodes.forEach(function (n) {
+      var bb = network.getBoundingBox(n.id);
+      if (bb.left < minX) minX = bb.left;
+      if (bb.top < minY) minY = bb.top;
+      if (bb.right > maxX) maxX = bb.right;
+      if (bb.bottom > maxY) maxY = bb.bottom;
+    });
+    var w = container.clientWidth, h = container.clientHeight;
+    var gw = maxX - minX + 2 * PAD, gh = maxY - minY + 2 * PAD;
+    var scale = Math.min(MAX_SCALE, w / gw, h / gh);
+    var x = (minX + maxX) / 2, y = (minY + maxY) / 2;
+    if (scale < MIN_SCALE) {
+      scale = Math.max(MIN_SCALE, Math.min(MAX_SCALE, w / gw));
+      y = minY - PAD + h / 2 / scale;
+      if (gw * scale > w) x = minX - PAD + w / 2 / scale;
     }
+    network.moveTo({ position: { x: x, y: y }, scale: scale, animation: false });
   }
   home();
   network.once("afterDrawing", function () {
@@ -195,8 +214,10 @@
 
   /* Details panel */
   var details = document.getElementById("details");
+  var shown = null;
   function showDetails(nodeId) {
     details.textContent = "";
+    shown = nodeId;
     var n = null;
     for (var k = 0; k < data.nodes.length; k++) {
       if (data.nodes[k].id === nodeId) { n = data.nodes[k]; break; }
@@ -341,10 +362,16 @@
     lang = lang === "zh" ? "en" : "zh";
     document.documentElement.setAttribute("lang", lang === "zh" ? "zh-CN" : "en");
     langButton.textContent = lang === "zh" ? "English" : "中文";
-    nodes.update(data.nodes.map(function (n) { return { id: n.id, label: nodeLabel(n) }; }));
-    edges.update(data.edges.filter(function (e) { return e.zh; }).map(function (e) {
-      return { id: e.id, label: pick(e.zh, e.en) };
+    nodes.update(data.nodes.map(function (n) {
+      return { id: n.id, label: nodeLabel(n), font: nodeFont(n), title: describe(n, true) };
     }));
+    edges.update(data.edges.filter(function (e) { return e.zh || (e.i && e.i.length); }).map(function (e) {
+      var item = { id: e.id, title: describe(e, false) };
+      if (e.zh) item.label = pick(e.zh, e.en);
+      return item;
+    }));
+    details.setAttribute("data-empty", details.getAttribute("data-empty-" + lang));
+    if (shown !== null) showDetails(shown);
     Array.prototype.forEach.call(document.querySelectorAll("[data-en]"), function (x) {
       x.textContent = lang === "en" ? x.getAttribute("data-en") : x.getAttribute("data-zh");
     });
