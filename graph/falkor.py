@@ -128,6 +128,17 @@ def _is_server(pid: int, port: int) -> bool | None:
     return "redis-server" in first and first.endswith(f":{port}")
 
 
+def _is_holder(pid: int) -> bool:
+    """Whether ``pid`` is a running ``govkg serve cypher`` (not a reused pid)."""
+    if not _pid_alive(pid):
+        return False
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"serve" in args and b"cypher" in args
+
+
 @dataclass
 class ServerState:
     pid: int
@@ -135,6 +146,7 @@ class ServerState:
     password: str
     bolt_port: int | None
     data_dir: str
+    owner: int | None = None  # the ``govkg serve cypher`` process holding the server, if any
 
 
 class FalkorServer:
@@ -163,6 +175,7 @@ class FalkorServer:
         self.process: subprocess.Popen[bytes] | None = None
         self.pid: int | None = None
         self.owned = True
+        self.owner: int | None = None
 
     # ------------------------------------------------------------ lifecycle
     @classmethod
@@ -183,7 +196,7 @@ class FalkorServer:
             return None
         server = cls(data_dir, state.port, bolt_port=state.bolt_port)
         server.port, server.bolt_port, server.password = state.port, state.bolt_port, state.password
-        server.pid, server.owned = state.pid, False
+        server.pid, server.owned, server.owner = state.pid, False, state.owner
         if _is_server(state.pid, state.port) is False:
             log.warning(
                 "the Cypher server of %s (pid %d) is gone; a new one starts from the data "
@@ -337,7 +350,9 @@ class FalkorServer:
     def _write_state(self) -> None:
         assert self.pid is not None and self.port is not None
         path = self.data_dir / STATE_FILE
-        state = ServerState(self.pid, self.port, self.password, self.bolt_port, str(self.data_dir))
+        state = ServerState(
+            self.pid, self.port, self.password, self.bolt_port, str(self.data_dir), self.owner
+        )
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(asdict(state), f)
@@ -366,6 +381,29 @@ class FalkorServer:
         if self._alive():
             self.kill()
         self._forget()
+
+    def hold(self) -> None:
+        """Record this process as the one holding the server (``govkg serve cypher``), so
+        that :meth:`stop_holder` from another command ends this process, which stops the
+        server and reaps it, instead of killing the server under it."""
+        self.owner = os.getpid()
+        self._write_state()
+
+    def stop_holder(self, timeout: float = 60.0) -> bool:
+        """Stop the server of a ``govkg serve cypher`` process: ask that process to end
+        (SIGTERM), wait until it and the server are gone, and stop the server here if it
+        is still running then. False where no such process holds the server."""
+        owner = self.owner
+        if owner is None or owner == os.getpid() or not _is_holder(owner):
+            return False
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(owner, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and (_pid_alive(owner) or self._alive()):
+            time.sleep(0.05)
+        if self._alive():  # the holder died before it could stop the server
+            self.stop()
+        return True
 
     def save(self, timeout: float = 600.0) -> None:
         """Write the snapshot (to a temporary file, renamed over ``dump.rdb`` when complete):

@@ -647,7 +647,10 @@ def register(app: typer.Typer) -> None:
                 out.print(f"no Cypher server is running for {out_dir}")
                 return
             pid = running.pid
-            running.stop()
+            # a `serve cypher` holding the server ends with it (it stops and reaps the
+            # server); else the server is stopped here
+            if not running.stop_holder():
+                running.stop()
             out.print(f"stopped the Cypher server of {out_dir} (pid {pid})")
             return
         if not (out_dir / "govkg.trig").is_file():
@@ -661,6 +664,7 @@ def register(app: typer.Typer) -> None:
         server = FalkorServer(data_dir_for(out_dir), port, bolt=bolt, bolt_port=bolt_port)
         try:
             server.start()
+            server.hold()
             report = ensure_pushed(server, out_dir)
         except (ServerError, CypherError) as exc:
             server.stop()
