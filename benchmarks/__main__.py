@@ -119,11 +119,19 @@ def bench_cq(out: Path, label: str) -> list[dict[str, Any]]:
 def extra_rows(scale: str, work: Path) -> list[dict[str, Any]]:
     """Rows from the benchmark modules of the roster and whole build, the mirror and the
     views (the largest page of the roster build at this scale)."""
-    from benchmarks import bench_mirror, bench_roster, bench_validate, bench_views
+    from benchmarks import (
+        bench_incremental,
+        bench_mirror,
+        bench_roster,
+        bench_validate,
+        bench_views,
+    )
 
     roster_work = work / "roster"
     rows = bench_roster.run(scale, roster_work)
     rows += bench_validate.run(roster_work / "out", scale)
+    if scale != "province":  # three whole builds: at province scale, run it on its own
+        rows += bench_incremental.run(scale, roster_work / "roster")
     rows += bench_cq(roster_work / "out", scale)
     rows += bench_mirror.run(scale)
     rows += bench_views.run(roster_work / "out")

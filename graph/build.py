@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
+from govkg.graph.incremental import DocumentCache
 from govkg.loaders.base import GraphWriter, LoadReport, Rejection
 from govkg.loaders.corpus import CorpusDocument, SourceDocumentLoader, read_corpus
 from govkg.ontology import ONTOLOGY_IRI, PREFIXES, ontology_triples
@@ -76,6 +77,8 @@ class BuildOptions:
     rosters: list[Path] = field(default_factory=list)
     allow_rejects: bool = False
     validate: bool = True
+    #: reuse the graphs of reports whose inputs are unchanged since the build in out_dir
+    incremental: bool = True
 
 
 @dataclass
@@ -84,6 +87,8 @@ class BuildResult:
     report: dict[str, Any]
     written: bool
     rejections: list[Rejection]
+    #: ids of the reports whose graphs were reused from the previous build (incremental)
+    reused: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -124,19 +129,32 @@ def assemble(
     documents: list[CorpusDocument],
     rosters: list[Path] | None = None,
     progress: Progress | None = None,
+    cache: DocumentCache | None = None,
 ) -> tuple[Dataset, list[LoadReport]]:
-    """Run the ontology, document loaders, roster loaders and linkers into one dataset."""
+    """Run the ontology, document loaders, roster loaders and linkers into one dataset;
+    with ``cache``, a report whose inputs are unchanged gets the graph and reports its
+    loaders made before, and every report's are kept in the cache."""
     say = progress or (lambda _msg: None)
     dataset = Dataset()
     onto = dataset.graph(ONTOLOGY_GRAPH)
     onto.triples.update(ontology_triples())
     reports: list[LoadReport] = []
-    loaders = _document_loaders()
+    loaders: list[Any] | None = None
     for doc in documents:
+        kept = cache.get(doc) if cache is not None else None
+        if kept is not None:
+            say(f"document {doc.doc_id} (unchanged)")
+            dataset.graphs[doc.iri], doc_reports = kept
+            reports.extend(doc_reports)
+            continue
         say(f"document {doc.doc_id}")
+        if loaders is None:
+            loaders = _document_loaders()
         graph = dataset.graph(doc.iri)
-        for loader in loaders:
-            reports.append(loader.load(doc, graph))
+        doc_reports = [loader.load(doc, graph) for loader in loaders]
+        reports.extend(doc_reports)
+        if cache is not None:
+            cache.put(doc, graph, doc_reports)
     ctx = BuildContext(documents, dataset, reports, list(rosters or []))
     _roster_step(ctx, say)
     for linker in _linkers():
@@ -423,7 +441,9 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
     for path in options.rosters:
         if not path.exists():
             raise BuildError(f"roster not found: {path}")
-    dataset, reports = assemble(documents, options.rosters, say)
+    out_dir = options.out_dir.resolve()
+    cache = DocumentCache.of_output(out_dir) if options.incremental else DocumentCache(None)
+    dataset, reports = assemble(documents, options.rosters, say, cache)
     corpus_report = LoadReport("corpus", str(options.corpus_dir), read=len(documents))
     corpus_report.accepted = len(documents)
     corpus_report.read += len(corpus_rejections)
@@ -447,6 +467,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
             report = _report(options, ser, reports, rejections)
             say("writing TriG and Turtle")
             write_files(ser, tmp)
+            cache.write(tmp)
             del ser
             say("loading the store")
         finally:
@@ -465,7 +486,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return BuildResult(out_dir, report, written=True, rejections=rejections)
+    return BuildResult(out_dir, report, written=True, rejections=rejections, reused=cache.reused)
 
 
 def _report(

