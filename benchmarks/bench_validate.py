@@ -6,7 +6,8 @@
   (it holds the whole graph as rdflib objects) and the row has no baseline.
 - ``validate_pyrudof_s_<label>``: where pyrudof is installed, its native SHACL engine on
   the same ``govkg.ttl`` (reading included), for comparison only: its report has no
-  messages and none of the bound values the SPARQL rules name.
+  messages and none of the bound values the SPARQL rules name; like pySHACL it holds the
+  whole graph in memory and is not run above ``PYSHACL_MAX_TRIPLES``.
 
 ``python -m benchmarks.bench_validate OUT [--label city]`` prints the rows as JSON.
 """
@@ -22,7 +23,7 @@ from typing import Any
 
 from benchmarks.rows import corpus_dir, row
 
-#: Rows (statements) above which pySHACL, the baseline, is not run.
+#: Statements above which pySHACL (the baseline) and pyrudof are not run.
 PYSHACL_MAX_TRIPLES = 2_000_000
 
 
@@ -59,7 +60,7 @@ def run(out: Path, label: str) -> list[dict[str, Any]]:
         if reference != report:
             raise RuntimeError("the SPARQL engine and pySHACL disagree on this build")
     rows = [row(f"validate_s_{label}", seconds, "s", base, None)]
-    rudof = _pyrudof_seconds(out)
+    rudof = _pyrudof_seconds(out) if triples <= PYSHACL_MAX_TRIPLES else None
     if rudof is not None:
         rows.append(row(f"validate_pyrudof_s_{label}", rudof, "s", seconds, None))
     return rows
