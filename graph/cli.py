@@ -6,10 +6,13 @@ Feature modules add their own commands through a ``register(app)`` function list
 
 from __future__ import annotations
 
+import functools
 import importlib
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -74,6 +77,52 @@ def read_query_arg(arg: str) -> str:
     return arg
 
 
+#: A step of long work: its name, and how much of how much of it is done where known.
+StepProgress = Callable[..., None]
+
+
+@contextmanager
+def work_progress(what: str, console: Console | None = None) -> Iterator[StepProgress]:
+    """A rich progress line on stderr while long work runs: spinner, current step, a bar
+    and ``done/total`` where the step's size is known, and the time taken. A step that
+    took a second or more is kept above it as a line with its seconds once the next one
+    begins (on a console that is not a terminal, only those lines are printed).
+
+    Call the yielded function as ``step(name)`` or ``step(name, done, total)``."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[count]}"),
+        TimeElapsedColumn(),
+        console=console or err,
+        transient=True,
+    )
+    task = bar.add_task(what, total=None, count="")
+    current: list[tuple[str, float]] = []
+
+    def finish(now: float) -> None:
+        if current and now - current[0][1] >= 1.0:
+            name, since = current[0]
+            label = f"{what}: {name}" if name else what
+            bar.console.print(f"  {now - since:6.1f} s  {label}", highlight=False)
+
+    def step(name: str, done: int | None = None, total: int | None = None) -> None:
+        now = time.perf_counter()
+        if not current or current[0][0] != name:
+            finish(now)
+            current[:] = [(name, now)]
+            bar.reset(task, description=f"{what}: {name}" if name else what)
+        count = f"{done}/{total}" if done is not None and total else ""
+        bar.update(task, total=total or None, completed=done or 0, count=count)
+
+    with bar:
+        yield step
+        finish(time.perf_counter())
+
+
 def step_times(steps: list[tuple[str, float]], end: float) -> list[tuple[str, float]]:
     """Seconds per build step from progress messages and their times; consecutive messages
     of one kind (``document 000``, ``document 001``…) are summed under that kind."""
@@ -124,10 +173,11 @@ def build(
 
     def progress(msg: str) -> None:
         steps.append((msg, time.perf_counter()))
-        status.update(f"building: {msg}")
+        step(msg)
 
     try:
-        with err.status("building…") as status:
+        with work_progress("building") as step:
+            step(steps[0][0])
             result = run_build(options, progress=progress)
     except BuildError as exc:
         raise fail(str(exc)) from None
@@ -276,9 +326,28 @@ def eval_(
     print_report(result, out)
 
 
+#: Commands whose work reports no steps of its own: a progress line (spinner and time)
+#: runs while they work, and their time is printed when it is a second or more.
+TIMED_COMMANDS = {"synth": "writing the synthetic roster"}
+
+
+def _with_progress(fn: Callable[..., Any], what: str) -> Callable[..., Any]:
+    @functools.wraps(fn)  # the same signature, so the same options
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with work_progress(what) as step:
+            step("")
+            return fn(*args, **kwargs)
+
+    return run
+
+
 def _register_all() -> None:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)
+    for command in app.registered_commands:
+        what = TIMED_COMMANDS.get(command.name or "")
+        if what and command.callback is not None:
+            command.callback = _with_progress(command.callback, what)
 
 
 _register_all()

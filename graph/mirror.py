@@ -915,7 +915,7 @@ DialectOpt = Annotated[
 
 
 def register(app: typer.Typer) -> None:
-    from govkg.graph.cli import check_format, err, fail, out
+    from govkg.graph.cli import check_format, err, fail, out, work_progress
 
     @app.command("push")
     def push_command(
@@ -941,12 +941,12 @@ def register(app: typer.Typer) -> None:
             for attempt in (1, 2):
                 died = False
                 with (
-                    err.status("pushing…") as status,
+                    work_progress("pushing") as step,
                     open_target(conn, out_dir, sync=False) as target,
                 ):
 
                     def progress(phase: str, done: int, total: int) -> None:
-                        status.update(f"pushing {phase}: {done}/{total}")
+                        step(phase, done, total)
 
                     try:
                         if isinstance(target, NativeTarget):
