@@ -115,11 +115,12 @@ def normalise(text: str) -> tuple[str, list[int]]:
 def nlp_pipeline() -> Any:
     """``spacy.blank("zh")`` with jieba, a user dictionary and entity-ruler patterns built
     from the ontology's labels and the national division names, the govkg places component
-    (LAC: places below the county) and the govkg quantity component."""
+    (LAC: places below the county), the govkg quantity component, and the lists and
+    structure recognisers of :mod:`govkg.loaders.structures`."""
     import jieba
     import spacy
 
-    from govkg.loaders import components, places  # noqa: F401  (registers the components)
+    from govkg.loaders import components, places, structures  # noqa: F401  (registers them)
 
     jieba.setLogLevel(logging.WARNING)
     lex: Lexicon = lexicon()
@@ -144,4 +145,6 @@ def nlp_pipeline() -> Any:
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
     nlp.add_pipe("govkg_places")
     nlp.add_pipe("govkg_quantities")
+    nlp.add_pipe("govkg_enumerations")
+    nlp.add_pipe("govkg_structures")
     return nlp

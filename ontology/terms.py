@@ -96,6 +96,7 @@ class GK(DefinedNamespace):
     start: URIRef  # start offset (起始位置)
     unit: URIRef  # unit (计量单位)
     unitGroup: URIRef  # unit group (单位类别)
+    unnamed: URIRef  # unnamed (原文未命名)
     validFrom: URIRef  # valid from (起始日期)
     validTo: URIRef  # valid to (终止日期)
     value: URIRef  # value (数值)

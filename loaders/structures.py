@@ -1,0 +1,1220 @@
+"""Ordered structures in reports, recognised by spaCy components: chains (五级组织体系),
+mechanisms with ordered steps, 包保 systems, working groups and alliances with their members.
+
+``govkg_enumerations`` finds the lists of each sentence (A、B、C; “A、B、C”; “A”“B”“C”;
+A—B—C, A-B-C, A→B, A+B+C) with the name written after them, as ``doc.spans["enumerations"]``
+and ``Span._.enumeration``. ``govkg_structures`` runs one small recogniser per kind of
+structure, in order, over those lists and the sentences, and leaves records
+(:class:`Structure` and its kinds) in ``doc._.structures`` and ``doc.spans["structures"]``;
+:mod:`govkg.loaders.structure_writer` turns the records into triples. Cue words and rules are
+data: ``structures.yaml`` and the ontology's labels (:func:`govkg.loaders.lexicon.lexicon`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from importlib import resources
+from itertools import pairwise
+from typing import Any, ClassVar
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from govkg.loaders.lexicon import Lexicon, lexicon, unify
+from govkg.loaders.zh import CN_NUMERAL, parse_cn_int
+
+_SENT_BREAK = "。；！？;!?｡\n"
+
+# --------------------------------------------------------------------------- cues
+
+
+@dataclass(frozen=True)
+class Cues:
+    """The rules of ``structures.yaml``, with the regular expressions built from them."""
+
+    data: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    @property
+    def opens(self) -> str:
+        return "".join(o for o, _ in self.data["quotes"] if o != "'")
+
+    @property
+    def closes(self) -> str:
+        return "".join(c for o, c in self.data["quotes"] if o != "'")
+
+
+@cache
+def cues() -> Cues:
+    text = resources.files("govkg.loaders").joinpath("structures.yaml").read_text("utf-8")
+    return Cues(yaml.safe_load(text))
+
+
+@cache
+def _heads() -> tuple[str, ...]:
+    c = cues()
+    words = set(c["mechanism_heads"]) | set(c["hierarchy_heads"]) | set(c["count_words"])
+    words |= set(c["baobao_names"]) | {c["working_group_name"], c["alliance_word"]}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@cache
+def _count_re() -> re.Pattern[str]:
+    words = "|".join(map(re.escape, sorted(cues()["count_words"], key=len, reverse=True)))
+    return re.compile(rf"^([{CN_NUMERAL}]+|\d+)(?={words})")
+
+
+@cache
+def _level_rank() -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for rank, words in enumerate(cues()["level_order"], 1):
+        for w in words:
+            ranks.setdefault(w, rank)
+    return ranks
+
+
+@lru_cache(maxsize=8192)
+def _posseg(text: str) -> tuple[tuple[str, str], ...]:
+    import jieba.posseg
+
+    return tuple((w, f) for w, f in jieba.posseg.cut(text))
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of a structure as written, at normalised offsets [start, end)."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass
+class Structure:
+    """A recognised structure: its name (from the text, or made from its items when the text
+    gives none: ``named`` false), its items in order and the normalised span stating it."""
+
+    kind: ClassVar[str] = "structure"
+    name: str
+    items: list[Item]
+    start: int
+    end: int
+    named: bool = True
+    claim: tuple[int, int] | None = None  # numerals here name the structure, not statistics
+
+    def key(self) -> tuple[str, ...]:
+        """What makes two structures of a document the same: their kind and items."""
+        return (self.kind, *(unify(i.text) for i in self.items))
+
+
+@dataclass
+class Chain(Structure):
+    kind: ClassVar[str] = "hierarchy"
+
+
+@dataclass
+class Mechanism(Structure):
+    kind: ClassVar[str] = "mechanism"
+
+
+@dataclass(frozen=True)
+class Tier:
+    cadre: str
+    covered: str
+    cadre_iri: str
+    level_iri: str
+
+
+@dataclass
+class System(Structure):
+    """A 包保 system: each item is one tier (a cadre rank covering a level)."""
+
+    kind: ClassVar[str] = "system"
+    tiers: list[Tier] = field(default_factory=list)
+
+
+@dataclass
+class WorkingGroups(Structure):
+    """The thematic working groups of a committee; ``province`` when led at province level."""
+
+    kind: ClassVar[str] = "working-groups"
+    themes: list[str | None] = field(default_factory=list)
+    leader: str = ""
+    levels: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Alliance(Structure):
+    """An alliance and its members, in the order written; ``role`` the category of member
+    the text gives (职能部门)."""
+
+    kind: ClassVar[str] = "alliance"
+    role: str = ""
+
+
+# --------------------------------------------------------------------------- enumerations
+
+
+@dataclass
+class Enumeration:
+    """A list of two or more items in one sentence and the name written after it."""
+
+    items: list[str]
+    item_spans: list[tuple[int, int]]
+    start: int
+    end: int  # end of the list (before the name)
+    quoted: bool
+    joiner: str = "、"
+    name: str = ""
+    name_end: int = 0
+    # how the name is attached: "de" (…的X), "deng" (…等X), "quoted-name" (…“X”),
+    # "numeral" (…四网融合), "direct" (“…”机制), "standalone" (“…” alone), "bare" (the list
+    # ends its clause)
+    kind: str = ""
+    count: int | None = None
+    quoted_name: bool = False
+    run: bool = False  # quoted items one after another (“A”“B”“C”)
+
+
+def _clause_breaks() -> str:
+    return cues()["clause_breaks"]
+
+
+def _one_of(ch: str, chars: str) -> bool:
+    return bool(ch) and ch in chars
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _boundaries(text: str) -> set[int]:
+    out, pos = {0}, 0
+    for w, _ in _posseg(text):
+        pos += len(w)
+        out.add(pos)
+    return out
+
+
+def _trim_first(segment: str, others: list[str]) -> int:
+    """How many characters at the end of the first list segment belong to the first item:
+    as long as the other items when they all have one length and the cut falls between
+    words, else the noun-like words before the first separator."""
+    lengths = {len(o) for o in others}
+    if len(lengths) == 1:
+        n = lengths.pop()
+        cut = len(segment) - n
+        if cut == 0:
+            return n
+        if cut > 0 and cut in _boundaries(segment):
+            cand = segment[-n:]
+            balanced = all(cand.count(a) == cand.count(b) for a, b in ("()", "（）", "“”"))
+            # the cut follows a verb or a function word (实施了|…, 通过|…), or the items
+            # share a character in place (“一口清”导办、“一门式”受理)
+            before = _word_before(segment, cut)
+            shares = all(
+                any(a == b and a not in "的()（）" for a, b in zip(cand, o, strict=False))
+                for o in others
+            )
+            verb = before.startswith(("v", "p", "u", "d", "c", "r")) and before != "vn"
+            if balanced and (shares or verb):
+                return n
+    # 进街道（乡镇）班子、社区（村）“两委”: when every other item opens with a level, so does
+    # the first
+    if others and all(_level_of(o) is not None for o in others):
+        longest = max(len(o) for o in others) + 2
+        bounds = _boundaries(segment)
+        for k in range(len(segment) - 1, max(-1, len(segment) - longest - 1), -1):
+            rest = segment[k:]
+            balanced = all(rest.count(a) == rest.count(b) for a, b in ("()", "（）", "“”"))
+            if k in bounds and balanced and _level_of(rest) is not None:
+                return len(segment) - k
+    words = _posseg(segment)
+    acc = ""
+    depth = 0
+    for w, f in reversed(words):
+        if w in ")）”」":
+            depth += 1
+            acc = w + acc
+            continue
+        if w in "(（“「":
+            depth -= 1
+            acc = w + acc
+            continue
+        if depth > 0:
+            acc = w + acc
+            continue
+        if w in "，、。；：,;:":
+            break
+        if f.startswith(("c", "p", "uj", "ul", "r")) and acc:
+            break
+        if f.startswith("v") and not f.startswith("vn") and acc and len(w) >= 2:
+            break
+        if f.startswith("d") and len(acc) >= 2:
+            break
+        acc = w + acc
+    n = len(acc)
+    prefixes = {o[:1] for o in others}
+    if len(prefixes) == 1 and len(others) >= 2:
+        p = prefixes.pop()
+        k = segment.rfind(p, 0, len(segment) - n + 1)
+        if acc[:1] != p and k >= 0 and len(segment) - k <= max(len(o) for o in others) + 2:
+            n = len(segment) - k
+    return n
+
+
+def _word_before(text: str, cut: int) -> str:
+    """The jieba tag of the word that ends at ``cut``."""
+    pos = 0
+    for w, f in _posseg(text):
+        pos += len(w)
+        if pos == cut:
+            return f
+    return ""
+
+
+def _split_last(segment: str) -> list[str]:
+    """The last segment split where a joining word (和, 及, 与, 或) stands as a word of its
+    own between two items: never the 和 of 和谐."""
+    joiners = set(cues()["last_item_joiners"])
+    pos = 0
+    words = _posseg(segment)
+    for i, (w, _f) in enumerate(words):
+        if (
+            w in joiners
+            and 0 < i < len(words) - 1
+            and pos >= 2
+            and len(segment) - pos - len(w) >= 2
+        ):
+            return [segment[:pos], segment[pos + len(w) :]]
+        pos += len(w)
+    return [segment]
+
+
+def find_enumerations(norm: str, lo: int, hi: int) -> list[Enumeration]:
+    """Lists of two or more items in ``norm[lo:hi]`` and the name that follows each."""
+    out: list[Enumeration] = []
+    out += _joined(norm, lo, hi)
+    out += _quoted_lists(norm, lo, hi)
+    out += _quoted_runs(norm, lo, hi)
+    breaks = _clause_breaks()
+    clause_start = lo
+    for i in range(lo, hi + 1):
+        if i == hi or norm[i] in breaks:
+            if "、" in norm[clause_start:i]:
+                _unquoted_lists(norm, clause_start, i, out)
+            clause_start = i + 1
+    return out
+
+
+_ITEM = r"[\u3400-\u9fff（）()]"
+
+
+@cache
+def _joined_res() -> list[tuple[str, re.Pattern[str]]]:
+    out = []
+    c = cues()
+    for j in c["joiners"]:
+        jj = re.escape(j)
+        n = c["min_joined_items"] - 1
+        out.append((j, re.compile(rf"{_ITEM}{{1,16}}(?:{jj}{_ITEM}{{1,16}}){{{n},}}")))
+    return out
+
+
+def _joined(norm: str, lo: int, hi: int) -> list[Enumeration]:
+    """A—B—C, A-B-C, A→B→C, A+B+C: one joiner throughout, in quotes or not."""
+    out: list[Enumeration] = []
+    seen: set[int] = set()
+    text = norm[lo:hi]
+    c = cues()
+    for j, rx in _joined_res():
+        if j not in text:
+            continue
+        for m in rx.finditer(text):
+            a, b = lo + m.start(), lo + m.end()
+            if a in seen or (j == "—" and norm[a - 1 : a] == "—"):
+                continue
+            parts = m.group(0).split(j)
+            quoted = _one_of(norm[a - 1 : a], c.opens) and _one_of(norm[b : b + 1], c.closes)
+            if not quoted:
+                # unquoted: the first item is the end of its words, the last stops before a
+                # count or 的 (四级组织链条, 的闭环)
+                keep = _trim_first(parts[0], parts[1:])
+                a += len(parts[0]) - keep
+                parts[0] = parts[0][len(parts[0]) - keep :]
+                tail = re.search(rf"的|[{CN_NUMERAL}]+(?=级|个|步|大|项|张|种)", parts[-1])
+                if tail and tail.start() > 0:
+                    b -= len(parts[-1]) - tail.start()
+                    parts[-1] = parts[-1][: tail.start()]
+            if any(not p for p in parts) or len(parts) < c["min_joined_items"]:
+                continue
+            spans, pos = [], a
+            for p in parts:
+                spans.append((pos, pos + len(p)))
+                pos += len(p) + len(j)
+            e = Enumeration(parts, spans, a - quoted, b + quoted, quoted, joiner=j)
+            _name_after(norm, e, hi)
+            seen.add(a)
+            out.append(e)
+    return out
+
+
+@cache
+def _quoted_list_res() -> list[re.Pattern[str]]:
+    out = []
+    for o, cl in cues()["quotes"]:
+        if o == "'":
+            continue
+        oo, cc = re.escape(o), re.escape(cl)
+        out.append(re.compile(rf"{oo}([^{oo}{cc}\n]{{2,120}}?){cc}"))
+    return out
+
+
+def _quoted_lists(norm: str, lo: int, hi: int) -> list[Enumeration]:
+    """“A、B、C”, 「A、B、C」, ‘A、B、C’."""
+    out: list[Enumeration] = []
+    limit = cues()["max_quoted_item_chars"]
+    for rx in _quoted_list_res():
+        for m in rx.finditer(norm, lo, hi):
+            body = m.group(1)
+            if "、" not in body:
+                continue
+            parts = body.split("、")
+            parts = [*parts[:-1], *_split_last(parts[-1])]
+            if any(not p or len(p) > limit for p in parts):
+                continue
+            spans, pos = [], m.start(1)
+            for p in parts:
+                k = norm.index(p, pos)
+                spans.append((k, k + len(p)))
+                pos = k + len(p)
+            e = Enumeration(parts, spans, m.start(), m.end(), True)
+            _name_after(norm, e, hi)
+            out.append(e)
+    return out
+
+
+@cache
+def _quoted_run_res() -> list[re.Pattern[str]]:
+    out = []
+    for o, cl in cues()["quotes"]:
+        if o == "'":
+            continue
+        oo, cc = re.escape(o), re.escape(cl)
+        out.append(re.compile(rf"(?:{oo}[^{oo}{cc}\n、，,]{{1,10}}{cc}、?){{2,}}"))
+    return out
+
+
+def _quoted_runs(norm: str, lo: int, hi: int) -> list[Enumeration]:
+    """“A”“B”“C” (or “A”、“B”、“C”) followed by a name."""
+    out: list[Enumeration] = []
+    for rx in _quoted_run_res():
+        for m in rx.finditer(norm, lo, hi):
+            end = m.end() - (1 if m.group(0).endswith("、") else 0)
+            parts, spans = [], []
+            i = m.start()
+            while i < end:
+                j = i + 1
+                while norm[j] not in cues().closes:
+                    j += 1
+                parts.append(norm[i + 1 : j])
+                spans.append((i + 1, j))
+                i = j + 1
+                if i < end and norm[i] == "、":
+                    i += 1
+            e = Enumeration(parts, spans, m.start(), end, True, run=True)
+            _name_after(norm, e, hi)
+            if e.kind and e.kind != "standalone":
+                out.append(e)
+    return out
+
+
+def _mask(clause: str) -> str:
+    """The clause with quoted and bracketed text blanked, so that its 、 are not separators."""
+    c = cues()
+    for o, cl in c["quotes"]:
+        if o == "'":
+            continue
+        oo, cc = re.escape(o), re.escape(cl)
+        clause = re.sub(
+            rf"{oo}[^{oo}{cc}]*{cc}",
+            lambda m: m.group(0)[0] + "＿" * (len(m.group(0)) - 2) + m.group(0)[-1],
+            clause,
+        )
+    return re.sub(r"\([^()]*\)|（[^（）]*）", lambda m: "＿" * len(m.group(0)), clause)
+
+
+@cache
+def _terminator_re() -> re.Pattern[str]:
+    c = cues()
+    opens = re.escape(c.opens)
+    words = "|".join(map(re.escape, sorted(c["count_words"], key=len, reverse=True)))
+    de = "|".join(map(re.escape, c["name_openers"]["de"] + c["name_openers"]["deng"]))
+    return re.compile(rf"({de}|[{opens}]|\d|[{CN_NUMERAL}]+(?:{words}))")
+
+
+def _unquoted_lists(norm: str, a: int, b: int, out: list[Enumeration]) -> None:
+    clause = norm[a:b]
+    masked = _mask(clause)
+    idx = [i for i, ch in enumerate(masked) if ch == "、"]
+    if not idx:
+        return
+    seg_bounds = []
+    prev = 0
+    for i in idx:
+        seg_bounds.append((prev, i))
+        prev = i + 1
+    last_sep = idx[-1]
+    tail = masked[last_sep + 1 :]
+    term = None
+    for t in _terminator_re().finditer(tail):
+        if t.group(0) in cues().opens and t.start() == 0:
+            continue  # an item may open with a quoted word
+        term = t
+        break
+    last_end = last_sep + 1 + (term.start() if term else len(tail))
+    seg_bounds.append((last_sep + 1, last_end))
+    segs = [clause[s:e] for s, e in seg_bounds]
+    if any(not s.strip() for s in segs):
+        return
+    # 所长、民警和助理进街道（乡镇）班子、社区（村）“两委”、网格: a verb inside an item that
+    # opens a run of levels ends one list and starts another
+    for (s0, _e0), seg in zip(seg_bounds[1:-1], segs[1:-1], strict=True):
+        pos = 0
+        for k, (w, f) in enumerate(_posseg(seg)):
+            pos += len(w)
+            if k > 0 and f == "v" and pos < len(seg) and _level_of(seg[pos:]) is not None:
+                _unquoted_lists(norm, a + s0 + pos, b, out)
+                return
+    last_parts = _split_last(segs[-1])
+    others = segs[1:-1] + last_parts
+    keep = _trim_first(segs[0], others)
+    first = segs[0][len(segs[0]) - keep :] if keep else ""
+    if not first:
+        return
+    items = [it.strip() for it in [first, *segs[1:-1], *last_parts]]
+    if any(len(it) > cues()["max_item_chars"] or not it for it in items):
+        return
+    spans = []
+    pos = a + seg_bounds[0][1] - len(first)
+    for it in items:
+        k = norm.index(it, pos)
+        spans.append((k, k + len(it)))
+        pos = k + len(it)
+    e = Enumeration(items, spans, spans[0][0], a + last_end, False)
+    _name_after(norm, e, b)
+    if e.kind:
+        out.append(e)
+
+
+def _name_after(norm: str, e: Enumeration, hi: int) -> None:
+    """Read the name that follows a list: 的X, 等X, “X”, a count name (四网融合), a name
+    right after a quoted list, or none (a quoted list alone, a list that ends its clause)."""
+    c = cues()
+    p = e.end
+    breaks = _clause_breaks() + "、"
+    q = p
+    while q < min(hi, p + 30) and norm[q] not in breaks:
+        q += 1
+    run = norm[p:q]
+    de, deng = c["name_openers"]["de"], c["name_openers"]["deng"]
+    opener = next((w for w in deng + de if run.startswith(w)), "")
+    if opener in de:
+        if e.items and e.items[-1][-1:] in "上中下里内":
+            return  # 在…上的: a place, not a list's name
+        e.kind, body, skip = "de", run[len(opener) :], len(opener)
+    elif opener:
+        e.kind, body, skip = "deng", run[len(opener) :], len(opener)
+    elif run and run[0] in c.opens:
+        e.kind, body, skip = "quoted-name", run, 0
+    elif _count_re().match(run):
+        e.kind, body, skip = "numeral", run, 0
+    elif e.quoted:
+        e.kind, body, skip = ("direct" if run else "standalone"), run, 0
+    elif not run:
+        e.kind, body, skip = "bare", "", 0
+    else:
+        return
+    name, used, quoted = read_name(body)
+    e.name = name
+    e.quoted_name = quoted
+    e.name_end = p + skip + used
+    m = _count_re().match(name)
+    # 三建一管, “九五”: numerals that make a word, not a count of the items
+    if m and len(re.findall(rf"[{CN_NUMERAL}\d]+", name)) == 1:
+        try:
+            e.count = int(m.group(1)) if m.group(1).isdigit() else parse_cn_int(m.group(1))
+        except ValueError:
+            e.count = None
+
+
+def read_name(body: str) -> tuple[str, int, bool]:
+    """The name at the start of ``body``: a quoted word (with the words after it up to a head
+    noun), or the words up to the last head noun (格局, 机制, 工作法, 联盟, 四级…) before a
+    clause ends. Returns the name without quotes, how many characters of ``body`` it takes
+    and whether it opened with a quoted word. A name is cut between words, never inside one,
+    and never opens with a function word; with no head noun there is no name."""
+    c = cues()
+    limit = c["max_name_chars"]
+    never = set(c["name_never_starts"])
+    heads = _heads()
+    opens, closes = c.opens, c.closes
+    quoted = ""
+    start = 0
+    if body and body[0] in opens:
+        close = next((i for i in range(1, min(len(body), 22)) if body[i] in closes), -1)
+        if close < 0:
+            return "", 0, False
+        quoted = body[1:close]
+        start = close + 1
+    rest = body[start : start + limit]
+    best = 0
+    pos = 0
+    for k, (w, f) in enumerate(_words(rest)):
+        if w[0] in opens:
+            pos += len(w)
+            continue  # a quoted word inside a name (吉林特色“警地融合”基层治理工作体系)
+        if not (_is_cjk(w[0]) or w[0].isdigit()):
+            break
+        if k == 0 and not quoted and w in never:
+            return "", 0, False
+        if k > 0 and f.startswith(("p", "c")) and w in never:
+            break
+        if k > 0 and (w[0].isdigit() or w == "的"):
+            break  # 三级3311名…: a quantity begins; …分层负责的格局: a clause
+        pos += len(w)
+        if (quoted + rest[:pos]).endswith(heads):
+            best = pos
+    name = _strip_quotes(rest[:best])
+    if quoted:
+        return quoted + name, start + best, True
+    return name, best, False
+
+
+def _strip_quotes(text: str) -> str:
+    c = cues()
+    return "".join(ch for ch in text if ch not in c.opens and ch not in c.closes)
+
+
+def _words(text: str) -> list[tuple[str, str]]:
+    """jieba words of ``text``, a quoted word (with its quotes) counted as one."""
+    c = cues()
+    out: list[tuple[str, str]] = []
+    depth_word = ""
+    for w, f in _posseg(text):
+        if depth_word:
+            depth_word += w
+            if w[-1] in c.closes:
+                out.append((depth_word, "nz"))
+                depth_word = ""
+            continue
+        if w[0] in c.opens:
+            depth_word = w
+            continue
+        out.append((w, f))
+    if depth_word:
+        out.append((depth_word, "x"))
+    return out
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def sentences(norm: str) -> list[tuple[int, int]]:
+    """[start, end) of each sentence (to 。！？； or a line break)."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i, ch in enumerate(norm):
+        if ch in _SENT_BREAK:
+            if i > start:
+                out.append((start, i + 1))
+            start = i + 1
+    if start < len(norm):
+        out.append((start, len(norm)))
+    return out
+
+
+# --------------------------------------------------------------------------- recognisers
+
+
+@dataclass
+class Context:
+    """One sentence being read: its lists, and what the recognisers before took."""
+
+    norm: str
+    lo: int
+    hi: int
+    enumerations: list[Enumeration]
+    lex: Lexicon
+    found: set[tuple[str, ...]] = field(default_factory=set)
+    used: set[int] = field(default_factory=set)  # ids of enumerations already read
+
+    def take(self, e: Enumeration | None, items: Iterable[str]) -> None:
+        if e is not None:
+            self.used.add(id(e))
+        self.found.add(tuple(unify(i) for i in items))
+
+    def free(self) -> list[Enumeration]:
+        return [
+            e
+            for e in self.enumerations
+            if id(e) not in self.used and tuple(unify(i) for i in e.items) not in self.found
+        ]
+
+
+Recogniser = Callable[[Context], Iterable[Structure]]
+RECOGNISERS: dict[str, Recogniser] = {}
+
+
+def recogniser(name: str) -> Callable[[Recogniser], Recogniser]:
+    def register(fn: Recogniser) -> Recogniser:
+        RECOGNISERS[name] = fn
+        return fn
+
+    return register
+
+
+def _items(e: Enumeration) -> list[Item]:
+    return [Item(t, a, b) for t, (a, b) in zip(e.items, e.item_spans, strict=True)]
+
+
+def _unnamed(e: Enumeration) -> str:
+    return e.joiner.join(e.items) if e.joiner != "、" else "、".join(e.items)
+
+
+def _count_fits(e: Enumeration) -> bool:
+    """A count in the name (四网融合, 六步工作法) is the number of items; after 等 a count
+    that differs counts a category the items are examples of (等20个服务品牌)."""
+    if e.count is None or e.count == len(e.items):
+        return True
+    # “加强、延伸、创新”六字 counts characters
+    return "字" in e.name[:4] and e.count == sum(len(i) for i in e.items)
+
+
+def _level_of(item: str) -> tuple[int, str] | None:
+    """The level an item opens with (街道（乡镇）班子 → 街道) and what follows it."""
+    ranks = _level_rank()
+    for w in sorted(ranks, key=len, reverse=True):
+        if item.startswith(w):
+            rest = re.sub(r"（[^）]*）|\([^)]*\)|[“”「」]", "", item[len(w) :])
+            return ranks[w], rest
+    return None
+
+
+def _is_role(item: str) -> bool:
+    return item.endswith(tuple(cues()["role_suffixes"]))
+
+
+def _is_unit(item: str, lex: Lexicon) -> bool:
+    """An organisational level or unit: a chain level, a covered level, ends like an
+    organisation (党支部, 两委) or opens with a level."""
+    u = unify(item)
+    if u in lex.chain_levels or u in lex.covered_levels or u in lex.admin_levels:
+        return True
+    if item.endswith(tuple(cues()["organisation_suffixes"])):
+        return True
+    lv = _level_of(item)
+    return lv is not None and len(lv[1]) <= 4
+
+
+def is_chain(items: list[str], lex: Lexicon) -> bool:
+    """Items that are levels from the top down, organisational units or roles."""
+    if len(items) < 3 or len(set(items)) < len(items):
+        return False
+    roles = [i for i in items if _is_role(i)]
+    if (
+        len(roles) == len(items)
+        and sum(i.endswith("长") for i in items) >= cues()["min_roles_with_head"]
+    ):
+        return True
+    levels = [_level_of(i) for i in items]
+    if all(lv is not None for lv in levels):
+        ranks = [lv[0] for lv in levels if lv is not None]
+        descending = all(a <= b for a, b in pairwise(ranks)) and ranks[0] < ranks[-1]
+        rests = [lv[1] for lv in levels if lv is not None]
+        if descending and all(len(r) <= 4 for r in rests) and sum(bool(r) for r in rests) >= 2:
+            return True
+    limit = cues()["max_unit_chars"]
+    return all((_is_unit(i, lex) or _is_role(i)) and len(i) <= limit for i in items)
+
+
+def _valid_name(name: str) -> bool:
+    """A name is a noun phrase: not empty, not a tail with 等, not a number phrase, not
+    ending in a verb (一键切换) unless in a head noun (联动, 融合)."""
+    if not name or name.endswith("等") or name.startswith("等"):
+        return False
+    if re.fullmatch(rf"[\d.{CN_NUMERAL}万亿]+[个次人名户家项条]?", name):
+        return False
+    if name[0].isdigit() and _count_re().match(name) is None:
+        return False
+    words = _posseg(name)
+    ends_in_verb = words[-1][1] == "v" and len(words[-1][0]) >= 2
+    if ends_in_verb and not name.endswith(_heads()):
+        return False
+    # 提供便捷途径: a verb and its object
+    return not (words[0][1] == "v" and len(words[0][0]) >= 2 and len(name) - len(words[0][0]) >= 3)
+
+
+@recogniser("baobao")
+def recognise_baobao(ctx: Context) -> Iterable[Structure]:
+    """省级领导包市、市级领导包县…: two or more pairs of a cadre rank, a 包保 verb and a
+    covered level."""
+    lex, norm = ctx.lex, ctx.norm
+    c = cues()
+    ranks = sorted(lex.cadre_ranks, key=len, reverse=True)
+    verbs = "|".join(map(re.escape, sorted(c["baobao_verbs"], key=len, reverse=True)))
+    pair = (
+        rf"({'|'.join(map(re.escape, ranks))})(?:{verbs})([^、，。；“”]{{1,8}}?)(?=[、，。；“”的])"
+    )
+    sentence = norm[ctx.lo : ctx.hi]
+    for m in re.finditer(rf"{pair}(?:、{pair})+", sentence):
+        tiers: list[Tier] = []
+        items: list[Item] = []
+        for pm in re.finditer(pair, m.group(0) + "、"):
+            cadre, covered = pm.group(1), pm.group(2)
+            level = lex.covered_levels.get(covered) or lex.covered_levels.get(unify(covered))
+            if level is None:
+                level = _covered_by_initial(covered, lex)
+            if level is None:
+                break
+            tiers.append(Tier(cadre, covered, lex.cadre_ranks[cadre], level))
+            a = ctx.lo + m.start() + pm.start()
+            items.append(Item(pm.group(0), a, a + len(pm.group(0))))
+        else:
+            if len(tiers) < 2:
+                continue
+            a, b = ctx.lo + m.start(), ctx.lo + m.end()
+            # 的“五级包保”责任制: the quoted word is the system's name
+            quoted = re.match(r"的?[“「]([^”」]{2,8})[”」]", norm[b : b + 12])
+            name, used = (quoted.group(1), quoted.end() - 1) if quoted else ("", 0)
+            end = b + 1 + used if name else b
+            if not name:
+                names = "|".join(map(re.escape, c["baobao_names"]))
+                named = re.search(rf"[\u4e00-\u9fff]{{2}}(?:{names})", sentence)
+                name = named.group(0) if named else ""
+            unnamed = not name
+            name = name or "、".join(i.text for i in items)
+            ctx.take(None, [i.text for i in items])
+            yield System(name, items, a, end, not unnamed, (a, end), tiers=tiers)
+            yield Chain(name, items, a, end, not unnamed, (a, end))
+
+
+def _covered_by_initial(text: str, lex: Lexicon) -> str | None:
+    for label, s in sorted(lex.covered_levels.items(), key=lambda kv: -len(kv[0])):
+        if label and text[:1] == label[:1] and len(label) >= 2:
+            return s
+    return None
+
+
+@recogniser("compact-levels")
+def recognise_compact_levels(ctx: Context) -> Iterable[Structure]:
+    """省市县三级: single-character levels written together, then their count with 级."""
+    norm = ctx.norm
+    chars = cues()["compact_levels"]
+    for m in re.finditer(rf"([{chars}]{{3,5}})([{CN_NUMERAL}]+)级", norm[ctx.lo : ctx.hi]):
+        items = list(m.group(1))
+        if parse_cn_int(m.group(2)) != len(items) or len(set(items)) < len(items):
+            continue
+        a = ctx.lo + m.start()
+        end = ctx.lo + m.end()
+        name, used, _ = read_name(norm[a : min(ctx.hi, a + 24)])
+        name = name or m.group(0)
+        ctx.take(None, items)
+        yield Chain(
+            name,
+            [Item(t, a + i, a + i + 1) for i, t in enumerate(items)],
+            a,
+            max(end, a + used),
+            True,
+            (a, max(end, a + used)),
+        )
+
+
+@recogniser("joined")
+def recognise_joined(ctx: Context) -> Iterable[Structure]:
+    """A—B—C, A-B-C, A→B→C, A+B+C: a chain when its items are levels, units or roles,
+    else a mechanism whose steps are the items."""
+    for e in ctx.free():
+        if e.joiner == "、":
+            continue
+        if not _count_fits(e):
+            continue
+        chain = is_chain(e.items, ctx.lex)
+        named = _valid_name(e.name)
+        name = e.name if named else _unnamed(e)
+        ctx.take(e, e.items)
+        cls = Chain if chain else Mechanism
+        yield cls(
+            name,
+            _items(e),
+            e.start,
+            max(e.end, e.name_end),
+            named,
+            (e.start, max(e.end, e.name_end)),
+        )
+
+
+@recogniser("working-groups")
+def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
+    """街道管理体制、简政放权…6个专项工作组, with who leads them."""
+    c, lex, norm = cues(), ctx.lex, ctx.norm
+    for e in ctx.free():
+        if c["working_group_name"] not in e.name or not _count_fits(e):
+            continue
+        themes = [lex.themes.get(i) or lex.themes.get(unify(i)) for i in e.items]
+        leaders = "|".join(map(re.escape, c["leader_words"]))
+        leader = re.search(
+            rf"(?:\d+|[{CN_NUMERAL}]+)位([^，。；]{{1,10}}?(?:{leaders}))", norm[e.end : ctx.hi]
+        )
+        leader_text = leader.group(1) if leader else ""
+        sentence = norm[ctx.lo : ctx.hi]
+        scope = leader_text + sentence
+        if "省级" in leader_text or (
+            "省" in scope[: scope.find("工作组")] and "市" not in leader_text
+        ):
+            levels = ["省级"]
+        else:
+            levels = [
+                lv for lv, w in (("市级", "市"), ("县级", "县")) if w in (leader_text or sentence)
+            ]
+        ctx.take(e, e.items)
+        yield WorkingGroups(
+            e.name,
+            _items(e),
+            e.start,
+            e.name_end,
+            True,
+            (e.end, e.name_end),
+            themes=themes,
+            leader=leader_text,
+            levels=levels,
+        )
+
+
+@recogniser("alliance-joining")
+def recognise_alliance_joining(ctx: Context) -> Iterable[Structure]:
+    """公安、住建…等职能部门纳入街道党建联盟: the units that join an alliance."""
+    c, norm = cues(), ctx.norm
+    verbs = "|".join(map(re.escape, c["alliance_join_verbs"]))
+    word = re.escape(c["alliance_word"])
+    for e in ctx.free():
+        if e.kind != "deng":
+            continue
+        m = re.match(
+            rf"等([^，。；]{{0,8}}?)(?:{verbs})([\u4e00-\u9fff“”]{{0,8}}?{word})",
+            norm[e.end : ctx.hi],
+        )
+        if m is None:
+            continue
+        name = m.group(2).replace("“", "").replace("”", "")
+        end = e.end + m.end()
+        ctx.take(e, e.items)
+        yield Alliance(name, _items(e), e.start, end, True, (e.end, end), role=m.group(1).strip())
+
+
+@recogniser("alliance-members")
+def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
+    """“17”党建联盟中的“1”是指A，“7”是指B、C…7家单位; 联盟成员单位包括A、B、C: an alliance
+    named in the sentence and the units listed after a member cue, in order. Every unit ends
+    like an organisation; a count written after a list (7家) must equal its length."""
+    c, norm = cues(), ctx.norm
+    sentence = norm[ctx.lo : ctx.hi]
+    word = c["alliance_word"]
+    m = re.search(rf"((?:[“「][^”」]{{1,6}}[”」])?[\u4e00-\u9fff]{{0,8}}?{word})", sentence)
+    if m is None:
+        return
+    name = re.sub(rf"^[\u4e00-\u9fff]*?(?=[\u4e00-\u9fff]{{0,6}}{word}$)", "", m.group(1), count=1)
+    cue_words = "|".join(map(re.escape, sorted(c["alliance_member_cues"], key=len, reverse=True)))
+    units = tuple(c["unit_suffixes"])
+    counts = "".join(c["member_count_units"])
+    items: list[Item] = []
+    after = ctx.lo + m.end()
+    for cm in re.finditer(cue_words, sentence[m.end() :]):
+        a = ctx.lo + m.end() + cm.end()
+        if a - len(cm.group(0)) < after:
+            continue  # inside the list before
+        q = a
+        while q < ctx.hi and norm[q] not in "，。；,;":
+            q += 1
+        run = norm[a:q]
+        count = re.search(rf"(\d+|[{CN_NUMERAL}]+)[{counts}]", run)
+        body = run[: count.start()] if count else run
+        parts = body.split("、")
+        parts = [*parts[:-1], *_split_last(parts[-1])] if parts else parts
+        if not parts or not all(p.endswith(units) and 4 <= len(p) <= 40 for p in parts):
+            continue
+        if count and len(parts) > 1:
+            n = count.group(1)
+            written = int(n) if n.isdigit() else parse_cn_int(n)
+            if written != len(parts):
+                continue
+        pos = a
+        for p in parts:
+            k = norm.index(p, pos)
+            items.append(Item(p, k, k + len(p)))
+            pos = k + len(p)
+        after = q
+    if len(items) < 2:
+        return
+    clean = name.replace("“", "").replace("”", "").replace("「", "").replace("」", "")
+    ctx.take(None, [i.text for i in items])
+    start = ctx.lo + m.start()
+    yield Alliance(clean, items, start, items[-1].end, True, (start, items[-1].end))
+
+
+@recogniser("listed-chain")
+def recognise_listed_chain(ctx: Context) -> Iterable[Structure]:
+    """市、区、街道和社区四级联动; 网格长、楼栋长、单元长“三长”; 街道党工委、社区党委、网格党支部
+    的构架: a list of levels, units or roles with a count of levels (N级, N长) or a head noun
+    of a hierarchy (构架, 体系), or of levels from the top down."""
+    c = cues()
+    for e in ctx.free():
+        if e.joiner != "、" or len(e.items) < 3 or not _count_fits(e):
+            continue
+        counted = (
+            e.count is not None and re.match(rf"^([{CN_NUMERAL}]+|\d+)(级|长)", e.name) is not None
+        )
+        headed = e.name.endswith(tuple(c["hierarchy_heads"])) and e.kind in (
+            "de",
+            "numeral",
+            "direct",
+            "quoted-name",
+        )
+        # bare levels (街道、社区、网格) need a count or a head noun to be a chain
+        levels_only = all(_level_of(i) is not None and not _level_of(i)[1] for i in e.items)
+        if (
+            (counted and (is_chain(e.items, ctx.lex) or levels_only))
+            or (headed and is_chain(e.items, ctx.lex))
+            or (e.kind == "bare" and is_chain(e.items, ctx.lex) and not levels_only)
+        ):
+            pass
+        else:
+            continue
+        named = _valid_name(e.name)
+        name = e.name if named else _unnamed(e)
+        ctx.take(e, e.items)
+        end = max(e.end, e.name_end)
+        yield Chain(name, _items(e), e.start, end, named, (e.end, end))
+
+
+def _parallel(items: list[str]) -> bool:
+    """Items written alike: at least three, of nearly one length, most of them actions."""
+    c = cues()
+    if len(items) < c["unnamed_min_items"]:
+        return False
+    lengths = [len(i) for i in items]
+    if min(lengths) < c["unnamed_min_item_chars"] or max(lengths) > c["unnamed_max_item_chars"]:
+        return False
+    if max(lengths) - min(lengths) > c["unnamed_length_spread"]:
+        return False
+    # 组织重塑、功能重塑、机制重塑: one word shared at the same end
+    for n in (2, 1):
+        shared = len({i[-n:] for i in items}) == 1 or len({i[:n] for i in items}) == 1
+        if shared:
+            return True
+    active = sum(any(f.startswith(("v", "a")) for _, f in _posseg(i)) for i in items)
+    return active * 2 > len(items)
+
+
+def _plain(e: Enumeration, lex: Lexicon) -> bool:
+    """Items a mechanism may have: words, not numbers; outside quotes not places or bare
+    levels either (下沉到街道、社区、网格)."""
+    for i in e.items:
+        if re.search(r"\d", i):
+            return False
+        if not e.quoted and (unify(i) in lex.areas or unify(i) in lex.covered_levels):
+            return False
+    return True
+
+
+@recogniser("mechanism")
+def recognise_mechanism(ctx: Context) -> Iterable[Structure]:
+    """A mechanism and its steps: a quoted list named by a count that fits, a head noun or a
+    quoted name (“摸底、组建…”六步工作法; “就近、就便、就熟”原则), or standing alone
+    (“选、育、用、管”); an unquoted list of three or more named the same ways (三张清单;
+    “三建一管”方式; …的原则, …等方式); a list with no name whose items are parallel
+    actions and end their clause (明责、赋权、扩能、减负)."""
+    for e in ctx.free():
+        if e.joiner != "、" or not _count_fits(e) or not _plain(e, ctx.lex):
+            continue
+        if _mechanism_named(e) or _mechanism_unnamed(e, ctx):
+            ctx.take(e, e.items)
+            named = _valid_name(e.name)
+            name = e.name if named else _unnamed(e)
+            end = max(e.end, e.name_end)
+            yield Mechanism(name, _items(e), e.start, end, named, (e.end, end))
+
+
+def _mechanism_named(e: Enumeration) -> bool:
+    c = cues()
+    if not _valid_name(e.name):
+        return False
+    if len(e.items) < (2 if e.quoted and not e.run else c["unquoted_min_items"]):
+        return False
+    if e.kind == "numeral" or (e.count is not None and e.kind != "deng"):
+        return e.count is not None
+    headed = e.name.endswith(tuple(c["mechanism_heads"]))
+    if e.kind == "deng" and e.name in c["deng_plural_heads"]:
+        return False  # 考核、培训、退出等机制: several mechanisms, not one with steps
+    if e.kind in ("de", "deng", "quoted-name", "direct"):
+        # “冷可取暖、…”的“暖新驿站”: a quoted list may be named by a quoted word alone
+        return headed or (e.quoted and e.quoted_name)
+    return False
+
+
+def _mechanism_unnamed(e: Enumeration, ctx: Context) -> bool:
+    c = cues()
+    if e.name or e.run:
+        return False
+    if e.quoted and e.kind in ("standalone", "direct"):
+        # “选、育、用、管”: steps abbreviated to a character or two; “访民情、议民事、解民难”
+        # 活动: a quoted list that a noun follows names what it is; other quoted phrases with
+        # no name are slogans, unless a quoted pair opens its sentence (“街道吹哨、部门报到”，…)
+        if len(e.items) >= c["unnamed_min_items"]:
+            after = _posseg(ctx.norm[e.end : e.end + 4])
+            if e.kind == "direct" and after and after[0][1] in ("n", "vn", "nz"):
+                return True
+            return all(len(i) <= c["abbreviated_step_chars"] for i in e.items)
+        return (
+            e.kind == "standalone"
+            and not ctx.norm[ctx.lo : e.start].strip()
+            and len({len(i) for i in e.items}) == 1
+            and len(e.items[0]) >= 4
+        )
+    if e.kind == "deng" and ctx.norm[e.end + 1 : e.end + 2] in _clause_breaks():
+        # 通过A、B、C等，…; but 为A、B、C等提供便捷途径: a list before a verb is its object
+        return _parallel(e.items)
+    if e.kind != "bare" or len(e.items) < c["unnamed_min_items"]:
+        return False
+    if all(any(ch in c.opens for ch in i[:3]) for i in e.items):
+        return True  # each item a quoted practice: “一口清”导办、“一门式”受理…
+    if not _parallel(e.items):
+        return False
+    # a list that ends its clause is a mechanism when it is the whole clause (明责、赋权、
+    # 扩能、减负) or follows a verb of method (通过…), or when its items are one action on
+    # different objects (组织重塑、功能重塑、机制重塑)
+    before = _clause_before(ctx.norm, e.start, ctx.lo)
+    if not before or before.endswith(tuple(c["method_verbs"])):
+        return True
+    ends = {i[-2:] for i in e.items}
+    return len(ends) == 1 and _posseg(next(iter(ends)))[-1][1] in ("v", "vn")
+
+
+def _clause_before(norm: str, start: int, lo: int) -> str:
+    """The text of the clause before ``start``, without blanks or ellipses."""
+    k = start
+    breaks = _clause_breaks()
+    while k > lo and norm[k - 1] not in breaks:
+        k -= 1
+    return norm[k:start].strip(" …\u3000")
+
+
+DEFAULT_RECOGNISERS = [
+    "baobao",
+    "joined",
+    "compact-levels",
+    "working-groups",
+    "alliance-joining",
+    "alliance-members",
+    "listed-chain",
+    "mechanism",
+]
+
+
+# --------------------------------------------------------------------------- components
+
+if not Span.has_extension("enumeration"):
+    Span.set_extension("enumeration", default=None)
+if not Span.has_extension("structure"):
+    Span.set_extension("structure", default=None)
+if not Doc.has_extension("structures"):
+    Doc.set_extension("structures", default=None)
+if not Doc.has_extension("enumerations"):
+    Doc.set_extension("enumerations", default=None)
+
+
+def _span(doc: Doc, a: int, b: int, label: str) -> Span | None:
+    return doc.char_span(a, b, label=label, alignment_mode="expand")
+
+
+class EnumerationFinder:
+    """The lists of every sentence: ``doc._.enumerations`` (the text read, and for each
+    sentence its bounds and lists) and ``doc.spans["enumerations"]``."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        norm = doc.text
+        by_sentence: list[tuple[int, int, list[Enumeration]]] = []
+        spans: list[Span] = []
+        for lo, hi in sentences(norm):
+            found = find_enumerations(norm, lo, hi) if _may_list(norm, lo, hi) else []
+            by_sentence.append((lo, hi, found))
+            for e in found:
+                sp = _span(doc, e.start, max(e.end, e.name_end), "ENUMERATION")
+                if sp is not None:
+                    sp._.enumeration = e
+                    spans.append(sp)
+        doc._.enumerations = (norm, by_sentence)
+        doc.spans["enumerations"] = spans
+        return doc
+
+
+def _may_list(norm: str, lo: int, hi: int) -> bool:
+    text = norm[lo:hi]
+    runs = ("”“", "」「", "』『", "’‘")  # “A”“B”“C”: quoted items with no 、
+    return "、" in text or any(j in text for j in (*cues()["joiners"], *runs))
+
+
+class StructureRecogniser:
+    """Runs the recognisers, in order, over each sentence's lists; records in
+    ``doc._.structures`` (document order, one per structure) and ``doc.spans["structures"]``."""
+
+    def __init__(self, recognisers: list[str]) -> None:
+        unknown = [r for r in recognisers if r not in RECOGNISERS]
+        if unknown:
+            raise ValueError(f"unknown structure recognisers: {', '.join(unknown)}")
+        self.recognisers = [RECOGNISERS[r] for r in recognisers]
+
+    def __call__(self, doc: Doc) -> Doc:
+        lex = lexicon()
+        records: list[Structure] = []
+        if doc._.enumerations is not None:
+            text, enumerations = doc._.enumerations
+        else:
+            text = doc.text  # computed from the tokens on every access: read it once
+            enumerations = [(lo, hi, find_enumerations(text, lo, hi)) for lo, hi in sentences(text)]
+        for lo, hi, found in enumerations:
+            if not found and not any(w in text[lo:hi] for w in cues()["sentence_cues"]):
+                continue
+            ctx = Context(text, lo, hi, found, lex)
+            for rec in self.recognisers:
+                records.extend(rec(ctx))
+        spans = []
+        for r in records:
+            sp = _span(doc, r.start, r.end, r.kind.upper())
+            if sp is not None:
+                sp._.structure = r
+                spans.append(sp)
+        doc._.structures = records
+        doc.spans["structures"] = spans
+        return doc
+
+
+@Language.factory("govkg_enumerations")
+def make_enumeration_finder(nlp: Language, name: str) -> EnumerationFinder:
+    return EnumerationFinder()
+
+
+@Language.factory("govkg_structures", default_config={"recognisers": DEFAULT_RECOGNISERS})
+def make_structure_recogniser(
+    nlp: Language, name: str, recognisers: list[str]
+) -> StructureRecogniser:
+    return StructureRecogniser(recognisers)

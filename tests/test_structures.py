@@ -1,0 +1,177 @@
+"""The structure recognisers on made-up sentences: every written form of a chain, a
+mechanism, a 包保 system and an alliance, and the junk they must refuse, pinned by shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govkg.loaders.base import GraphWriter
+from govkg.loaders.corpus import CorpusDocument
+from govkg.loaders.structures import (
+    Alliance,
+    Chain,
+    Mechanism,
+    Structure,
+    System,
+    find_enumerations,
+)
+from govkg.loaders.text import TextLoader
+from govkg.loaders.zh import nlp_pipeline, normalise
+
+
+def structures(text: str) -> list[Structure]:
+    norm, _ = normalise(text)
+    return list(nlp_pipeline()(norm)._.structures)
+
+
+def of(kind: type[Structure], text: str) -> list[Structure]:
+    return [s for s in structures(text) if type(s) is kind]
+
+
+def items(s: Structure) -> list[str]:
+    return [i.text for i in s.items]
+
+
+def test_components_are_registered_in_the_pipeline() -> None:
+    names = nlp_pipeline().pipe_names
+    assert names.index("govkg_enumerations") < names.index("govkg_structures")
+
+
+def test_enumerations_alone() -> None:
+    text = "推行“走访、登记、办理、回访”四步工作法。"
+    (e,) = find_enumerations(text, 0, len(text))
+    assert e.items == ["走访", "登记", "办理", "回访"]
+    assert e.name == "四步工作法" and e.count == 4
+
+
+@pytest.mark.parametrize("joiner", ["—", "－", "–", "-", "→", ">", "+"])
+def test_chain_in_every_joiner(joiner: str) -> None:
+    levels = ["区委", "街道党工委", "社区党组织", "网格党支部"]
+    (chain,) = of(Chain, f"构建“{joiner.join(levels)}”四级组织链条，运转顺畅。")
+    assert items(chain) == levels
+    assert chain.name == "四级组织链条" and chain.named
+
+
+def test_unnamed_chain_is_named_from_its_levels() -> None:
+    (chain,) = of(Chain, "形成社区党委领导下的“小区—楼院—单元”分层负责的格局。")
+    assert items(chain) == ["小区", "楼院", "单元"]
+    assert not chain.named and chain.name == "小区—楼院—单元"
+
+
+def test_roles_with_their_count_are_a_chain() -> None:
+    (chain,) = of(Chain, "全面推行网格长、楼栋长、单元长“三长”负责制。")
+    assert items(chain) == ["网格长", "楼栋长", "单元长"]
+
+
+def test_levels_with_a_count_are_a_chain() -> None:
+    (chain,) = of(Chain, "推动县、乡、村三级联动。")
+    assert items(chain) == ["县", "乡", "村"]
+
+
+def test_joined_steps_are_a_mechanism() -> None:
+    (mech,) = of(Mechanism, "建立“收集-研判-交办-反馈”的闭环链条。")
+    assert items(mech) == ["收集", "研判", "交办", "反馈"]
+    assert mech.name == "闭环链条"
+
+
+@pytest.mark.parametrize(("open_", "close"), [("“", "”"), ("「", "」"), ("‘", "’")])
+def test_quoted_steps_in_any_quotes(open_: str, close: str) -> None:
+    (mech,) = of(Mechanism, f"推行{open_}摸排、交办、督办、反馈{close}的闭环模式。")
+    assert items(mech) == ["摸排", "交办", "督办", "反馈"]
+    assert mech.name == "闭环模式"
+
+
+def test_parallel_actions_with_no_name_are_an_unnamed_mechanism() -> None:
+    (mech,) = of(Mechanism, "全县压实责任，定岗、定责、定标、定效，推动工作落地。")
+    assert items(mech) == ["定岗", "定责", "定标", "定效"]
+    assert not mech.named and mech.name == "定岗、定责、定标、定效"
+
+
+def test_baobao_with_another_verb() -> None:
+    (system,) = of(System, "实行县级领导包联乡镇、科级干部包联社区（村）的“两级包联”机制。")
+    assert [t.cadre for t in system.tiers] == ["县级领导", "科级干部"]  # type: ignore[attr-defined]
+    assert system.name == "两级包联"
+
+
+def test_alliance_members_after_a_cue_with_their_count() -> None:
+    text = (
+        "“15”党建联盟中的“1”是指中共某某街道某某社区委员会，“5”是指甲公司党支部、乙医院党支部、"
+        "丙学校党支部、丁银行党支部、戊集团党委5家单位的党组织。"
+    )
+    (alliance,) = of(Alliance, text)
+    assert alliance.name == "15党建联盟"
+    assert items(alliance)[0] == "中共某某街道某某社区委员会" and len(alliance.items) == 6
+
+
+# --- junk, by shape -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "开展走访、座谈、慰问等活动，收效明显。",  # a list ending in 等 with no name
+        "通过活动共办、人员共培、资源共享等，推动结对共建。",
+        "打造“红色驿站”“暖心小屋”“百姓茶馆”等20个服务品牌。",
+    ],
+)
+def test_a_name_never_ends_in_deng(text: str) -> None:
+    assert all(not s.name.endswith("等") for s in structures(text))
+
+
+def test_a_verb_phrase_is_not_a_name() -> None:
+    found = structures("为走访登记、矛盾调处、政策宣讲等提供便捷途径。")
+    assert not any("提供" in s.name for s in found)
+    assert not of(Mechanism, "为走访登记、矛盾调处、政策宣讲等提供便捷途径。")
+
+
+def test_examples_of_a_counted_category_are_not_a_mechanism() -> None:
+    assert not structures("打造“红色驿站”“暖心小屋”“百姓茶馆”等20个服务品牌。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "先后走访了长春市、吉林市、四平市等地。",  # places
+        "新建站点12个、驿站30个、服务点45个。",  # numbers
+        "力量下沉到街道、社区、网格。",  # bare levels with no count
+        "吸引党员、退休干部、退役军人、能人乡贤积极参与。",  # people
+        "群众反映最强烈、最突出、最紧迫的治理难题得到解决。",  # a described thing
+        "同步完善考核、培训、退出等机制。",  # several mechanisms, not steps
+    ],
+)
+def test_a_list_that_is_not_a_structure_produces_none(text: str) -> None:
+    assert not structures(text)
+
+
+def test_a_name_stops_before_a_quantity() -> None:
+    (chain,) = of(Chain, "市、县、乡三级1234名领导干部明确联系对象。")
+    assert not any(ch.isdigit() for ch in chain.name)
+
+
+def test_a_joining_word_inside_a_word_does_not_split_items() -> None:
+    (mech,) = of(Mechanism, "实施了学党史悟思想、为民服务办实事、深化治理促和谐的生动实践。")
+    assert items(mech)[-1] == "深化治理促和谐"
+
+
+def test_a_structure_stated_twice_is_one_resource() -> None:
+    text = "推行“摸排、交办、督办、反馈”机制。\n各社区落实“摸排、交办、督办、反馈”机制。"
+    doc = CorpusDocument("900_twice", Path("900_twice.txt"), text, "0", {"area": "吉林市"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    mechanisms = {t.subject.value for t in graph if t.object.value.endswith("#Mechanism")}
+    assert len(mechanisms) == 1
+    (m,) = mechanisms
+    spans = [
+        t for t in graph if t.subject.value == m and t.predicate.value.endswith("wasDerivedFrom")
+    ]
+    assert len(spans) == 2
+
+
+def test_unnamed_is_stated_in_the_graph() -> None:
+    text = "全县压实责任，定岗、定责、定标、定效，推动工作落地。"
+    doc = CorpusDocument("900_unnamed", Path("900_unnamed.txt"), text, "0", {"area": "吉林市"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    assert any(t.predicate.value.endswith("#unnamed") and t.object.value == "true" for t in graph)
