@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
@@ -426,15 +426,44 @@ def _sparql_term(node: Node) -> str:
     raise ShapeError(f"a blank node cannot be a value in a compiled shape: {node}")
 
 
+#: Up to this many focus nodes, a missing statement is looked up per node (FILTER NOT
+#: EXISTS); above it, the statements are read once and anti-joined (MINUS).
+FEW_FOCUS_NODES = 20_000
+
+
 class _Compiler:
     """Turns the shapes graph into :class:`_Check` queries over a data graph whose class
     hierarchy (``rdfs:subClassOf``) is ``subclasses``: SHACL instances of a class include
-    the instances of its subclasses."""
+    the instances of its subclasses. ``instances(cls)`` says how many direct instances a
+    class has (at most ``FEW_FOCUS_NODES + 1``), which picks the plan of each query."""
 
-    def __init__(self, shapes: rdflib.Graph, subclasses: Mapping[str, set[str]]) -> None:
+    def __init__(
+        self,
+        shapes: rdflib.Graph,
+        subclasses: Mapping[str, set[str]],
+        instances: Callable[[str], int] | None = None,
+    ) -> None:
         self.shapes = shapes
         self.subclasses = subclasses
+        self.instances = instances
+        self.few = False  # whether the shape being compiled has few focus nodes
         self.checks: list[_Check] = []
+
+    def _few(self, shape: Node) -> bool:
+        if self.instances is None:
+            return False
+        if set(self.shapes.predicates(shape, None)) & (_TARGETS - {SH.targetClass}):
+            return False
+        classes = {
+            c for t in self.shapes.objects(shape, SH.targetClass) for c in self.closure(str(t))
+        }
+        return sum(self.instances(c) for c in classes) <= FEW_FOCUS_NODES
+
+    def absent(self, pattern: str) -> str:
+        """A test that keeps the solutions for which ``pattern`` has no match."""
+        if self.few:
+            return f"FILTER NOT EXISTS {{ {pattern} }}"
+        return f"MINUS {{ {pattern} }}"
 
     def closure(self, cls: str) -> list[str]:
         seen, todo = {cls}, [cls]
@@ -461,6 +490,7 @@ class _Compiler:
             if self._deactivated(shape):
                 continue
             target = self.target(shape)
+            self.few = self._few(shape)
             if shapes.value(shape, SH.path) is not None:
                 self.property_shape(shape, target)
             else:
@@ -513,10 +543,15 @@ class _Compiler:
                     cls=self._cls(key, arg),
                 )
         for members in shapes.objects(shape, SH["or"]):
-            fails = " && ".join(f"({self.fails(m, '?this')})" for m in Collection(shapes, members))
+            shapes_in = list(Collection(shapes, members))
+            missing = [self.missing(m) for m in shapes_in]
+            if all(missing):  # each member fails where a statement is missing: anti-joins
+                test = " ".join(self.absent(m) for m in missing if m)
+            else:
+                fails = " && ".join(f"({self.fails(m, '?this')})" for m in shapes_in)
+                test = f"FILTER ({fails})"
             query = (
-                f"SELECT DISTINCT ?this ?value WHERE {{ {target} BIND (?this AS ?value) "
-                f"FILTER ({fails}) }}"
+                f"SELECT DISTINCT ?this ?value WHERE {{ {target} BIND (?this AS ?value) {test} }}"
             )
             self.add(shape, "Or", query)
         for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
@@ -540,7 +575,9 @@ class _Compiler:
         p = f"<{path}>"
         for n in shapes.objects(shape, SH.minCount):
             if int(n) == 1:
-                query = f"SELECT DISTINCT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {p} ?_v }} }}"
+                query = (
+                    f"SELECT DISTINCT ?this WHERE {{ {target} {self.absent(f'?this {p} ?_v')} }}"
+                )
             else:
                 query = (
                     f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {p} ?_v }} }} "
@@ -556,7 +593,7 @@ class _Compiler:
         for value in shapes.objects(shape, SH.hasValue):
             query = (
                 f"SELECT DISTINCT ?this WHERE {{ {target} "
-                f"FILTER NOT EXISTS {{ ?this {p} {_sparql_term(value)} }} }}"
+                f"{self.absent(f'?this {p} {_sparql_term(value)}')} }}"
             )
             self.add(shape, "HasValue", query, path=path)
         for other in shapes.objects(shape, SH.lessThan):
@@ -567,10 +604,12 @@ class _Compiler:
             self.add(shape, "LessThan", query, path=path)
         for key, name in _VALUE_COMPONENTS.items():
             for arg in shapes.objects(shape, key):
-                ok = self.value_ok(key, arg, "?value", shape)
+                if key == SH["class"]:  # an anti-join: no lookup per value
+                    test = self.absent(self.instance_of("?value", str(arg)))
+                else:
+                    test = f"FILTER (!({self.value_ok(key, arg, '?value', shape)}))"
                 query = (
-                    f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {p} ?value . "
-                    f"FILTER (!({ok})) }}"
+                    f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {p} ?value . {test} }}"
                 )
                 self.add(shape, name, query, path=path, cls=self._cls(key, arg))
 
@@ -621,6 +660,21 @@ class _Compiler:
             return f"!isBlank({v}) && REGEX(STR({v}), {_sparql_term(Literal(str(arg)))}{extra})"
         raise ShapeError(f"{shorten(str(shape))}: {shorten(str(key))} is not implemented")
 
+    def missing(self, shape: Node) -> str | None:
+        """The one pattern whose absence for ``?this`` makes ``shape`` fail, where ``shape``
+        is a property shape of a single sh:minCount 1 or sh:hasValue (a MINUS pattern:
+        Oxigraph evaluates it once for all focus nodes instead of once per node)."""
+        keys = set(self.shapes.predicates(shape, None)) - _ANNOTATIONS
+        if keys == {SH.path, SH.minCount} and int(self.shapes.value(shape, SH.minCount)) == 1:
+            return f"?this <{self.path(shape)}> ?_m"
+        if (
+            keys == {SH.path, SH.hasValue}
+            and len(set(self.shapes.objects(shape, SH.hasValue))) == 1
+        ):
+            value = self.shapes.value(shape, SH.hasValue)
+            return f"?this <{self.path(shape)}> {_sparql_term(value)}"
+        return None
+
     def fails(self, shape: Node, this: str) -> str:
         """A SPARQL expression, true when focus node ``this`` does not conform to ``shape``
         (a member of sh:or: a property shape or a node shape of value components)."""
@@ -657,12 +711,17 @@ class _Compiler:
         for var in ("$currentShape", "$shapesGraph", "$PATH", "?currentShape", "?shapesGraph"):
             if var in text:
                 raise ShapeError(f"{shorten(str(shape))}: {var} is not supported")
-        if len(re.findall(r"\bSELECT\b", text, flags=re.IGNORECASE)) != 1:
-            raise ShapeError(f"{shorten(str(shape))}: sub-queries are not supported")
+        _check_subqueries(shape, text)
         text = text.replace("$this", "?this")
-        brace = text.find("{")
-        # the focus nodes join the query's outermost group: $this bound as SHACL pre-binds it
-        text = text[: brace + 1] + f" {target} " + text[brace + 1 :]
+        # the focus nodes join the query's outermost group: $this bound as SHACL pre-binds it.
+        # Last in the group, so that Oxigraph joins them by hash after the query's own
+        # patterns, unless an order-sensitive form (OPTIONAL, MINUS, BIND...) may see them.
+        opening = text.find("{")
+        closing = _matching_brace(text, opening)
+        if _ORDER_SENSITIVE.search(text) or closing < 0:
+            text = text[: opening + 1] + f" {target} " + text[opening + 1 :]
+        else:
+            text = text[:closing] + f" {target} " + text[closing:]
         prefixes = []
         for ontology in shapes.objects(constraint, SH.prefixes):
             for decl in shapes.objects(ontology, SH.declare):
@@ -670,6 +729,31 @@ class _Compiler:
                 prefixes.append(f"PREFIX {prefix}: <{ns}>\n")
         query = "".join(sorted(set(prefixes))) + text
         self.add(shape, "SPARQL", query, sparql=constraint)
+
+
+_ORDER_SENSITIVE = re.compile(r"\b(OPTIONAL|MINUS|BIND|VALUES|SERVICE|UNION)\b", re.IGNORECASE)
+
+
+def _matching_brace(text: str, opening: int) -> int:
+    """The index of the ``}`` that closes the ``{`` at ``opening`` (braces inside string
+    literals are not expected in a shape's query), or -1."""
+    depth = 0
+    for i in range(opening, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        if depth == 0:
+            return i
+    return -1
+
+
+def _check_subqueries(shape: Node, text: str) -> None:
+    """``$this`` joins the query's outermost group; a sub-query that uses it must select it
+    (or ``*``), so that it joins there too."""
+    for m in list(re.finditer(r"\bSELECT\b", text, flags=re.IGNORECASE))[1:]:
+        open_at = text.find("{", m.end())
+        head = text[m.end() : open_at]
+        body = text[open_at : _matching_brace(text, open_at)]
+        if "$this" in body and "$this" not in head and "*" not in head:
+            raise ShapeError(f"{shorten(str(shape))}: a sub-query that uses $this must select it")
 
 
 def _subclasses(store: ox.Store, options: Mapping[str, Any]) -> dict[str, set[str]]:
@@ -682,13 +766,31 @@ def _subclasses(store: ox.Store, options: Mapping[str, Any]) -> dict[str, set[st
     return found
 
 
+def _instance_counter(store: ox.Store, options: Mapping[str, Any]) -> Callable[[str], int]:
+    @cache
+    def instances(cls: str) -> int:
+        query = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT ?s WHERE {{ ?s <{_RDF_TYPE}> <{cls}> }} "
+            f"LIMIT {FEW_FOCUS_NODES + 1} }} }}"
+        )
+        for sol in store.query(query, **options):  # type: ignore[union-attr]
+            return int(sol["n"].value)
+        return 0
+
+    return instances
+
+
 def compile_shapes(
-    subclasses: Mapping[str, set[str]] | None = None, shapes: rdflib.Graph | None = None
+    subclasses: Mapping[str, set[str]] | None = None,
+    shapes: rdflib.Graph | None = None,
+    instances: Callable[[str], int] | None = None,
 ) -> list[_Check]:
     """The SPARQL queries that check ``shapes`` (default: the govkg shapes) on a data graph
-    with the class hierarchy ``subclasses`` (class IRI → its direct subclasses); raises
+    with the class hierarchy ``subclasses`` (class IRI → its direct subclasses) and
+    ``instances`` (class IRI → number of direct instances, for the plans); raises
     :class:`ShapeError` for a shape the compiler cannot check."""
-    return _Compiler(shapes if shapes is not None else _shapes_graph(), subclasses or {}).compile()
+    graph = shapes if shapes is not None else _shapes_graph()
+    return _Compiler(graph, subclasses or {}, instances).compile()
 
 
 def _ox_types(store: ox.Store, node: Any) -> str:
@@ -717,7 +819,8 @@ def _sparql_violations(store: ox.Store, options: Mapping[str, Any]) -> list[Viol
     """Run every compiled check on ``store`` (queried with ``options``)."""
     shapes = _shapes_graph()
     found: list[Violation] = []
-    for check in compile_shapes(_subclasses(store, options)):
+    checks = compile_shapes(_subclasses(store, options), None, _instance_counter(store, options))
+    for check in checks:
         name = shapes.value(check.shape, SH.name)
         rule = str(name) if name is not None else shorten(_node_text(check.shape) or "SHACL")
         templates = [str(m) for m in shapes.objects(check.shape, SH.message)]
