@@ -41,6 +41,7 @@ import pyoxigraph as ox
 
 from govkg.graph.sparql import QueryError, open_store, run_query
 from govkg.ontology import GK, PREFIXES, SKOS
+from govkg.ontology.errors import ServiceError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -69,7 +70,7 @@ NetworkKind = Literal["chain", "alliance", "all"]
 _XSD = PREFIXES["xsd"]
 
 
-class CypherUnavailable(RuntimeError):
+class CypherUnavailable(ServiceError, RuntimeError):
     """The Cypher layer is not installed (and no other backend was given)."""
 
 

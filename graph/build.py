@@ -16,55 +16,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pyoxigraph as ox
 
 from govkg.graph.incremental import DocumentCache
-from govkg.loaders.base import GraphWriter, LoadReport, Rejection
+from govkg.loaders.base import LoadReport, Rejection
+from govkg.loaders.context import BuildContext, Dataset, Linker
 from govkg.loaders.corpus import CorpusDocument, SourceDocumentLoader, read_corpus
 from govkg.ontology import ONTOLOGY_IRI, PREFIXES, ontology_triples
+from govkg.ontology.errors import BuildError
 
 ONTOLOGY_GRAPH = ox.NamedNode(ONTOLOGY_IRI)
-
-
-class BuildError(Exception):
-    """The build cannot go on; the message names the input at fault."""
-
-
-@dataclass
-class Dataset:
-    """The named graphs of one build, keyed by graph IRI."""
-
-    graphs: dict[ox.NamedNode, GraphWriter] = field(default_factory=dict)
-
-    def graph(self, name: ox.NamedNode) -> GraphWriter:
-        if name not in self.graphs:
-            self.graphs[name] = GraphWriter(name)
-        return self.graphs[name]
-
-    def quads(self) -> Iterable[ox.Quad]:
-        for name, g in self.graphs.items():
-            for t in g:
-                yield ox.Quad(t.subject, t.predicate, t.object, name)
-
-
-@dataclass
-class BuildContext:
-    """What loaders and linkers may read while the dataset is being assembled."""
-
-    documents: list[CorpusDocument]
-    dataset: Dataset
-    reports: list[LoadReport]
-    roster_paths: list[Path]
-
-
-class Linker(Protocol):
-    """A step that runs after every loader and may relate resources across sources."""
-
-    name: str
-
-    def link(self, ctx: BuildContext) -> LoadReport: ...
 
 
 Progress = Callable[[str], None]
@@ -323,19 +286,6 @@ def write_files(ser: Serialized, target: Path) -> None:
     """Write govkg.trig and govkg.ttl into ``target``."""
     (target / "govkg.trig").write_bytes(_trig(ser))
     (target / "govkg.ttl").write_bytes(_turtle(ser.union()))
-
-
-def write_output(data: Dataset | Serialized, report: dict[str, Any], target: Path) -> None:
-    """Write govkg.trig, govkg.ttl, store/ and report.json into ``target``."""
-    target.mkdir(parents=True, exist_ok=True)
-    loader = StoreLoader(target / "store")
-    try:
-        ser = data if isinstance(data, Serialized) else Serialized.of(data)
-        loader.add(ser.nquads())
-        write_files(ser, target)
-    finally:
-        loader.finish()
-    write_report(report, target)
 
 
 def write_report(report: dict[str, Any], target: Path) -> None:

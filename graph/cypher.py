@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from govkg.graph.pg import NAME_PATTERN, RESOURCE
+from govkg.ontology.errors import InputError
 
 #: Property keys (which, unlike labels, may start with an underscore: ``_hash``).
 PROPERTY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-class UnsafeName(ValueError):
+class UnsafeName(InputError, ValueError):
     """A label or relationship type that does not match :data:`NAME_PATTERN`."""
 
 

@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from govkg.ontology.errors import ServiceError
+
 #: The graph the local server holds. FalkorDB's Bolt endpoint ignores the database name
 #: inside transactions and misreads it outside them, always landing in ``falkordb``; the
 #: native client uses the same name so both paths see one graph.
@@ -54,7 +56,7 @@ log = logging.getLogger(__name__)
 BOLT_PORT_RANGE = (20000, 32767)  # FalkorDB reads BOLT_PORT as a signed 16-bit number
 
 
-class ServerError(RuntimeError):
+class ServerError(ServiceError, RuntimeError):
     """The local server could not be started or reached; the message says why."""
 
 

@@ -18,11 +18,12 @@ from typing import Any
 import pyoxigraph as ox
 
 from govkg.ontology import PREFIXES, XSD
+from govkg.ontology.errors import InputError
 
 _INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
 
 
-class QueryError(Exception):
+class QueryError(InputError):
     """A query could not be parsed or run; the message is meant for the user."""
 
 

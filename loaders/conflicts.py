@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 import yaml
 
-from govkg.graph.ids import gk
 from govkg.loaders.base import LoadReport
 from govkg.loaders.lexicon import lexicon
 from govkg.loaders.zh import CN_NUMERAL, normalise
 from govkg.ontology import GKD
+from govkg.ontology.ids import gk
 
 if TYPE_CHECKING:
-    from govkg.graph.build import BuildContext
+    from govkg.loaders.context import BuildContext
 
 Bounds = tuple[Decimal, Decimal | None]  # lowest and highest value allowed; None: no limit
 _Term = ox.NamedNode | ox.BlankNode | ox.Literal

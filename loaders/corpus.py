@@ -32,9 +32,10 @@ from typing import Any, ClassVar
 import pyoxigraph as ox
 import yaml
 
-from govkg.graph.ids import doc_iri, gk
 from govkg.loaders.base import A, GraphWriter, LoadReport, Rejection
 from govkg.ontology import DCTERMS, RDFS, XSD
+from govkg.ontology.errors import InputError
+from govkg.ontology.ids import doc_iri, gk
 
 CORPUS_ENV = "GOVKG_CORPUS"
 MANIFEST = "corpus.yaml"
@@ -46,7 +47,7 @@ MANIFEST_KEYS = frozenset({"documents", "max_document_bytes"})
 MAX_DOCUMENT_BYTES = 2 * 1024 * 1024
 
 
-class CorpusError(Exception):
+class CorpusError(InputError):
     """The corpus as a whole cannot be read (missing folder, broken manifest)."""
 
 

@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 
 from govkg.loaders.gazetteer import ROOT_IRI, Division, Gazetteer, gazetteer, place_rules
 from govkg.ontology import GKD
+from govkg.ontology.errors import InputError
 
 if not Doc.has_extension("sub_areas"):
     Doc.set_extension("sub_areas", default=None)
@@ -292,7 +293,7 @@ class AreaMention:
         return self.area.iri != ROOT_IRI
 
 
-class DocumentAreaError(ValueError):
+class DocumentAreaError(InputError, ValueError):
     """The document's ``area`` in the manifest cannot be resolved to one place."""
 
 

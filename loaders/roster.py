@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pyoxigraph as ox
 import yaml
 
-from govkg.graph.ids import doc_iri, gk, iri
 from govkg.loaders.base import DERIVED, A, GraphWriter, LoadReport
 from govkg.loaders.gazetteer import division_iri, resolve_area_rows
 from govkg.loaders.roster_mapping import (
@@ -43,9 +42,11 @@ from govkg.loaders.roster_mapping import (
     table_specs,
 )
 from govkg.ontology import GK, GKD, RDFS, SKOS, XSD
+from govkg.ontology.errors import BuildError, InputError
+from govkg.ontology.ids import doc_iri, gk, iri
 
 if TYPE_CHECKING:
-    from govkg.graph.build import BuildContext
+    from govkg.loaders.context import BuildContext
 
 MANIFEST = "roster.yaml"
 SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml")
@@ -64,11 +65,11 @@ _LOOSE_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})
 Row = tuple[int, int, int, tuple[str, ...]]
 
 
-class RosterError(Exception):
+class RosterError(InputError):
     """A roster cannot be read at all (a broken manifest, an unknown table kind)."""
 
 
-class FileRejected(Exception):
+class FileRejected(InputError):
     """A whole roster file cannot be read; ``location`` says where it went wrong."""
 
     def __init__(self, location: str, reason: str) -> None:
@@ -134,7 +135,7 @@ def discover(path: Path) -> tuple[str, str, list[tuple[Path, str | None]]]:
             table = _yaml_table_kind(path)
         return "roster", "", [(path, table)]
     if not path.is_dir():
-        raise RosterError(f"roster not found: {path}")
+        raise RosterError(f"roster not found: {path}", file=path)
     manifest = path / MANIFEST
     if not manifest.is_file():
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
@@ -144,26 +145,30 @@ def discover(path: Path) -> tuple[str, str, list[tuple[Path, str | None]]]:
     try:
         raw = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise RosterError(f"{manifest}: cannot be read: {exc}") from None
+        raise RosterError(f"{manifest}: cannot be read: {exc}", file=manifest) from None
     entries = raw.get("files") if isinstance(raw, dict) else None
     if isinstance(entries, dict):
         entries = [{"file": k, "table": v} for k, v in entries.items()]
     if not isinstance(entries, list):
-        raise RosterError(f"{manifest}: expected a 'files' list of {{file, table}} entries")
+        raise RosterError(
+            f"{manifest}: expected a 'files' list of {{file, table}} entries", file=manifest
+        )
     out: list[tuple[Path, str | None]] = []
     for i, entry in enumerate(entries, 1):
         if not isinstance(entry, dict) or "file" not in entry or "table" not in entry:
-            raise RosterError(f"{manifest}: files entry {i} needs 'file' and 'table'")
+            raise RosterError(f"{manifest}: files entry {i} needs 'file' and 'table'", file=manifest)
         if str(entry["table"]) not in specs:
             raise RosterError(
                 f"{manifest}: files entry {i}: unknown table {entry['table']!r} "
-                f"(known: {', '.join(sorted(specs))})"
+                f"(known: {', '.join(sorted(specs))})",
+                file=manifest,
             )
         name = str(entry["file"])
         if Path(name).is_absolute() or ".." in Path(name).parts:
             raise RosterError(
                 f"{manifest}: files entry {i}: {name!r} is not a path inside the roster "
-                "folder (no absolute path or '..')"
+                "folder (no absolute path or '..')",
+                file=manifest,
             )
         _inside(path, path / name, f"{manifest}: files entry {i}: {name!r}")
         out.append((path / name, str(entry["table"])))
@@ -182,7 +187,8 @@ def _inside(folder: Path, file: Path, what: str) -> None:
     if not target.is_relative_to(folder.resolve()):
         raise RosterError(
             f"{what} lies outside the roster folder {folder} (it resolves to {target}); "
-            "roster files must be inside their folder"
+            "roster files must be inside their folder",
+            file=file,
         )
 
 
@@ -1131,9 +1137,7 @@ def load_rosters(paths: Sequence[Path]) -> list[tuple[ox.NamedNode, GraphWriter,
     try:
         files = _open_files(paths)
     except (RosterError, MappingError) as exc:
-        from govkg.graph.build import BuildError
-
-        raise BuildError(str(exc)) from None
+        raise BuildError(str(exc), file=exc.file, row=exc.row) from None
     # Millions of row tuples would make every cyclic-GC pass walk them all; nothing here
     # builds reference cycles, so collection waits until the load is done.
     enabled = gc.isenabled()

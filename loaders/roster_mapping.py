@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -16,8 +16,9 @@ from typing import Any
 import pyoxigraph as ox
 import yaml
 
-from govkg.graph.ids import iri
 from govkg.ontology import GK, GKD, PREFIXES, SKOS, ontology_triples
+from govkg.ontology.errors import InputError
+from govkg.ontology.ids import iri
 
 MAPPINGS_PACKAGE = "govkg.loaders"
 MAPPINGS_DIR = "mappings"
@@ -31,7 +32,7 @@ _RANK = GK + "rank"
 _MAY_COVER = GK + "mayCover"
 
 
-class MappingError(Exception):
+class MappingError(InputError):
     """A mapping file is malformed; the message names the file and the entry."""
 
 
@@ -410,6 +411,3 @@ def table_order(specs: Mapping[str, TableSpec]) -> list[str]:
             done.append(n)
             del pending[n]
     return done
-
-
-Getter = Callable[[tuple[str, ...]], "ox.NamedNode | ox.Literal | None"]
