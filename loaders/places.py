@@ -15,7 +15,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from spacy.language import Language
@@ -57,7 +57,8 @@ def _lac() -> Any:
     return LAC()
 
 
-def _tag_words(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=8192)
+def _tag_words(text: str) -> tuple[tuple[str, str], ...]:
     """Words and tags of ``text`` from the model ``places.yaml`` names: LAC (its LOC, ORG
     and PER tags), or jieba's part-of-speech tagger, whose ns/nt/nr tags are mapped to those
     (kept to measure the two against each other)."""
@@ -65,8 +66,8 @@ def _tag_words(text: str) -> list[tuple[str, str]]:
         import jieba.posseg
 
         mapped = {"ns": "LOC", "nt": "ORG", "nr": "PER"}
-        return [(w, mapped.get(f, f)) for w, f in jieba.posseg.cut(text)]
-    return list(_lac().run(text))
+        return tuple((w, mapped.get(f, f)) for w, f in jieba.posseg.cut(text))
+    return tuple(_lac().run(text))
 
 
 @cache
@@ -194,6 +195,8 @@ def _windows(text: str, suffixes: Iterable[str]) -> list[tuple[int, int]]:
             hi += 1
         if lo == m.start():
             continue  # nothing before the suffix can name the place
+        if _describes(text[lo : m.start()]):
+            continue  # 建成网格, 各社区: the word before the suffix describes, it cannot name
         if spans and lo <= spans[-1][1]:
             spans[-1] = (spans[-1][0], max(hi, spans[-1][1]))
         else:
@@ -202,6 +205,16 @@ def _windows(text: str, suffixes: Iterable[str]) -> list[tuple[int, int]]:
 
 
 _WINDOW_BREAK = "，。；！？：,;!?:\n、“”「」()（）"
+
+
+def _describes(before: str) -> bool:
+    """True when the word right before a place suffix is a description (a verb, an adjective,
+    a function word), so that no name can end there: the model need not read the window."""
+    import jieba
+
+    words = jieba.lcut(before[-6:])
+    # one character may be the end of a name the segmenter does not know (龙|都街道)
+    return bool(words) and len(words[-1]) >= 2 and is_generic_head(words[-1])
 
 
 def organ_places(text: str) -> list[tuple[int, int, str]]:
