@@ -1,7 +1,10 @@
 """The ``govkg`` command line: build, validate and query the knowledge graph.
 
-Feature modules add their own commands through a ``register(app)`` function listed in
-:data:`COMMAND_MODULES`, so this file stays small.
+All command-line code lives in this layer, above the library: this module and
+:mod:`govkg.graph.commands`, whose modules add their commands through a ``register(app)``
+function listed in :data:`COMMAND_MODULES`, so this file stays small. What the commands
+share (consoles, :func:`fail`, options, the progress line) is in
+:mod:`govkg.graph.commands.common` and re-exported here.
 """
 
 from __future__ import annotations
@@ -10,12 +13,25 @@ import functools
 import importlib
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
+
+from govkg.graph.commands.common import (
+    FormatOpt,
+    OutOpt,
+    StepProgress,
+    check_format,
+    default_hint,
+    err,
+    fail,
+    out,
+    read_query_arg,
+    step_times,
+    work_progress,
+)
+from govkg.ontology.errors import GovkgError
 
 app = typer.Typer(
     help="govkg: a knowledge graph of party-building-led grassroots governance.",
@@ -23,118 +39,15 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-err = Console(stderr=True)
-out = Console()
-
 #: Modules whose ``register(app)`` adds more commands (query layer, mirror, views, rosters…).
 COMMAND_MODULES: tuple[str, ...] = (
-    "govkg.graph.docs",
-    "govkg.loaders.roster_cli",
-    "govkg.graph.mirror",
-    "govkg.graph.cq",
-    "govkg.graph.serve",
-    "govkg.graph.export",
+    "govkg.graph.commands.docs",
+    "govkg.graph.commands.roster",
+    "govkg.graph.commands.mirror",
+    "govkg.graph.commands.cq",
+    "govkg.graph.commands.serve",
+    "govkg.graph.commands.export",
 )
-
-OutOpt = Annotated[Path, typer.Option("--out", help="output folder of the build")]
-FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv")]
-
-
-def fail(message: str, code: int = 1, hint: str | None = None, detail: str = "") -> typer.Exit:
-    """Print an error as one line and a hint (``detail``, such as a query excerpt with a
-    caret, between them) and return the exit to raise: 1 the input or graph is invalid, 2 a
-    usage error."""
-    err.print(f"[bold red]error:[/] {' '.join(message.split())}", highlight=False, soft_wrap=True)
-    if detail:
-        err.print(detail, highlight=False, soft_wrap=True, markup=False)
-    err.print(f"[dim]hint:[/] {hint or default_hint(code)}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def default_hint(code: int) -> str:
-    import click
-
-    ctx = click.get_current_context(silent=True)
-    command = ctx.command_path if ctx is not None else "govkg"
-    if code == 2:
-        return f"`{command} --help` lists the options (exit status 2: a usage error)"
-    return f"`{command} --help` describes the command (exit status 1: the input or graph is invalid)"
-
-
-def check_format(fmt: str) -> None:
-    if fmt not in ("table", "json", "csv"):
-        raise fail(f"unknown format {fmt!r}", 2, "use --format table, json or csv")
-
-
-def read_query_arg(arg: str) -> str:
-    """A query given inline, or the path of a file holding it."""
-    path = Path(arg)
-    try:
-        if len(arg) < 4096 and "\n" not in arg and path.suffix and path.is_file():
-            return path.read_text(encoding="utf-8")
-    except OSError:  # an inline query too long to be a file name
-        return arg
-    return arg
-
-
-#: A step of long work: its name, and how much of how much of it is done where known.
-StepProgress = Callable[..., None]
-
-
-@contextmanager
-def work_progress(what: str, console: Console | None = None) -> Iterator[StepProgress]:
-    """A rich progress line on stderr while long work runs: spinner, current step, a bar
-    and ``done/total`` where the step's size is known, and the time taken. A step that
-    took a second or more is kept above it as a line with its seconds once the next one
-    begins (on a console that is not a terminal, only those lines are printed).
-
-    Call the yielded function as ``step(name)`` or ``step(name, done, total)``."""
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[count]}"),
-        TimeElapsedColumn(),
-        console=console or err,
-        transient=True,
-    )
-    task = bar.add_task(what, total=None, count="")
-    current: list[tuple[str, float]] = []
-
-    def finish(now: float) -> None:
-        if current and now - current[0][1] >= 1.0:
-            name, since = current[0]
-            label = f"{what}: {name}" if name else what
-            bar.console.print(f"  {now - since:6.1f} s  {label}", highlight=False)
-
-    def step(name: str, done: int | None = None, total: int | None = None) -> None:
-        now = time.perf_counter()
-        if not current or current[0][0] != name:
-            finish(now)
-            current[:] = [(name, now)]
-            bar.reset(task, description=f"{what}: {name}" if name else what)
-        count = f"{done}/{total}" if done is not None and total else ""
-        bar.update(task, total=total or None, completed=done or 0, count=count)
-
-    with bar:
-        yield step
-        finish(time.perf_counter())
-
-
-def step_times(steps: list[tuple[str, float]], end: float) -> list[tuple[str, float]]:
-    """Seconds per build step from progress messages and their times; consecutive messages
-    of one kind (``document 000``, ``document 001``…) are summed under that kind."""
-    out: list[tuple[str, float]] = []
-    for i, (msg, at) in enumerate(steps):
-        until = steps[i + 1][1] if i + 1 < len(steps) else end
-        kind = msg.split(" ", 1)[0] if msg.startswith(("document ", "roster ")) else msg
-        if out and out[-1][0] == kind:
-            out[-1] = (kind, out[-1][1] + until - at)
-        else:
-            out.append((kind, until - at))
-    return out
 
 
 @app.command()
@@ -326,6 +239,23 @@ def eval_(
     print_report(result, out)
 
 
+__all__ = [
+    "COMMAND_MODULES",
+    "FormatOpt",
+    "OutOpt",
+    "StepProgress",
+    "app",
+    "check_format",
+    "default_hint",
+    "err",
+    "fail",
+    "main",
+    "out",
+    "read_query_arg",
+    "step_times",
+    "work_progress",
+]
+
 #: Commands whose work reports no steps of its own: a progress line (spinner and time)
 #: runs while they work, and their time is printed when it is a second or more.
 TIMED_COMMANDS = {"synth": "writing the synthetic roster"}
@@ -341,12 +271,37 @@ def _with_progress(fn: Callable[..., Any], what: str) -> Callable[..., Any]:
     return run
 
 
+def _one_line_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """A command whose :class:`GovkgError` (one it does not turn into a message itself) is
+    printed as one line and a hint, exit status 1, instead of a traceback."""
+
+    @functools.wraps(fn)  # the same signature, so the same options
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except GovkgError as exc:
+            raise fail(str(exc)) from None
+
+    return run
+
+
+def _commands(typer_app: typer.Typer) -> Iterator[Any]:
+    """Every command of ``typer_app``, those of its groups (``cq``, ``serve``) included."""
+    yield from typer_app.registered_commands
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            yield from _commands(group.typer_instance)
+
+
 def _register_all() -> None:
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(app)
-    for command in app.registered_commands:
+    for command in _commands(app):
+        if command.callback is None:
+            continue
+        command.callback = _one_line_errors(command.callback)
         what = TIMED_COMMANDS.get(command.name or "")
-        if what and command.callback is not None:
+        if what:
             command.callback = _with_progress(command.callback, what)
 
 

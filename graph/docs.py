@@ -26,10 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Annotated
 
 import rdflib
-import typer
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS
 from rdflib.term import BNode, Literal, Node, URIRef
@@ -40,7 +38,6 @@ __all__ = [
     "class_diagram_svg",
     "ontology_graph",
     "pylode_html",
-    "register",
     "render_index",
     "shapes_graph",
     "write_docs",
@@ -872,17 +869,3 @@ def write_docs(out_dir: Path) -> Path:
     index.write_text(page, encoding="utf-8")
     (docs / "classes.svg").write_text(class_diagram_svg(onto) + "\n", encoding="utf-8")
     return index
-
-
-def register(app: typer.Typer) -> None:
-    """Add ``govkg docs`` to the command line."""
-
-    @app.command("docs")
-    def docs_command(
-        out_dir: Annotated[
-            Path, typer.Option("--out", help="output folder; the pages go to OUT/docs/")
-        ] = Path("out"),
-    ) -> None:
-        """Write the ontology documentation (HTML) into OUT/docs/."""
-        index = write_docs(out_dir)
-        typer.echo(f"wrote {index}")

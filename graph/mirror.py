@@ -25,16 +25,15 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 from govkg.graph import cypher as cy
 from govkg.graph.falkor import GRAPH, PUSHED_KEY, FalkorServer, ServerError, local_server
 from govkg.graph.pg import NAME_PATTERN, RESOURCE, PropertyGraph, content_hash, from_output
+from govkg.ontology.errors import ServiceError
 
 
-class CypherError(Exception):
+class CypherError(ServiceError):
     """A Cypher statement failed or the server could not be reached; meant for the user."""
 
 
@@ -804,13 +803,13 @@ def ensure_pushed(
         raise CypherError(f"FalkorDB connection failed: {exc}") from None
     if stored is not None and stored.decode() == digest:
         return None
-    _forget_push(server)
+    forget_push(server)
     report = push(from_output(out_dir), NativeTarget(server), prune=True, progress=progress)
     record_push(server, digest)
     return report
 
 
-def _forget_push(server: FalkorServer) -> None:
+def forget_push(server: FalkorServer) -> None:
     """Before a push writes: a push cut short must not pass for a build pushed whole."""
     import redis
 
@@ -893,122 +892,3 @@ def parse_params(items: list[str] | None) -> dict[str, Any]:
         except ValueError:
             params[name] = value
     return params
-
-
-# ---------------------------------------------------------------- commands
-OutOpt = Annotated[Path, typer.Option("--out", help="output folder of the build")]
-UriOpt = Annotated[
-    str | None,
-    typer.Option("--uri", help="Bolt URI of Neo4j (default $NEO4J_URI; else the local server)"),
-]
-UserOpt = Annotated[str | None, typer.Option("--user", help="user (default $NEO4J_USER)")]
-PasswordOpt = Annotated[
-    str | None, typer.Option("--password", help="password (default $NEO4J_PASSWORD)")
-]
-DatabaseOpt = Annotated[
-    str | None, typer.Option("--database", help="Neo4j database (default: the server's)")
-]
-FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv")]
-DialectOpt = Annotated[
-    str, typer.Option("--dialect", help="auto, neo4j or falkordb-bolt (for a Bolt URI)")
-]
-
-
-def register(app: typer.Typer) -> None:
-    from govkg.graph.cli import check_format, err, fail, out, work_progress
-
-    @app.command("push")
-    def push_command(
-        out_dir: OutOpt = Path("out"),
-        uri: UriOpt = None,
-        user: UserOpt = None,
-        password: PasswordOpt = None,
-        database: DatabaseOpt = None,
-        batch_size: Annotated[
-            int | None, typer.Option("--batch-size", min=1, help="rows per statement")
-        ] = None,
-        prune: Annotated[
-            bool, typer.Option("--prune", help="delete what is no longer in the RDF")
-        ] = False,
-        dialect: DialectOpt = "auto",
-    ) -> None:
-        """Mirror the built graph into Neo4j, or into the local Cypher server."""
-        if dialect not in ("auto", *cy.DIALECTS):
-            raise fail(f"unknown dialect {dialect!r}", 2)
-        conn = Connection.resolve(uri, user, password, database, dialect)
-        try:
-            pg = from_output(out_dir)
-            for attempt in (1, 2):
-                died = False
-                with (
-                    work_progress("pushing") as step,
-                    open_target(conn, out_dir, sync=False) as target,
-                ):
-
-                    def progress(phase: str, done: int, total: int) -> None:
-                        step(phase, done, total)
-
-                    try:
-                        if isinstance(target, NativeTarget):
-                            _forget_push(target.server)
-                        report = push(pg, target, batch_size, prune, progress)
-                        if isinstance(target, NativeTarget):
-                            record_push(target.server, trig_digest(out_dir))
-                    except (CypherError, ServerError) as exc:
-                        died = isinstance(target, NativeTarget) and not target.server.running()
-                        if not died or attempt == 2:
-                            raise CypherError(str(exc)) from None
-                if not died:
-                    break
-                err.print(
-                    "the local Cypher server died during the push; pushing again into a new one",
-                    highlight=False,
-                )
-        except (CypherError, FileNotFoundError, cy.UnsafeName) as exc:
-            raise fail(str(exc)) from None
-        out.print(f"[bold]govkg push[/] → {report.target}", highlight=False)
-        for line in report.lines():
-            out.print(f"  {line}", highlight=False)
-        for name in report.skipped:
-            err.print(f"  skipped: {name}", highlight=False)
-
-    @app.command("cypher")
-    def cypher_command(
-        query: Annotated[str, typer.Argument(help="a Cypher query, or a file holding one")],
-        out_dir: OutOpt = Path("out"),
-        uri: UriOpt = None,
-        user: UserOpt = None,
-        password: PasswordOpt = None,
-        database: DatabaseOpt = None,
-        fmt: FormatOpt = "table",
-        param: Annotated[
-            list[str] | None, typer.Option("--param", help="NAME=VALUE query parameter; repeatable")
-        ] = None,
-        dialect: DialectOpt = "auto",
-    ) -> None:
-        """Cypher over Neo4j, else over the local Cypher server (started on demand)."""
-        from govkg.graph.output import render
-
-        check_format(fmt)
-        try:
-            params = parse_params(param)
-        except ValueError as exc:
-            raise fail(str(exc), 2) from None
-        conn = Connection.resolve(uri, user, password, database, dialect)
-        try:
-            text = read_query(query)
-            with open_target(conn, out_dir) as target:
-                columns, rows = target.run(text, params)
-        except (CypherError, OSError) as exc:
-            raise fail(str(exc)) from None
-        typer.echo(render(columns, rows, fmt))
-
-
-def read_query(arg: str) -> str:
-    """A query given inline, or the path of a file holding it."""
-    from govkg.graph.cli import read_query_arg
-
-    try:
-        return read_query_arg(arg)
-    except OSError:  # not a file name after all (too long, odd characters)
-        return arg

@@ -8,6 +8,11 @@ from typing import Annotated
 
 import typer
 
+from govkg.graph.commands.common import err, fail, out
+from govkg.loaders.roster import load_rosters
+from govkg.loaders.synth import SCALES, synthesize
+from govkg.ontology.errors import GovkgError
+
 
 def synth(
     scale: Annotated[str, typer.Option(help="city (吉林市 exactly) or province (~70,000 grids)")],
@@ -15,9 +20,6 @@ def synth(
     seed: Annotated[int, typer.Option(help="random seed; the same seed writes the same files")] = 7,
 ) -> None:
     """Write a synthetic roster consistent with the published aggregates."""
-    from govkg.graph.cli import fail, out
-    from govkg.loaders.synth import SCALES, synthesize
-
     if scale not in SCALES:
         raise fail(f"unknown scale {scale!r}: use city or province", 2)
     manifest = synthesize(scale, seed, out_dir)
@@ -30,13 +32,9 @@ def roster_check(
     roster: Annotated[list[Path], typer.Argument(help="roster folders or files")],
 ) -> None:
     """Load rosters without building: rows accepted, rejections, and unit-tree checks."""
-    from govkg.graph.build import BuildError
-    from govkg.graph.cli import err, fail, out
-    from govkg.loaders.roster import load_rosters
-
     try:
         results = load_rosters(roster)
-    except BuildError as exc:
+    except GovkgError as exc:
         raise fail(str(exc)) from None
     rejected = 0
     for _name, graph, report in results:
