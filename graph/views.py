@@ -518,10 +518,6 @@ def _qualifier_zh(q: str) -> str:
 # layout helpers
 
 
-def _node_height(node: Node) -> int:
-    return _lines(node.zh) * LINE_PX + BOX_PAD
-
-
 def _box_height(text: str, width: int) -> float:
     """Height of a box of ``width`` holding ``text`` once wrapped (as the page draws it)."""
     lines = _lines(_wrap(text, max(2, int((width - BOX_PAD) / FONT_PX)), MAX_LINES))

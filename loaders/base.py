@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any
 
 import pyoxigraph as ox
 
 from govkg.ontology import PROV, RDF, RDFS, SKOS, XSD
-
-S_contra = TypeVar("S_contra", contravariant=True)
 
 A = ox.NamedNode(RDF + "type")
 LABEL = ox.NamedNode(RDFS + "label")
@@ -107,11 +105,3 @@ def canonical_decimal(value: Any) -> str:
     if "." not in text:
         text += ".0"
     return text
-
-
-class Loader(Protocol[S_contra]):
-    """A loader reads one source and writes its triples into that source's graph."""
-
-    name: ClassVar[str]
-
-    def load(self, source: S_contra, graph: GraphWriter) -> LoadReport: ...
