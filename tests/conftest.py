@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,29 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def shared_dir() -> Path:
     return Path(os.environ.get("GOVKG_SHARED", ROOT.parent / "shared"))
+
+
+#: Fixtures that start a server or a browser, and the marker a test using them must carry
+#: (``pytest -m "not server and not browser"`` then leaves out every test that starts one).
+MARKED_FIXTURES = {
+    "browser": "browser",
+    "bolt": "server",
+    "cypher_target": "server",
+    "endpoint": "server",
+    "serve_cypher": "server",
+    "server": "server",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    unmarked = [
+        f"{item.nodeid} (uses {fixture}, needs @pytest.mark.{marker})"
+        for item in items
+        for fixture, marker in MARKED_FIXTURES.items()
+        if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(marker) is None
+    ]
+    if unmarked:
+        raise pytest.UsageError("tests without their marker:\n  " + "\n  ".join(unmarked))
 
 
 @pytest.fixture(scope="session")
@@ -35,4 +59,13 @@ def corpus_build(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> 
     out = tmp_path_factory.mktemp("corpus-build") / "out"
     result = build(BuildOptions(corpus_dir, out))
     assert result.written
+    return out
+
+
+@pytest.fixture
+def corpus_build_copy(corpus_build: Path, tmp_path: Path) -> Path:
+    """A copy of the corpus build at ``tmp_path/out`` (without a Cypher server's folder),
+    for a test that writes into its output: a rebuild over it, a server's data beside it."""
+    out = tmp_path / "out"
+    shutil.copytree(corpus_build, out, ignore=shutil.ignore_patterns("cypher"), symlinks=True)
     return out

@@ -351,6 +351,7 @@ def test_cypher_cq02_on_the_local_server(corpus_build: Path, tmp_path: Path) -> 
 # -------------------------------------------------------------------------------- doctests
 
 
+@pytest.mark.server
 def test_doctests_of_the_api() -> None:
     try:
         result = doctest.testmod(api, optionflags=doctest.ELLIPSIS, verbose=False)

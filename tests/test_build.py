@@ -53,29 +53,26 @@ def test_sparql_counts_five_documents(corpus_build: Path) -> None:
     assert result.output.split() == ["n", "5"]
 
 
-def test_rebuild_is_byte_identical(corpus_dir: Path, tmp_path: Path) -> None:
+def test_rebuild_is_byte_identical(corpus_dir: Path, corpus_build: Path, tmp_path: Path) -> None:
     """Same inputs, same bytes, also from a fresh interpreter (hash seeds and any random
     blank-node ids differ between processes)."""
-    a = build(BuildOptions(corpus_dir, tmp_path / "a", validate=False))
-    assert a.written
     proc = subprocess.run(
         [
             *(sys.executable, "-m", "govkg.graph.cli", "build", "--corpus", str(corpus_dir)),
-            *("--out", str(tmp_path / "b"), "--no-validate"),
+            *("--out", str(tmp_path / "b")),
         ],
         capture_output=True,
         text=True,
     )
     assert proc.returncode == 0, proc.stderr
     for name in ("govkg.trig", "govkg.ttl", "report.json"):
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+        assert (corpus_build / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
 def test_failed_build_leaves_previous_output(
-    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_dir: Path, corpus_build_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = tmp_path / "out"
-    assert build(BuildOptions(corpus_dir, out, validate=False)).written
+    out = corpus_build_copy
     before = _digest(out)
 
     def explode(*_args: object) -> None:
@@ -88,9 +85,10 @@ def test_failed_build_leaves_previous_output(
     assert not list(tmp_path.glob(".out.building-*")), "temporary folder left behind"
 
 
-def test_killed_build_leaves_previous_output(corpus_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    assert build(BuildOptions(corpus_dir, out, validate=False)).written
+def test_killed_build_leaves_previous_output(
+    corpus_dir: Path, corpus_build_copy: Path, tmp_path: Path
+) -> None:
+    out = corpus_build_copy
     before = _digest(out)
     proc = subprocess.Popen(
         [
@@ -182,24 +180,22 @@ def test_validate_command_passes_on_the_build(corpus_build: Path, corpus_dir: Pa
 
 
 def test_large_graphs_are_written_one_statement_per_line(
-    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    corpus_dir: Path, corpus_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Above the compact-form limit a graph is written N-Triples style; the files still parse
     as TriG and Turtle to exactly the same statements, and stay sorted."""
     import pyoxigraph as ox
 
-    compact = build(BuildOptions(corpus_dir, tmp_path / "compact", validate=False))
     monkeypatch.setattr(build_module, "COMPACT_MAX", 100)
     plain = build(BuildOptions(corpus_dir, tmp_path / "plain", validate=False))
-    assert compact.written and plain.written
+    assert plain.written
+    compact = corpus_build  # written compactly (the corpus is far below the limit)
 
     def statements(path: Path, fmt: ox.RdfFormat) -> set[ox.Quad]:
         return set(ox.parse(path=str(path), format=fmt))
 
     for name, fmt in (("govkg.trig", ox.RdfFormat.TRIG), ("govkg.ttl", ox.RdfFormat.TURTLE)):
-        assert statements(tmp_path / "plain" / name, fmt) == statements(
-            tmp_path / "compact" / name, fmt
-        ), name
+        assert statements(tmp_path / "plain" / name, fmt) == statements(compact / name, fmt), name
     text = (tmp_path / "plain" / "govkg.ttl").read_text(encoding="utf-8")
     body = [line for line in text.splitlines() if line and not line.startswith("@prefix")]
     assert body == sorted(body, key=lambda line: line.encode())

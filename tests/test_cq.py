@@ -21,10 +21,6 @@ from govkg.graph.pg import from_output
 
 Rows = list[dict[str, Any]]
 
-#: Answers the corpus supports but the report loader does not extract yet; their checks
-#: are expected to fail (not strictly, so that they pass as soon as the loader catches up).
-KNOWN_GAPS: dict[str, str] = {}
-
 
 def doc(row: dict[str, Any], key: str = "doc") -> str:
     return str(row[key])[:3]
@@ -184,6 +180,7 @@ def test_every_question_ships_in_both_languages() -> None:
     assert cq.get("cq7").id == cq.get("7").id == "CQ07"
 
 
+@pytest.mark.server
 @pytest.mark.parametrize("cq_id", sorted(CHECKS))
 def test_question(
     cq_id: str, corpus_build: Path, corpus_dir: Path, cypher_target: NativeTarget
@@ -196,14 +193,10 @@ def test_question(
     assert json.dumps(s_rows, ensure_ascii=False) == json.dumps(c_rows, ensure_ascii=False)
     assert s_rows, f"{cq_id} returned no rows"
     check = CHECKS[cq_id]
-    try:
-        check(s_rows, corpus_dir) if cq_id in ("CQ11", "CQ12") else check(s_rows)
-    except AssertionError:
-        if cq_id in KNOWN_GAPS:
-            pytest.xfail(KNOWN_GAPS[cq_id])
-        raise
+    check(s_rows, corpus_dir) if cq_id in ("CQ11", "CQ12") else check(s_rows)
 
 
+@pytest.mark.server
 def test_cq_commands_print_the_same_json(corpus_build: Path, tmp_path: Path) -> None:
     build = tmp_path / "out"
     shutil.copytree(corpus_build, build)  # the local server keeps its data in the build

@@ -57,10 +57,19 @@ def vocabulary_concepts() -> list[str]:
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The documentation written once, pyLODE's page included (the one pyLODE run the other
+    tests reuse, but for the test that it gives the same bytes twice)."""
     out = tmp_path_factory.mktemp("docs") / "out"
     index = docs.write_docs(out)
     assert index == out / "docs" / "index.html"
     return out / "docs"
+
+
+@pytest.fixture
+def pylode_once(written: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``write_docs`` takes pyLODE's page from :func:`written` instead of running it again."""
+    page = (written / "ontology.html").read_text(encoding="utf-8")
+    monkeypatch.setattr(docs, "pylode_html", lambda *_args, **_kwargs: page)
 
 
 def test_vocabulary_is_read() -> None:
@@ -136,6 +145,7 @@ def test_text_from_the_ontology_is_escaped() -> None:
     assert "<script>alert" not in svg
 
 
+@pytest.mark.usefixtures("pylode_once")
 def test_links_to_views_when_built(tmp_path: Path) -> None:
     (tmp_path / "out" / "views").mkdir(parents=True)
     (tmp_path / "out" / "views" / "index.html").write_text("<html></html>", encoding="utf-8")
@@ -143,8 +153,11 @@ def test_links_to_views_when_built(tmp_path: Path) -> None:
     assert 'href="../views/index.html"' in page
 
 
-def test_docs_command(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("pylode_once")
+def test_docs_command(written: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["docs", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "docs" / "index.html").is_file()
     assert "index.html" in result.output
+    for name in ("index.html", "ontology.html", "classes.svg"):
+        assert (tmp_path / "out" / "docs" / name).read_bytes() == (written / name).read_bytes()

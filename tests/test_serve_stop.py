@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from govkg.graph.build import BuildOptions, build
 from govkg.graph.falkor import STATE_FILE, data_dir_for
 
 pytestmark = pytest.mark.server
@@ -39,9 +38,8 @@ def _processes() -> dict[int, tuple[str, int, str]]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
-def test_stop_ends_serve_cypher_and_its_server(corpus_dir: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    assert build(BuildOptions(corpus_dir, out, validate=False)).written
+def test_stop_ends_serve_cypher_and_its_server(corpus_build_copy: Path) -> None:
+    out = corpus_build_copy
     cmd = [sys.executable, "-m", "govkg.graph.cli", "serve", "cypher", "--out", str(out)]
     env = {**os.environ, "COLUMNS": "200"}
     proc = subprocess.Popen(

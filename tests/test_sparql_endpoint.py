@@ -67,6 +67,7 @@ def bindings(body: bytes) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in b.items()} for b in data["results"]["bindings"]]
 
 
+@pytest.mark.server
 def test_get_returns_sparql_json(endpoint: SparqlEndpoint) -> None:
     status, ctype, body = get(endpoint, COUNT_DOCS)
     assert status == 200 and ctype.startswith("application/sparql-results+json")
@@ -76,6 +77,7 @@ def test_get_returns_sparql_json(endpoint: SparqlEndpoint) -> None:
     assert bindings(body) == [{"n": "5"}]
 
 
+@pytest.mark.server
 def test_post_query_and_form(endpoint: SparqlEndpoint) -> None:
     status, _, body = http(
         endpoint.url,
@@ -90,6 +92,7 @@ def test_post_query_and_form(endpoint: SparqlEndpoint) -> None:
     assert status == 200 and bindings(body) == [{"n": "5"}]
 
 
+@pytest.mark.server
 def test_csv_tsv_and_xml(endpoint: SparqlEndpoint) -> None:
     query = (
         'SELECT DISTINCT ?rank ?step WHERE { ?m skos:prefLabel "六步工作法"@zh ; gk:hasStep ?s .'
@@ -111,6 +114,7 @@ def test_csv_tsv_and_xml(endpoint: SparqlEndpoint) -> None:
     assert steps[0] == "摸底" and len(steps) == 6
 
 
+@pytest.mark.server
 def test_ask_and_construct(endpoint: SparqlEndpoint) -> None:
     status, _, body = get(endpoint, "ASK { ?o a gk:StatisticObservation }")
     assert status == 200 and json.loads(body) == {"head": {}, "boolean": True}
@@ -121,6 +125,7 @@ def test_ask_and_construct(endpoint: SparqlEndpoint) -> None:
     assert len(triples) == 5
 
 
+@pytest.mark.server
 def test_default_graph_uri_selects_one_source(endpoint: SparqlEndpoint) -> None:
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?o a gk:StatisticObservation }"
     _, _, everything = get(endpoint, query)
@@ -132,6 +137,7 @@ def test_default_graph_uri_selects_one_source(endpoint: SparqlEndpoint) -> None:
     assert bindings(graphs) == [{"g": doc}]
 
 
+@pytest.mark.server
 def test_errors_are_readable(endpoint: SparqlEndpoint) -> None:
     status, ctype, body = get(endpoint, "SELECT ?x WHERE { ?x ")
     assert status == 400 and ctype.startswith("text/plain")
@@ -171,6 +177,7 @@ def sparql_string(value: str) -> str:
     return f'"{escaped}"'
 
 
+@pytest.mark.server
 def test_hostile_literals_match_literally(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -196,6 +203,7 @@ def test_hostile_literals_match_literally(tmp_path: Path) -> None:
             assert status == 200 and bindings(body) == [{"s": f"{GKD}unit/h{i}"}], repr(name)
 
 
+@pytest.mark.server
 def test_serve_sparql_command(corpus_build: Path) -> None:
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
     proc = subprocess.Popen(

@@ -162,6 +162,7 @@ def test_sparql_command_refuses_a_crashing_query(corpus_build: Path, tmp_path: P
 # -- the endpoint stays up -----------------------------------------------------------------
 
 
+@pytest.mark.server
 def test_crashing_queries_get_400_and_the_endpoint_stays_up(endpoint: SparqlEndpoint) -> None:
     for name, query in CRASHERS.items():
         status, body = http(
@@ -172,6 +173,7 @@ def test_crashing_queries_get_400_and_the_endpoint_stays_up(endpoint: SparqlEndp
     assert status == 200 and count(body) > 0
 
 
+@pytest.mark.server
 def test_a_crash_costs_only_its_worker(
     endpoint: SparqlEndpoint, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -187,6 +189,7 @@ def test_a_crash_costs_only_its_worker(
     assert worker_pids(endpoint) != before
 
 
+@pytest.mark.server
 def test_a_runaway_query_is_stopped_at_the_timeout(endpoint: SparqlEndpoint) -> None:
     started = time.monotonic()
     status, body = get(endpoint, RUNAWAY)
@@ -197,6 +200,7 @@ def test_a_runaway_query_is_stopped_at_the_timeout(endpoint: SparqlEndpoint) -> 
     assert status == 200 and count(body) > 0
 
 
+@pytest.mark.server
 def test_a_query_whose_client_left_is_stopped(endpoint: SparqlEndpoint) -> None:
     assert endpoint.timeout == 3
     with SparqlEndpoint(
@@ -255,6 +259,7 @@ def listener() -> Iterator[_Listener]:
     server.close()
 
 
+@pytest.mark.server
 def test_service_is_refused(endpoint: SparqlEndpoint, listener: _Listener) -> None:
     base = f"http://127.0.0.1:{listener.port}"
     escaped = base.replace("//", "\\u002F\\u002F")
@@ -274,6 +279,7 @@ def test_service_is_refused(endpoint: SparqlEndpoint, listener: _Listener) -> No
     assert status == 200
 
 
+@pytest.mark.server
 def test_allow_service_names_the_hosts(corpus_build: Path, listener: _Listener) -> None:
     with SparqlEndpoint(
         corpus_build, port=0, workers=1, allow_service=[f"127.0.0.1:{listener.port}"]
@@ -290,6 +296,7 @@ def test_allow_service_names_the_hosts(corpus_build: Path, listener: _Listener) 
 # -- HTTP -----------------------------------------------------------------------------------
 
 
+@pytest.mark.server
 def test_bad_content_length_gets_400_and_the_connection_closes(endpoint: SparqlEndpoint) -> None:
     reply = raw(
         endpoint,
@@ -305,6 +312,7 @@ def test_bad_content_length_gets_400_and_the_connection_closes(endpoint: SparqlE
     assert reply.startswith(b"HTTP/1.1 411")
 
 
+@pytest.mark.server
 def test_after_413_the_unread_body_is_not_a_request(endpoint: SparqlEndpoint) -> None:
     smuggled = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
     length = (1 << 20) + 1
@@ -318,6 +326,7 @@ def test_after_413_the_unread_body_is_not_a_request(endpoint: SparqlEndpoint) ->
     assert reply.count(b"HTTP/1.1") == 1, reply  # the embedded GET was not answered
 
 
+@pytest.mark.server
 def test_an_error_before_the_body_is_read_does_not_leak_it(endpoint: SparqlEndpoint) -> None:
     smuggled = b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n\r\n"
     reply = raw(
@@ -329,6 +338,7 @@ def test_an_error_before_the_body_is_read_does_not_leak_it(endpoint: SparqlEndpo
     assert reply.startswith(b"HTTP/1.1 404") and reply.count(b"HTTP/1.1") == 1
 
 
+@pytest.mark.server
 def test_bad_graph_uris_get_400(endpoint: SparqlEndpoint) -> None:
     status, body = get(endpoint, COUNT, **{"default-graph-uri": "not an iri"})
     assert status == 400 and b"default-graph-uri" in body
@@ -336,6 +346,7 @@ def test_bad_graph_uris_get_400(endpoint: SparqlEndpoint) -> None:
     assert status == 400 and b"named-graph-uri" in body
 
 
+@pytest.mark.server
 def test_from_and_from_named_are_honoured(endpoint: SparqlEndpoint) -> None:
     _, everything = get(endpoint, COUNT)
     _, by_protocol = get(endpoint, COUNT, **{"default-graph-uri": DOC})
@@ -349,6 +360,7 @@ def test_from_and_from_named_are_honoured(endpoint: SparqlEndpoint) -> None:
     assert graphs == [DOC]
 
 
+@pytest.mark.server
 def test_idle_connections_are_closed(endpoint: SparqlEndpoint) -> None:
     started = time.monotonic()
     reply = raw(endpoint, b"GET /sparql HTTP/1.1\r\n", wait=10)  # never finishes the request
@@ -356,6 +368,7 @@ def test_idle_connections_are_closed(endpoint: SparqlEndpoint) -> None:
     assert time.monotonic() - started < 8
 
 
+@pytest.mark.server
 def test_eight_clients_at_once(endpoint: SparqlEndpoint) -> None:
     assert endpoint.httpd.request_queue_size == BACKLOG >= 128
     query = "ASK { ?d a gk:SourceDocument }"
