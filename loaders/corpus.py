@@ -26,6 +26,7 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -61,7 +62,7 @@ class CorpusDocument:
     sha256: str
     meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
-    @property
+    @cached_property
     def iri(self) -> ox.NamedNode:
         return doc_iri(self.doc_id)
 

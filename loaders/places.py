@@ -241,7 +241,10 @@ def _name_set(names: tuple[str, ...]) -> frozenset[str]:
 
 @Language.factory("govkg_places")
 def create_places(nlp: Language, name: str) -> Any:
-    """The spaCy component: ``doc._.sub_areas`` = places below the county."""
+    """The spaCy component: ``doc._.sub_areas`` = places below the county. The model and the
+    segmenter's dictionary are loaded here, with the pipeline, not by the first report."""
+    _tag_words("社区")
+    _jieba_words()
 
     def places(doc: Doc) -> Doc:
         ends = [e.end_char for e in doc.ents if e.label_ == "AREA"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -14,7 +15,9 @@ from govkg.ontology import GK, GKD
 _SAFE_ASCII = "-._~()"
 
 
+@lru_cache(maxsize=1 << 16)
 def _segment(part: object) -> str:
+    """One IRI path segment for a key part (cached: reports mint the same few keys often)."""
     text = unicodedata.normalize("NFC", str(part)).strip()
     if not text:
         raise ValueError("an IRI key part may not be empty")
