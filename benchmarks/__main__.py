@@ -64,8 +64,8 @@ def bench_extract() -> list[dict[str, Any]]:
 
     from govkg.loaders.base import GraphWriter
     from govkg.loaders.corpus import read_corpus
+    from govkg.loaders.pipeline import nlp_pipeline
     from govkg.loaders.text import TextLoader
-    from govkg.loaders.zh import nlp_pipeline
 
     started = time.perf_counter()
     nlp_pipeline()

@@ -12,7 +12,6 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from govkg.graph.ids import gk, iri
 from govkg.loaders.base import DERIVED, PREF_LABEL, A, GraphWriter
 from govkg.loaders.lexicon import Lexicon, lexicon, unify
 from govkg.loaders.places import AreaFinder
@@ -25,6 +24,7 @@ from govkg.loaders.structures import (
     WorkingGroups,
 )
 from govkg.ontology import ORG, SKOS
+from govkg.ontology.ids import gk, iri
 
 ALT_LABEL = ox.NamedNode(SKOS + "altLabel")
 IN_SCHEME = ox.NamedNode(SKOS + "inScheme")

@@ -9,21 +9,25 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pyoxigraph as ox
+import yaml
 
-from govkg.graph.ids import gk, iri
 from govkg.loaders.base import DERIVED, A, GraphWriter, LoadReport, literal
 from govkg.loaders.components import Quantity
 from govkg.loaders.corpus import CorpusDocument
-from govkg.loaders.gazetteer import ROOT_IRI
+from govkg.loaders.gazetteer import ROOT_IRI, place_rules
 from govkg.loaders.lexicon import lexicon, unify
+from govkg.loaders.pipeline import nlp_pipeline
 from govkg.loaders.places import Area, AreaFinder, AreaMention, DocumentAreaError
 from govkg.loaders.structure_writer import StructureWriter
 from govkg.loaders.structures import Structure
-from govkg.loaders.zh import nlp_pipeline, normalise
+from govkg.loaders.zh import normalise
 from govkg.ontology import DCTERMS, GKD, SKOS
+from govkg.ontology.errors import InputError
+from govkg.ontology.ids import gk, iri
 
 ALT_LABEL = ox.NamedNode(SKOS + "altLabel")
 IN_SCHEME = ox.NamedNode(SKOS + "inScheme")
@@ -42,6 +46,11 @@ _DEIXIS_PROVINCE = ("全省", "我省", "本省")
 # Parts of speech (jieba tags) that may sit inside a noun phrase naming what is counted.
 _NOUNISH = ("n", "j", "l", "vn", "an", "nz", "nt", "ns", "zg", "ng", "b", "a", "eng", "i", "s")
 _STOP_ALWAYS = ("c", "p", "uj", "ul", "r", "x", "m", "u", "y", "e", "o", "w")
+
+
+_MEASURE_CUES: dict[str, list[str]] = yaml.safe_load(
+    Path(__file__).with_name("measures.yaml").read_text(encoding="utf-8")
+)
 
 
 def _posseg(text: str) -> list[tuple[str, str]]:
@@ -166,8 +175,8 @@ class TextLoader:
     def _span(self, g: GraphWriter, t: Text, start: int, end: int) -> ox.NamedNode:
         a, b = t.orig(start, end)
         quote = t.doc.text[a:b]
-        if t.doc.text[a:b] != quote or not quote:
-            raise AssertionError("span quote does not match the document")
+        if not quote:
+            raise InputError("an extracted span is empty", file=str(t.doc.path), offset=a)
         s = iri("span", t.doc.doc_id, a, b)
         g.add(s, A, gk("TextSpan"))
         g.add(s, gk("inDocument"), t.doc.iri)
@@ -451,13 +460,23 @@ class TextLoader:
         return "", sp.start_char, sp.start_char
 
     def _clean(self, text: str) -> str:
+        """What is counted, without the words around it that are not part of it: pronouns,
+        counters and place words before it (全县基层党组织 → 基层党组织), and a one-character
+        verb, adverb or particle after it (楼组有 → 楼组, 基层党组织共 → 基层党组织)."""
         text = text.strip().strip("“”")
-        for w, f in _posseg(text):
-            if f.startswith("r") and text.startswith(w):
-                text = text[len(w) :]
-            else:
+        words = _posseg(text)
+        lead = _MEASURE_CUES["leading_tags"]
+        deixis = set(place_rules()["deixis"])
+        while len(words) > 1 and (words[0][1].startswith(tuple(lead)) or words[0][0] in deixis):
+            words = words[1:]
+        trail = _MEASURE_CUES["trailing_tags"]
+        # only a one-character word: a longer verb may be what is counted (送医送药1.6万次)
+        while len(words) > 1 and words[-1][1] in trail and len(words[-1][0]) == 1:
+            rest = "".join(w for w, _ in words[:-1]).strip("“”")
+            if len(rest) < 2 or not any(_is_nounish(w, f) for w, f in words[:-1]):
                 break
-        return text.strip("“”")
+            words = words[:-1]
+        return "".join(w for w, _ in words).strip("“”")
 
     def measure_iri(self, text: str) -> tuple[str, str]:
         """(IRI, prefLabel) of the measure concept a wording names."""
@@ -553,6 +572,7 @@ class TextLoader:
                 g.lit(obs, gk("areaInferred"), True)
             at = self._span(g, t, area.start, area.end) if area.start >= 0 else None
             self._write_area(g, t, areas, area.area, at)
+
 
 def _iri_safe(text: str) -> str:
     return re.sub(r"[\s/#?<>\"{}|\\^`]", "_", text)[:60] or "_"

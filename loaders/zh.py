@@ -3,13 +3,10 @@ a map back to the stored offsets, numeral parsing, and the spaCy pipeline."""
 
 from __future__ import annotations
 
-import logging
 import re
 from decimal import Decimal
 from functools import cache
 from typing import Any
-
-from govkg.loaders.lexicon import Lexicon, lexicon
 
 _CN_DIGIT = {
     "零": 0,
@@ -109,42 +106,3 @@ def normalise(text: str) -> tuple[str, list[int]]:
         previous_line = part
     index.append(len(text))
     return "".join(chars), index
-
-
-@cache
-def nlp_pipeline() -> Any:
-    """``spacy.blank("zh")`` with jieba, a user dictionary and entity-ruler patterns built
-    from the ontology's labels and the national division names, the govkg places component
-    (LAC: places below the county), the govkg quantity component, and the lists and
-    structure recognisers of :mod:`govkg.loaders.structures`."""
-    import jieba
-    import spacy
-
-    from govkg.loaders import components, places, structures  # noqa: F401  (registers them)
-
-    jieba.setLogLevel(logging.WARNING)
-    lex: Lexicon = lexicon()
-    for word in lex.user_words():
-        jieba.add_word(word, freq=200000, tag="n")
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    # Reports are read whole; spaCy's 1M-character guard is for parsers we do not run.
-    nlp.max_length = 50_000_000
-    ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "ORTH"})
-    patterns: list[dict[str, Any]] = []
-    for label, table in (
-        ("AREA", lex.areas),
-        ("MEASURE", lex.measures),
-        ("CADRE_RANK", lex.cadre_ranks),
-        ("THEME", lex.themes),
-        ("UNIT_KIND", lex.unit_kinds),
-        ("CHAIN_LEVEL", lex.chain_levels),
-    ):
-        for text, iri in sorted(table.items()):
-            if len(text) >= 2:
-                patterns.append({"label": label, "pattern": text, "id": iri})
-    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
-    nlp.add_pipe("govkg_places")
-    nlp.add_pipe("govkg_quantities")
-    nlp.add_pipe("govkg_enumerations")
-    nlp.add_pipe("govkg_structures")
-    return nlp

@@ -9,6 +9,7 @@ import pytest
 
 from govkg.loaders.base import GraphWriter
 from govkg.loaders.corpus import CorpusDocument
+from govkg.loaders.pipeline import nlp_pipeline
 from govkg.loaders.structures import (
     Alliance,
     Chain,
@@ -18,7 +19,7 @@ from govkg.loaders.structures import (
     find_enumerations,
 )
 from govkg.loaders.text import TextLoader
-from govkg.loaders.zh import nlp_pipeline, normalise
+from govkg.loaders.zh import normalise
 
 
 def structures(text: str) -> list[Structure]:
