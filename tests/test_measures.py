@@ -1,0 +1,35 @@
+"""What a statistic counts, as the loader names it: without the counters, pronouns and place
+words before it, nor a one-character verb or particle after it. Texts made up for the test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govkg.loaders.base import GraphWriter
+from govkg.loaders.corpus import CorpusDocument
+from govkg.loaders.text import TextLoader
+
+
+def _measure_texts(text: str) -> list[str]:
+    doc = CorpusDocument("902_m", Path("902_m.txt"), text, "0", {"area": "随县"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    return sorted(t.object.value for t in graph if t.predicate.value.endswith("#measureText"))
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("全县基层党组织共1163个。", "基层党组织"),
+        ("新成立的志愿服务队有41个。", "志愿服务队"),
+        ("农业人口占90%以上。", "农业人口"),
+    ],
+)
+def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
+    assert _measure_texts(text) == [measure]
+
+
+def test_a_longer_verb_can_be_what_is_counted() -> None:
+    assert _measure_texts("为群众送医送药159.6万次。") == ["群众送医送药"]
