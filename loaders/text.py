@@ -510,11 +510,16 @@ class TextLoader:
             return "subset"
         # 6个社区入围…: places that did something; 2250名执法人员下沉 still counts all of them
         noun = unify(norm[m_start:m_end]) if m_end > m_start else ""
-        if noun in self.lex.covered_levels or noun in self.lex.admin_levels:
-            after = norm[m_end : m_end + 8]
+        levels = noun in self.lex.covered_levels or noun in self.lex.admin_levels
+        if levels or noun.endswith(tuple(_MEASURE_CUES["place_kind_endings"])):
+            after = norm[m_end : m_end + 20]
+            cut = re.search(r"[，。；！？,;!?\n]", after)
+            after = after[: cut.start()] if cut else after
             for w, f in _posseg(after) if after else []:
                 if _is_nounish(w, f):
                     continue  # 20多个社区全员隔离: look past the adverbial noun
+                if w == "、" or f.startswith(("m", "q")):
+                    continue  # 1个城区、15个街道减员: the verb after the list counts for all
                 if f.startswith("v") and not f.startswith("vn"):
                     return "subset"
                 break

@@ -33,3 +33,24 @@ def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> N
 
 def test_a_longer_verb_can_be_what_is_counted() -> None:
     assert _measure_texts("为群众送医送药159.6万次。") == ["群众送医送药"]
+
+
+def _scopes(text: str) -> dict[str, str]:
+    doc = CorpusDocument("903_s", Path("903_s.txt"), text, "0", {"area": "吉林市"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    by: dict[str, dict[str, str]] = {}
+    for t in graph:
+        if "/obs/" in t.subject.value:
+            by.setdefault(t.subject.value, {})[t.predicate.value.rsplit("#", 1)[-1]] = (
+                t.object.value
+            )
+    return {o["measureText"]: o["countScope"] for o in by.values()}
+
+
+def test_places_that_did_something_in_a_list_are_a_subset() -> None:
+    assert _scopes("受疫情影响，3个城区、12个街道启用应急预案。") == {
+        "城区": "subset",
+        "街道": "subset",
+    }
+    assert _scopes("全市共有城区6个。") == {"城区": "total"}
