@@ -545,6 +545,9 @@ def _name_after(norm: str, e: Enumeration, hi: int) -> None:
     else:
         return
     name, used, quoted = read_name(body)
+    if e.kind == "direct" and name in _heads():
+        # “街道吹哨、部门报到”机制: a bare head right after a quoted list names it with the list
+        name = "、".join(e.items) + name
     e.name = name
     e.quoted_name = quoted
     e.name_end = p + skip + used

@@ -176,3 +176,9 @@ def test_unnamed_is_stated_in_the_graph() -> None:
     graph = GraphWriter(doc.iri)
     TextLoader().load(doc, graph)
     assert any(t.predicate.value.endswith("#unnamed") and t.object.value == "true" for t in graph)
+
+
+def test_a_bare_head_after_a_quoted_list_is_named_with_the_list() -> None:
+    (m,) = of(Mechanism, "各街道推行“居民点单、社区派单”机制，效果明显。")
+    assert m.name == "居民点单、社区派单机制"
+    assert items(m) == ["居民点单", "社区派单"]
