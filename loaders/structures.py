@@ -759,6 +759,8 @@ def _valid_name(name: str) -> bool:
         return False
     if name[0].isdigit() and _count_re().match(name) is None:
         return False
+    if "、" in name:
+        return name.endswith(_heads())  # a list and its head (摸排、交办、反馈机制)
     words = _posseg(name)
     ends_in_verb = words[-1][1] == "v" and len(words[-1][0]) >= 2
     if ends_in_verb and not name.endswith(_heads()):
