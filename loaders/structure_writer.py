@@ -96,13 +96,19 @@ class StructureWriter:
         first = self._names.setdefault((kind, name), k)
         return [name] if first == k else [name, k]
 
+    def _canonical_level(self, text: str) -> str:
+        chain = self.lex.chain_levels.get(text) or self.lex.chain_levels.get(unify(text))
+        return self.lex.pref.get(chain, text) if chain else text
+
     def _mark(self, g: GraphWriter, node: ox.NamedNode, r: Structure) -> None:
         if not r.named:
             g.lit(node, gk("unnamed"), True)
 
     def hierarchy(self, g: GraphWriter, t: Any, r: Chain) -> ox.NamedNode:
         name = short_name(r.name)
-        items = [i.text for i in r.items]
+        # levels as the canonical chain names them (楼(院)党小组 is 楼栋党小组): two documents
+        # stating one chain in their own words state one hierarchy
+        items = [self._canonical_level(i.text) for i in r.items]
         parts = self._iri_name("hierarchy", name, items)
         h = iri("hierarchy", *parts)
         g.add(h, A, gk("Hierarchy"))
