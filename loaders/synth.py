@@ -2,8 +2,10 @@
 
 At city scale the counts equal what the reports publish for 吉林市 (68 streets, 289
 communities, 3438 grids, …); at province scale 吉林市 is generated the same way beside eight
-synthetic cities, about 70,000 grids and 400,000 building and unit heads in all. Every
-generated name starts with 示例 so that nobody mistakes it for a real unit or person.
+synthetic cities, about 70,000 grids and 400,000 building and unit heads in all. At sample
+scale one synthetic city a tenth of 吉林市's size has its branching (7 streets, 29
+communities, 344 grids, …): a tree to try an analysis on in a few seconds. Every generated
+name starts with 示例 so that nobody mistakes it for a real unit or person.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ CITY_NAME = "吉林市"
 PROVINCE_NAME = "吉林省"
 PROVINCE_CITIES = 9
 PROVINCE_GRIDS = 70_600  # the report: 7万余个城乡网格
-SCALES = ("city", "province")
+SCALES = ("city", "province", "sample")
+#: The share of 吉林市's counts a sample-scale roster holds.
+SAMPLE_RATIO = 0.1
 
 CITY_THEMES = ("街道（乡镇）管理体制改革", "简政放权", "网格治理", "物业治理", "民生服务")
 PROVINCE_THEMES = (*CITY_THEMES, "警地融合")
@@ -397,13 +401,16 @@ def _scaled(ratio: float) -> dict[str, int]:
 def synthesize(scale: str, seed: int, out_dir: Path) -> dict[str, Any]:
     """Write a synthetic roster folder; return its manifest (with the counts it holds)."""
     if scale not in SCALES:
-        raise ValueError(f"unknown scale {scale!r}: use city or province")
+        raise ValueError(f"unknown scale {scale!r}: use city, province or sample")
     rng = random.Random(f"govkg-synth/{scale}/{seed}")
     names = _Names(rng)
     out = _Out()
     if scale == "city":
         _city(out, rng, names, "JL", CITY_NAME, dict(CITY_COUNTS), "")
         area = CITY_NAME
+    elif scale == "sample":
+        area = names.place("市")
+        _city(out, rng, names, "SP", area, _scaled(SAMPLE_RATIO), "")
     else:
         area = PROVINCE_NAME
         out.rows["areas.csv"].append([PROVINCE_NAME, PROVINCE_NAME, "省", ""])

@@ -3,6 +3,7 @@ git with its outputs cleared."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import nbformat
@@ -13,6 +14,8 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CELL_TIMEOUT_S = 300
+#: Seconds a notebook may take from its first cell to its last, where a user waits on it.
+RUN_BUDGET_S = {"03-network-analysis": 15.0}
 
 
 def test_there_are_notebooks() -> None:
@@ -56,10 +59,12 @@ def test_notebook_runs_clean(
         timeout=CELL_TIMEOUT_S,
         resources={"metadata": {"path": str(path.parent)}},
     )
+    started = time.perf_counter()
     try:
         client.execute()
     except CellExecutionError as exc:
         pytest.fail(f"{path.name} failed:\n{exc}")
+    took = time.perf_counter() - started
     errors = [
         out
         for cell in nb.cells
@@ -68,3 +73,5 @@ def test_notebook_runs_clean(
         if out.get("output_type") == "error"
     ]
     assert not errors
+    budget = RUN_BUDGET_S.get(path.stem)
+    assert budget is None or took < budget, f"{path.name} took {took:.1f} s (budget {budget} s)"

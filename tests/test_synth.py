@@ -223,6 +223,13 @@ def test_province_scale_counts(tmp_path: Path) -> None:
     assert counts["rows"] > 1_000_000
 
 
+def test_sample_scale_is_a_tenth_of_the_city(tmp_path: Path) -> None:
+    counts = synthesize("sample", 7, tmp_path / "S")["counts"]
+    assert (counts["街道"], counts["社区"], counts["网格"]) == (7, 29, 344)
+    assert counts["rows"] < 10_000
+    assert synthesize("sample", 7, tmp_path / "T")["counts"] == counts
+
+
 def test_synth_rejects_unknown_scale(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["synth", "--scale", "county", "--out", str(tmp_path)])
     assert result.exit_code == 2

@@ -15,13 +15,13 @@ from govkg.ontology.errors import GovkgError
 
 
 def synth(
-    scale: Annotated[str, typer.Option(help="city (吉林市 exactly) or province (~70,000 grids)")],
+    scale: Annotated[str, typer.Option(help="city (吉林市 exactly), province (~70,000 grids) or sample (a tenth of 吉林市)")],
     out_dir: Annotated[Path, typer.Option("--out", help="folder to write the roster into")],
     seed: Annotated[int, typer.Option(help="random seed; the same seed writes the same files")] = 7,
 ) -> None:
     """Write a synthetic roster consistent with the published aggregates."""
     if scale not in SCALES:
-        raise fail(f"unknown scale {scale!r}: use city or province", 2)
+        raise fail(f"unknown scale {scale!r}: use city, province or sample", 2)
     manifest = synthesize(scale, seed, out_dir)
     out.print(f"[bold]govkg synth[/] {manifest['title']} → {out_dir}")
     for name, n in manifest["counts"].items():
