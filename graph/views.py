@@ -323,6 +323,7 @@ class Obs:
     quote: str
     start: int
     value_max: str = ""
+    count_scope: str = ""  # gk:countScope: "total" (all there are) or "subset"
     conflicts: set[str] = field(default_factory=set)
     conflict_rule: dict[str, str] = field(default_factory=dict)  # other → sub-property
 
@@ -387,9 +388,10 @@ def _read_graph(store: ox.Store) -> Graph:
     keys: dict[str, tuple[str, ...]] = {}
     for o_term, *values in _select(
         store,
-        """SELECT DISTINCT ?o ?m ?v ?doc ?area ?unit ?qual ?q ?start ?vmax WHERE {
+        """SELECT DISTINCT ?o ?m ?v ?doc ?area ?unit ?qual ?q ?start ?vmax ?scope WHERE {
              ?o a gk:StatisticObservation ; gk:measure ?m ; gk:value ?v .
              OPTIONAL { ?o gk:valueMax ?vmax } OPTIONAL { ?o gk:unit ?unit }
+             OPTIONAL { ?o gk:countScope ?scope }
              OPTIONAL { ?o gk:qualifier ?qual } OPTIONAL { ?o gk:area ?area }
              OPTIONAL { ?o gk:reportedIn ?doc }
              OPTIONAL { ?o prov:wasDerivedFrom ?sp . ?sp gk:quote ?q . OPTIONAL { ?sp gk:start ?start } }
@@ -400,8 +402,8 @@ def _read_graph(store: ox.Store) -> Graph:
         if o in obs and fields >= keys[o]:
             continue  # the model allows one of each; should a source give two, keep the least
         keys[o] = fields
-        m, v, doc, area, unit, qual, q, _start, vmax = fields
-        obs[o] = Obs(o, m, v, unit, qual, area, doc, q, _int(values[7], 0), vmax)
+        m, v, doc, area, unit, qual, q, _start, vmax, scope = fields
+        obs[o] = Obs(o, m, v, unit, qual, area, doc, q, _int(values[7], 0), vmax, scope)
     labels.load(itertools.chain(*((o.measure, o.area) for o in obs.values())))
     # the sub-property of gk:conflictsWith says by which rule the two were linked
     for a_term, b_term, rule in _select(
@@ -502,6 +504,15 @@ def _fmt_value_en(value: str, unit: str, qualifier: str, value_max: str = "") ->
     text = f"{num}{unit_en}" if unit_en == "%" else f"{num} {unit_en}".strip()
     prefix = {"approx_about": "about ", "approx_nearly": "nearly ", "approx_more_than": "over "}
     return prefix.get(qualifier, "") + text
+
+
+#: gk:countScope in the details of a statistic, in both languages: what the number counts
+#: and whether it is compared with other numbers for conflicts.
+COUNT_SCOPE_TEXT = {
+    "total": "总数：该地全部（参与冲突比较） / total: all there are (compared for conflicts)",
+    "subset": "部分：仅做了某事的（不与总数比较冲突） / subset: only those that did something "
+    "(not compared for conflicts)",
+}
 
 
 def _qualifier_zh(q: str) -> str:
@@ -2083,6 +2094,7 @@ def _obs_node(g: Graph, o: Obs, width: int) -> Node:
         ("统计指标", "measure", f"{measure} ({en_m})", False),
         ("数值", "value", value, False),
         ("约数限定", "qualifier", _qualifier_zh(o.qualifier), False),
+        ("计数范围", "count scope", COUNT_SCOPE_TEXT.get(o.count_scope, o.count_scope), False),
         ("所涉区域", "area", g.labels.zh(o.area) if o.area else "", False),
         ("来源", "source", g.doc_label(o.doc), False),
         ("原文", "quote", o.quote, True),

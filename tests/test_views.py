@@ -595,6 +595,30 @@ def test_views_are_deterministic(fixture_out: Path, tmp_path: Path) -> None:
         assert data == (fixture_out / "views" / name).read_bytes(), name
 
 
+def test_sources_details_say_what_a_statistic_counts(views_build: Path) -> None:
+    """A statistic's details on 来源与冲突 give its gk:countScope in both languages: a count
+    of all there is (全市289个社区) against one of those that did something (6个社区入围…),
+    which is why only totals are linked as conflicts (48 against 68 街道 is none)."""
+    store = ox.Store.read_only(str(views_build / "store"))
+    g = views._read_graph(store)
+    scopes = {o.count_scope for o in g.obs.values()}
+    assert scopes == {"total", "subset"}
+    for o in g.obs.values():
+        rows = {(zh, en): v for zh, en, v, _ in views._obs_node(g, o, 240).info}
+        assert rows[("计数范围", "count scope")] == views.COUNT_SCOPE_TEXT[o.count_scope]
+        if o.count_scope == "subset":
+            assert not o.conflicts, o.iri
+    html = (views_build / "views" / "sources.html").read_text(encoding="utf-8")
+    for text in views.COUNT_SCOPE_TEXT.values():
+        assert views._json_for_html(text)[1:-1] in html
+    streets = {
+        o.value: o.count_scope
+        for o in g.obs.values()
+        if g.labels.zh(o.measure) == "街道" and o.value in ("48", "68")
+    }
+    assert streets == {"48": "subset", "68": "total"}
+
+
 def test_corpus_views_are_deterministic(views_build: Path, corpus_build_copy: Path) -> None:
     before = {p.name: p.read_bytes() for p in (views_build / "views").iterdir()}
     summary = write_views(corpus_build_copy)  # written again, into a copy of the build
