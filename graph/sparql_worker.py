@@ -20,6 +20,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from govkg.graph.sparql import distinct_select
+
 _RESULT_TYPES = [
     ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
     ("application/json", ox.QueryResultsFormat.JSON),
@@ -94,8 +96,11 @@ def answer(store: ox.Store, job: Job) -> tuple[int, str, bytes]:
         kwargs["use_default_graph_as_union"] = True
     if job.named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    query = job.query
+    if job.union_default and not job.default_graphs:
+        query = distinct_select(query)  # the union repeats a fact per graph: answers once
     try:
-        result = store.query(job.query, **kwargs)
+        result = store.query(query, **kwargs)
         graph_result = isinstance(result, ox.QueryTriples)
         offers = _GRAPH_TYPES if graph_result else _RESULT_TYPES
         chosen = negotiate(job.accept, offers)

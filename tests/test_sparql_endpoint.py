@@ -249,3 +249,17 @@ def test_sparql_command_errors_are_readable(corpus_build: Path) -> None:
     result = CliRunner().invoke(app, ["sparql", "SELECT ?x WHERE {", "--out", str(corpus_build)])
     assert result.exit_code == 1
     assert "SPARQL syntax error" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.server
+def test_each_answer_once_over_the_union(endpoint: SparqlEndpoint) -> None:
+    query = (
+        "PREFIX gk: <https://w3id.org/govkg/ontology#> "
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        'SELECT ?label WHERE { ?l skos:inScheme/skos:prefLabel "五级组织体系"@zh ; '
+        "skos:prefLabel ?label }"
+    )
+    status, _, body = get(endpoint, query)
+    assert status == 200
+    labels = [b["label"] for b in bindings(body)]
+    assert len(labels) == len(set(labels)) == 5
