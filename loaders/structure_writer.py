@@ -5,6 +5,7 @@ alliances and memberships, mechanisms and their steps. Identical structures of o
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Callable
@@ -22,7 +23,9 @@ from govkg.loaders.structures import (
     Structure,
     System,
     WorkingGroups,
+    cues,
 )
+from govkg.loaders.zh import CN_NUMERAL
 from govkg.ontology import ORG, SKOS
 from govkg.ontology.ids import gk, iri
 
@@ -40,6 +43,16 @@ AreaFn = Callable[[GraphWriter, Any, AreaFinder, Any, ox.NamedNode | None], None
 def items_key(items: list[str]) -> str:
     """A short stable key for an ordered list of items (part of structure IRIs)."""
     return hashlib.sha1("\u0001".join(unify(i) for i in items).encode()).hexdigest()[:8]
+
+
+def not_a_name(name: str) -> bool:
+    """True for a count or a bare head word read where a name stands (三个方面, 五种模式,
+    三级, 原则, 新格局): the words of structures.yaml's generic_name_words, after a numeral
+    and its classifier, with at most one character before them."""
+    c = cues()
+    rest = re.sub(rf"^[{CN_NUMERAL}\d多]+[{''.join(c['name_classifiers'])}]?", "", name)
+    words = tuple(c["generic_name_words"])
+    return rest == "" or rest in words or (len(rest) <= len(max(words, key=len)) + 1 and rest[1:] in words)
 
 
 def short_name(name: str) -> str:
@@ -68,6 +81,9 @@ class StructureWriter:
             counts[cls] = counts.get(cls, 0) + n
 
         for r in records:
+            if r.named and not_a_name(r.name):
+                # 三个方面, 原则: a count or a bare head word names nothing; the items do
+                r = dataclasses.replace(r, name="、".join(i.text for i in r.items), named=False)
             key = r.key()
             if key in seen:  # the same structure stated again: one resource, one more span
                 g.add(seen[key], DERIVED, self.span(g, t, r.start, r.end))

@@ -182,3 +182,23 @@ def test_a_bare_head_after_a_quoted_list_is_named_with_the_list() -> None:
     (m,) = of(Mechanism, "各街道推行“居民点单、社区派单”机制，效果明显。")
     assert m.name == "居民点单、社区派单机制"
     assert items(m) == ["居民点单", "社区派单"]
+
+
+def test_a_count_or_a_bare_head_is_no_name() -> None:
+    from govkg.loaders.structure_writer import not_a_name
+
+    assert all(map(not_a_name, ["三个方面", "五种模式", "三级", "原则", "新格局"]))
+    assert not any(map(not_a_name, ["四网融合", "六步工作法", "五级包保", "标准体系"]))
+    text = "坚持“收集、会商、落实、反馈”的原则。"
+    doc = CorpusDocument("900_bare", Path("900_bare.txt"), text, "0", {"area": "吉林市"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    labels = {
+        t.object.value
+        for t in graph
+        if t.predicate.value.endswith("prefLabel")
+        and "/mechanism/" in t.subject.value
+        and t.subject.value.count("/") == 7
+    }
+    unnamed = {t.subject.value for t in graph if t.predicate.value.endswith("#unnamed")}
+    assert "原则" not in labels and unnamed
