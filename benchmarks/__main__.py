@@ -147,13 +147,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     repeats = 1 if args.scale == "tiny" else 3
-    with tempfile.TemporaryDirectory(prefix="govkg-bench-") as tmp:
+    from govkg.graph.commands.common import work_progress
+
+    with (
+        tempfile.TemporaryDirectory(prefix="govkg-bench-") as tmp,
+        work_progress("benchmarks") as step,
+    ):
         work = Path(tmp)
+        step("corpus build")
         rows, out = bench_build(work, repeats)
+        step("report loader")
         rows += bench_extract()
+        step("competency questions")
         rows += bench_cq(out, "corpus")
+        step("validation")
         rows += bench_validate.run(out, "corpus")
         if args.scale != "tiny":
+            step(f"{args.scale} scale")
             rows += extra_rows(args.scale, work)
     args.output.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(markdown(rows) if args.markdown else table(rows))

@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from benchmarks.__main__ import main
 
 KEYS = ["name", "value", "unit", "baseline", "ratio", "target", "met"]
 
 
-def test_harness_writes_rows(tmp_path: Path) -> None:
+def test_harness_writes_rows(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
     output = tmp_path / "results.json"
     assert main(["--scale", "tiny", "--output", str(output)]) == 0
+    # long steps show on stderr with their seconds
+    assert "corpus build" in capfd.readouterr().err
     rows = json.loads(output.read_text(encoding="utf-8"))
     names = {r["name"] for r in rows}
     assert {"build_corpus_s", "extract_chars_per_s", "pipeline_load_s"} <= names
