@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from govkg.ontology import ONTOLOGY_IRI, PREFIXES
+from govkg.ontology import GK, ONTOLOGY_IRI, PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = ROOT / "docs" / "model.md"
@@ -149,3 +149,16 @@ def test_every_term_of_the_model_is_used(model_store: ox.Store) -> None:
         if not used:
             wrong.append(f"{term} ({role})")
     assert not wrong, f"docs/model.md names terms neither the data nor the ontology uses: {wrong}"
+
+
+def test_every_property_the_build_uses_is_in_the_model(model_store: ox.Store) -> None:
+    """The other way round: a gk: property stated in the data (outside the ontology's own
+    graph) is named in the model's tables."""
+    used = {
+        q.predicate.value
+        for q in model_store.quads_for_pattern(None, None, None, None)
+        if q.predicate.value.startswith(GK) and q.graph_name.value != ONTOLOGY_IRI
+    }
+    documented = {_expand(t) for t in _terms()}
+    missing = sorted(p.removeprefix(GK) for p in used - documented)
+    assert not missing, f"docs/model.md does not name: {missing}"
