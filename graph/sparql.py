@@ -499,6 +499,7 @@ def run_query(
     :class:`QuerySyntaxError` located in ``query`` itself."""
     check_query(query)
     dataset = dataset_options(store)
+    written = query
     if distinct and dataset:
         query = distinct_select(query)
     text = (prefix_header() + query) if prefixes else query
@@ -511,7 +512,15 @@ def run_query(
         if lang is not None and isinstance(result, ox.QuerySolutions):
             return _select_in_language(store, text, result, bindings, dataset, lang)
     except SyntaxError as exc:
-        raise syntax_error(str(exc), query, HEADER_LINES if prefixes else 0) from None
+        message = str(exc)
+        if written != query:  # locate the error in the user's own text, not the rewritten one
+            try:
+                store.query((prefix_header() + written) if prefixes else written, **dataset)
+            except SyntaxError as own:
+                message = str(own)
+            except (OSError, ValueError, RuntimeError):
+                pass
+        raise syntax_error(message, written, HEADER_LINES if prefixes else 0) from None
     except (OSError, ValueError, RuntimeError) as exc:
         message = str(exc)
         if "in its SELECT projection" in message:

@@ -217,3 +217,12 @@ def test_readme_tour_sparql_command_prints_what_the_readme_shows(corpus_build: P
     shown = re.search(r"```text\n(┏.*?)```", readme, re.DOTALL)
     assert shown is not None, "the README shows the tour query's output"
     assert result.output.strip() == shown.group(1).strip()
+
+
+def test_a_syntax_error_shows_the_users_own_line_not_the_rewritten_one(
+    corpus_build: Path,
+) -> None:
+    code, output = _sparql(corpus_build, "SELECT ?x WHERE { ?x foo:bar ?y }")
+    assert code == 1
+    assert "line 1, column 22" in output
+    assert "1 | SELECT ?x WHERE" in output and "DISTINCT" not in output
