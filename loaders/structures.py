@@ -486,7 +486,7 @@ def _unquoted_lists(norm: str, a: int, b: int, out: list[Enumeration]) -> None:
     segs = [clause[s:e] for s, e in seg_bounds]
     if any(not s.strip() for s in segs):
         return
-    # 所长、民警和助理进街道（乡镇）班子、社区（村）“两委”、网格: a verb inside an item that
+    # 干部、社工和律师进街道班子、社区两委、网格小组: a verb inside an item that
     # opens a run of levels ends one list and starts another
     for (s0, _e0), seg in zip(seg_bounds[1:-1], segs[1:-1], strict=True):
         pos = 0
