@@ -9,7 +9,7 @@ the engine's stack and kills the process."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -64,6 +64,31 @@ _TOKEN = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+
+def _tokens(query: str) -> Iterator[re.Match[str]]:
+    """The tokens of ``query`` that are not blanks, in order (strings, IRIs and comments
+    are tokens of their own); a character no token starts at is passed over, for the parser
+    to report."""
+    pos, end = 0, len(query)
+    while pos < end:
+        m = _TOKEN.match(query, pos)
+        if m is None:
+            pos += 1
+            continue
+        pos = m.end()
+        if m.lastgroup != "space":
+            yield m
+
+
+def _next_token(query: str, pos: int) -> re.Match[str] | None:
+    """The first token at or after ``pos`` that is not blank."""
+    m = _TOKEN.match(query, pos)
+    while m is not None and m.lastgroup == "space":
+        m = _TOKEN.match(query, m.end())
+    return m
+
+
 _COSTLY_WORDS = frozenset(
     {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "EXISTS", "SERVICE", "GRAPH"}
 )
@@ -90,16 +115,8 @@ def scan_query(query: str) -> QueryShape:
     frames: list[list[int]] = [[0, 0, 0]]
     services: list[str] = []
     has_from = after_service = False
-    pos, end = 0, len(query)
-    while pos < end:
-        m = _TOKEN.match(query, pos)
-        if m is None:  # no SPARQL token starts here: the parser will say what is wrong
-            pos += 1
-            continue
-        pos = m.end()
+    for m in _tokens(query):
         kind = m.lastgroup
-        if kind == "space":
-            continue
         if after_service:
             if kind == "word" and m.group().upper() == "SILENT":
                 continue
@@ -257,15 +274,8 @@ def syntax_error(message: str, query: str, offset_lines: int) -> QuerySyntaxErro
 def _unknown_prefix(query: str) -> tuple[int, int, str] | None:
     """Line, column and prefix of the first prefixed name whose prefix is not declared."""
     declared = set(declared_prefixes(query))
-    pos, end, after_prefix = 0, len(query), False
-    while pos < end:
-        m = _TOKEN.match(query, pos)
-        if m is None:
-            pos += 1
-            continue
-        pos = m.end()
-        if m.lastgroup == "space":
-            continue
+    after_prefix = False
+    for m in _tokens(query):
         if m.lastgroup == "name" and not after_prefix:
             prefix = m.group().split(":", 1)[0]
             if prefix not in declared:
@@ -345,13 +355,8 @@ def distinct_select(query: str) -> str:
     >>> distinct_select("ASK { ?s ?p ?o }")
     'ASK { ?s ?p ?o }'
     """
-    depth, pos, end = 0, 0, len(query)
-    while pos < end:
-        m = _TOKEN.match(query, pos)
-        if m is None:
-            pos += 1
-            continue
-        pos = m.end()
+    depth = 0
+    for m in _tokens(query):
         kind = m.lastgroup
         if kind == "open":
             depth += 1
@@ -362,36 +367,26 @@ def distinct_select(query: str) -> str:
             if word in ("ASK", "CONSTRUCT", "DESCRIBE"):
                 return query
             if word == "SELECT":
-                nxt = _TOKEN.match(query, pos)
-                while nxt is not None and nxt.lastgroup == "space":
-                    nxt = _TOKEN.match(query, nxt.end())
+                nxt = _next_token(query, m.end())
                 if nxt is not None and nxt.group().upper() in ("DISTINCT", "REDUCED"):
                     return query
-                return query[:pos] + " DISTINCT" + query[pos:]
+                return query[: m.end()] + " DISTINCT" + query[m.end() :]
     return query
 
 
 def _slice_clauses(query: str) -> tuple[str, int, int | None]:
     """``query`` without its top-level ``OFFSET`` and ``LIMIT``, with their values."""
-    depth, pos, end = 0, 0, len(query)
+    depth = 0
     cuts: list[tuple[int, int, str, int]] = []
-    while pos < end:
-        m = _TOKEN.match(query, pos)
-        if m is None:
-            pos += 1
-            continue
-        pos = m.end()
+    for m in _tokens(query):
         if m.lastgroup == "open":
             depth += 1
         elif m.lastgroup == "close":
             depth -= 1
         elif m.lastgroup == "word" and depth == 0 and m.group().upper() in ("LIMIT", "OFFSET"):
-            nxt = _TOKEN.match(query, pos)
-            while nxt is not None and nxt.lastgroup == "space":
-                nxt = _TOKEN.match(query, nxt.end())
+            nxt = _next_token(query, m.end())
             if nxt is not None and nxt.lastgroup == "number" and nxt.group().isdigit():
                 cuts.append((m.start(), nxt.end(), m.group().upper(), int(nxt.group())))
-                pos = nxt.end()
     offset, limit = 0, None
     for start, stop, word, value in reversed(cuts):
         query = query[:start] + " " * (stop - start) + query[stop:]
@@ -443,7 +438,9 @@ def open_store(out_dir: Path) -> ox.Store:
 def has_union_graph(store: ox.Store) -> bool:
     """Whether the store's default graph holds the de-duplicated union of its named graphs
     (each distinct statement once), as a build writes it."""
-    return next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+    return (
+        next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+    )
 
 
 def dataset_options(store: ox.Store) -> dict[str, Any]:
