@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,22 @@ def corpus_build_copy(corpus_build: Path, tmp_path: Path) -> Path:
     out = tmp_path / "out"
     shutil.copytree(corpus_build, out, ignore=shutil.ignore_patterns("cypher"), symlinks=True)
     return out
+
+
+def start_serve_cypher(out: Path) -> tuple[subprocess.Popen[str], list[str]]:
+    """Start ``govkg serve cypher --out OUT`` and read its output until it says the server
+    is up (the Ctrl-C line); the process and the lines it printed."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "govkg.graph.cli", "serve", "cypher", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert proc.stdout is not None
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if "Ctrl-C" in line:
+            break
+    return proc, lines

@@ -383,27 +383,14 @@ def test_concurrent_readers_see_a_consistent_graph(server: FalkorServer) -> None
 
 
 def test_serve_cypher_command(tmp_path: Path) -> None:
-    import os
     import signal
-    import subprocess
-    import sys
+
+    from tests.conftest import start_serve_cypher
 
     out = tmp_path / "out"
     _write_out(out, read_quads(FIXTURE))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "govkg.graph.cli", "serve", "cypher", "--out", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    proc, lines = start_serve_cypher(out)
     try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if "Ctrl-C" in line:
-                break
         assert (out / "cypher" / "server.json").is_file(), "".join(lines)
         runner = CliRunner()
         query = "MATCH (n:StatisticObservation) RETURN count(n) AS n"

@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ from govkg.graph.cli import app
 from govkg.graph.falkor import STATE_FILE, FalkorServer, data_dir_for, free_port
 from govkg.graph.mirror import NativeTarget, expected_snapshot, push, snapshot
 from govkg.graph.pg import PropertyGraph, from_output
+from tests.conftest import start_serve_cypher
 
 pytestmark = pytest.mark.server
 
@@ -163,20 +163,8 @@ def test_a_stale_server_json_is_detected_without_waiting(tmp_path: Path) -> None
 
 @pytest.fixture
 def serve_cypher(out: Path) -> Iterator[subprocess.Popen[str]]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "govkg.graph.cli", "serve", "cypher", "--out", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-    )
+    proc, lines = start_serve_cypher(out)
     try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if "Ctrl-C" in line:
-                break
         assert (data_dir_for(out) / STATE_FILE).is_file(), "".join(lines)
         yield proc
     finally:

@@ -28,7 +28,13 @@ runner = CliRunner()
 CHAIN_Q = """SELECT ?level ?label WHERE {
   ?l skos:inScheme/skos:prefLabel "五级组织体系"@zh ; gk:rank ?level ; skos:prefLabel ?label }
   ORDER BY ?level"""
-CHAIN = [(1, "街道党工委"), (2, "社区党组织"), (3, "网格党支部"), (4, "楼栋党小组"), (5, "单元党员中心户")]
+CHAIN = [
+    (1, "街道党工委"),
+    (2, "社区党组织"),
+    (3, "网格党支部"),
+    (4, "楼栋党小组"),
+    (5, "单元党员中心户"),
+]
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from govkg.graph.falkor import STATE_FILE, data_dir_for
+from tests.conftest import start_serve_cypher
 
 pytestmark = pytest.mark.server
 
@@ -40,25 +41,28 @@ def _processes() -> dict[int, tuple[str, int, str]]:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 def test_stop_ends_serve_cypher_and_its_server(corpus_build_copy: Path) -> None:
     out = corpus_build_copy
-    cmd = [sys.executable, "-m", "govkg.graph.cli", "serve", "cypher", "--out", str(out)]
-    env = {**os.environ, "COLUMNS": "200"}
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-    )
+    proc, lines = start_serve_cypher(out)
     state = data_dir_for(out) / STATE_FILE
     server_pid = None
     try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if "Ctrl-C" in line:
-                break
         server_pid = json.loads(state.read_text())["pid"]
         table = _processes()
         assert table[server_pid][1] == proc.pid, "".join(lines)  # the server is its child
         stop = subprocess.run(
-            [*cmd, "--stop"], capture_output=True, text=True, env=env, timeout=120
+            [
+                sys.executable,
+                "-m",
+                "govkg.graph.cli",
+                "serve",
+                "cypher",
+                "--out",
+                str(out),
+                "--stop",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "200"},
+            timeout=120,
         )
         assert stop.returncode == 0, stop.stdout + stop.stderr
         assert f"stopped the Cypher server of {out} (pid {server_pid})" in stop.stdout
