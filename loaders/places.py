@@ -375,6 +375,7 @@ class AreaFinder:
         self._institutions()
         self.mentions.sort(key=lambda a: (a.start, -a.end))
         self._starts = [m.start for m in self.mentions]
+        self._first: dict[str, tuple[int, int]] | None = None
 
     # -- building blocks
     def _division(self, d: Division) -> Area:
@@ -565,10 +566,11 @@ class AreaFinder:
     # -- queries
     def first_span(self, area: Area) -> tuple[int, int] | None:
         """Where the text first names ``area`` ([start, end) of the normalised text)."""
-        for m in self.mentions:
-            if m.iri == area.iri and m.start >= 0:
-                return m.start, m.end
-        return None
+        if self._first is None:
+            self._first = {}
+            for m in self.mentions:
+                self._first.setdefault(m.iri, (m.start, m.end))
+        return self._first.get(area.iri)
 
     def area_at(
         self, pos: int, sentence: tuple[int, int], carry: AreaMention | None

@@ -313,8 +313,9 @@ class TextLoader:
         node = ox.NamedNode(area.iri)
         g.add(node, A, gk("AdministrativeArea"))
         g.label(node, area.label, pref=True)
+        first = areas.first_span(area)
         for written in (
-            t.quote(*areas.first_span(area)) if areas.first_span(area) else "",
+            t.quote(*first) if first else "",
             t.doc.area if area is areas.default else "",
         ):
             if written and written != area.label:
