@@ -108,11 +108,22 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:  # pragma: no cover - someone else's process
         return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:  # no /proc (or it exited meanwhile): trust kill(0)
+    if not Path("/proc/self").exists():  # no /proc: trust kill(0)
         return True
-    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+    # A multi-threaded server's leader turns zombie before its other threads have exited, and
+    # its parent cannot reap it until they have: alive while any of its threads is not dead.
+    try:
+        tasks = [t.name for t in Path(f"/proc/{pid}/task").iterdir()]
+    except OSError:  # it exited meanwhile
+        return False
+    for task in tasks:
+        try:
+            stat = Path(f"/proc/{pid}/task/{task}/stat").read_text()
+        except OSError:
+            continue
+        if stat.rpartition(")")[2].split()[:1] not in (["Z"], ["X"]):
+            return True
+    return False
 
 
 def _is_server(pid: int, port: int) -> bool | None:
