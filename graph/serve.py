@@ -22,9 +22,14 @@ No request can take the endpoint down or turn it outward:
   names, and any web page can make a browser send such a GET) unless ``--allow-service
   HOST`` names the host (or ``HOST:PORT``) of every endpoint the query calls, by full IRI;
 - HTTP: a body is read only with a valid ``Content-Length`` (411 without, 400 when it is
-  not a number, 413 over 1 MiB) and after any of these errors the connection is closed; a
-  connection idle for ``--idle-timeout`` seconds (default 30) is closed; the listen backlog
-  is 128 and at most 256 connections are served at once (the next get 503).
+  not a number or the body ends short of it, 413 over 1 MiB) and after any of these errors
+  the connection is closed, what the client still sends being read and dropped first (up
+  to 2 s and 4 MiB) so that the answer is not lost to a reset; methods other than GET,
+  HEAD and POST get 405, a request line without a version (HTTP/0.9) 400, HTTP/2 or later
+  505; a connection idle for ``--idle-timeout`` seconds (default 30) is closed; the
+  listen backlog is 128 and at most 256 connections are served at once (the next get 503).
+  ``tests/test_sparql_fuzz.py`` sends thousands of generated, mutated and malformed
+  requests to one endpoint and checks that each gets a status.
 
 ``http.server`` stays the front end: the work per request is a worker round trip, and the
 standard library keeps the endpoint free of another server dependency.
@@ -32,6 +37,7 @@ standard library keeps the endpoint free of another server dependency.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import re
@@ -47,7 +53,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 import pyoxigraph as ox
 
@@ -71,6 +77,11 @@ DEFAULT_IDLE_TIMEOUT = 30.0  # seconds a connection may sit without sending a wh
 BACKLOG = 128  # connections the kernel queues before accept()
 MAX_CONNECTIONS = 256  # connections served at once; the next ones get 503 and are closed
 WORKER_START_S = 60.0
+LINGER_S = 2.0  # seconds a closing connection's unread input is drained
+LINGER_BYTES = 4 * MAX_BODY  # …and at most this much of it
+ALLOWED_METHODS = "GET, HEAD, POST"
+MAX_BLANK_LINES = 8  # blank lines skipped before a request line
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def default_workers() -> int:
@@ -338,13 +349,15 @@ class SparqlEndpoint:
         worker = None
         while worker is None:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or cancelled():
+            if remaining <= 0:
                 return text_answer(
                     HTTPStatus.SERVICE_UNAVAILABLE,
                     f"all {self.pool.size} query workers stayed busy for {self.timeout:g} s; "
                     "try again later",
                 )
             worker = self.pool.take(min(remaining, 0.25))
+            if worker is None and cancelled():
+                return text_answer(HTTPStatus.SERVICE_UNAVAILABLE, "the client went away")
         try:
             worker.outbox.send(job)
             while True:
@@ -402,6 +415,40 @@ class _Server(ThreadingHTTPServer):
         finally:
             self.slots.release()
 
+    def shutdown_request(self, request: Any) -> None:
+        """Close a connection without resetting it: after the answer is sent (SHUT_WR), what
+        the client still sends (a body refused unread, the rest of an overlong line) is
+        read and dropped for up to :data:`LINGER_S` seconds. Closing a socket with unread
+        input makes the kernel send a reset, which can destroy the answer in flight before
+        the client has read it."""
+        try:
+            request.shutdown(socket.SHUT_WR)
+            deadline = time.monotonic() + LINGER_S
+            left = LINGER_BYTES
+            while left > 0:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                readable, _, _ = select.select([request], [], [], remaining)
+                if not readable:
+                    break
+                chunk = request.recv(min(65536, left))
+                if not chunk:
+                    break
+                left -= len(chunk)
+        except OSError:
+            pass
+        self.close_request(request)
+
+
+def _split(target: str) -> SplitResult | None:
+    """The parts of a request target; None when it cannot be split (``//[x``: a bad IPv6
+    authority)."""
+    try:
+        return urlsplit(target)
+    except ValueError:
+        return None
+
 
 def _one(values: dict[str, list[str]], key: str) -> str | None:
     got = values.get(key)
@@ -419,12 +466,77 @@ class _Handler(BaseHTTPRequestHandler):
     owner: SparqlEndpoint
     server_version = "govkg-sparql"
     protocol_version = "HTTP/1.1"
+    # an answer goes out as two writes (head, body): with Nagle's algorithm the second
+    # waits for the client's delayed ACK, 40 ms per request on Linux
+    disable_nagle_algorithm = True
+    # errors on a request line without a version are answered with a status line
+    default_request_version = "HTTP/1.0"
+    answered = False
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: `govkg serve sparql` prints its own line per request
 
+    def handle_one_request(self) -> None:
+        self.answered = False
+        try:
+            super().handle_one_request()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        except Exception as exc:  # a bug here must not drop the connection without a word
+            self.close_connection = True
+            if self.owner.log is not None:
+                self.owner.log(
+                    f"error answering {getattr(self, 'requestline', '')[:200]!r}: {exc!r}"
+                )
+            if not self.answered:
+                with contextlib.suppress(OSError):
+                    self._fail(HTTPStatus.INTERNAL_SERVER_ERROR, f"internal error: {exc!r}")
+
+    def send_response_only(self, code: int, message: str | None = None) -> None:
+        self.answered = True
+        super().send_response_only(code, message)
+
+    def parse_request(self) -> bool:
+        self.command, self.request_version = None, self.default_request_version
+        self.requestline = ""
+        for _ in range(MAX_BLANK_LINES):  # blank lines before a request are ignored (RFC 9112)
+            if self.raw_requestline.strip():
+                break
+            self.raw_requestline = self.rfile.readline(65537)
+            if not self.raw_requestline:
+                self.close_connection = True
+                return False
+        words = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n").split()
+        if not words or len(self.raw_requestline) > 65536:
+            self.requestline = str(self.raw_requestline[:200], "iso-8859-1")
+            self._fail(HTTPStatus.BAD_REQUEST, "no request line (or one over 65,536 bytes)")
+            return False
+        if len(words) == 2:  # HTTP/0.9 ("GET /path"): its answer would have no status line
+            self.requestline = " ".join(words)
+            self._fail(HTTPStatus.BAD_REQUEST, "HTTP/0.9 is not served: send HTTP/1.1")
+            return False
+        return bool(super().parse_request())
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):  # any other method: 405, not http.server's 501
+            return self._not_allowed
+        raise AttributeError(name)
+
+    def _not_allowed(self) -> None:
+        status, ctype, body = text_answer(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            f"method {self.command[:40]!r} is not allowed: use {ALLOWED_METHODS}",
+        )
+        self._send(status, ctype, body, close=True, extra={"Allow": ALLOWED_METHODS})
+
+    def do_HEAD(self) -> None:
+        self.do_GET()
+
     def do_GET(self) -> None:
-        parts = urlsplit(self.path)
+        parts = _split(self.path)
+        if parts is None:
+            self._fail(HTTPStatus.BAD_REQUEST, f"malformed request target: {self.path[:80]!r}")
+            return
         if parts.path not in (PATH, PATH + "/"):
             self._send(*text_answer(HTTPStatus.NOT_FOUND, f"the endpoint is {PATH}"))
             return
@@ -451,10 +563,10 @@ class _Handler(BaseHTTPRequestHandler):
         if raw is None:
             self._fail(HTTPStatus.LENGTH_REQUIRED, "Content-Length required")
             return None
-        if not raw.strip().isdigit():
+        if _DIGITS.fullmatch(raw.strip()) is None:  # ASCII digits: "²".isdigit() is true
             self._fail(HTTPStatus.BAD_REQUEST, f"bad Content-Length: {raw[:40]!r}")
             return None
-        length = int(raw)
+        length = int(raw.strip())
         if length > MAX_BODY:
             self._fail(
                 HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
@@ -462,8 +574,11 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return None
         data = self.rfile.read(length)
-        if len(data) < length:  # the client stopped sending
-            self.close_connection = True
+        if len(data) < length:  # the client closed its side before the whole body
+            self._fail(
+                HTTPStatus.BAD_REQUEST,
+                f"the body ended after {len(data):,} of {length:,} bytes (Content-Length)",
+            )
             return None
         return data.decode("utf-8", errors="replace")
 
@@ -471,7 +586,10 @@ class _Handler(BaseHTTPRequestHandler):
         body = self._read_body()
         if body is None:
             return
-        parts = urlsplit(self.path)
+        parts = _split(self.path)
+        if parts is None:
+            self._fail(HTTPStatus.BAD_REQUEST, f"malformed request target: {self.path[:80]!r}")
+            return
         if parts.path not in (PATH, PATH + "/"):
             self._send(*text_answer(HTTPStatus.NOT_FOUND, f"the endpoint is {PATH}"))
             return
@@ -526,11 +644,20 @@ class _Handler(BaseHTTPRequestHandler):
         status, ctype, body = text_answer(status, message)
         self._send(status, ctype, body, close=True)
 
-    def _send(self, status: int, ctype: str, body: bytes, close: bool = False) -> None:
+    def _send(
+        self,
+        status: int,
+        ctype: str,
+        body: bytes,
+        close: bool = False,
+        extra: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
+        for name, value in (extra or {}).items():
+            self.send_header(name, value)
         if close:
             self.close_connection = True
             self.send_header("Connection", "close")
