@@ -101,6 +101,11 @@ def is_generic_head(head: str) -> bool:
     if not _CJK_NAME.fullmatch(head):
         return True
     tag = tags.get(head)
+    if (
+        head[0] in rules["not_in_name_chars"]
+        and freq.get(head, 0) >= rules["generic_head_min_freq"]
+    ):
+        return True  # 全部, 全体: a common word of quantity or reference
     if tag is not None and tag.startswith(tuple(rules["generic_head_tags"])):
         return freq.get(head, 0) >= rules["generic_head_min_freq"] or len(head) <= 2
     return False
@@ -124,6 +129,7 @@ def read_places(
     ``known_ends`` are offsets where a division name found by the entity ruler ends."""
     rules = place_rules()
     suffix_levels: dict[str, str] = rules["sub_area_suffixes"]
+    known = sorted(set(known_ends))
     out: list[SubArea] = []
     orgs: list[tuple[int, int]] = []
     for lo, hi in _windows(text, suffix_levels):
@@ -153,11 +159,17 @@ def read_places(
                 prev = spans[i - 1]
                 follows_place = i >= 2 and spans[i - 2][1] in place_ends
                 if not (prev[3] in _PLACE_TAGS or follows_place):
+                    merged = _words_after_place(spans, i, place_ends)
+                    if merged is None:
+                        continue
+                    head, start = merged
+                    tag = "merged"
+                    name = head + suffix
+                elif not (2 <= len(prev[2]) <= 4) or not prev[3].startswith(_NAME_TAGS):
                     continue
-                if not (2 <= len(prev[2]) <= 4) or not prev[3].startswith(_NAME_TAGS):
-                    continue
-                head, start, tag = prev[2], prev[0], "merged"
-                name = head + suffix
+                else:
+                    head, start, tag = prev[2], prev[0], "merged"
+                    name = head + suffix
             # 绿地·筑石红社区: a name in two parts joined by a middle dot
             j = next((k for k, sp in enumerate(spans) if sp[0] == start), -1)
             if j >= 2 and spans[j - 1][2] == "·" and spans[j - 2][3].startswith(_NAME_TAGS):
@@ -166,6 +178,11 @@ def read_places(
                     head = first[2] + "·" + head
                     name = first[2] + "·" + name
                     start = first[0]
+            # 西湖区青山社区(党委): a division named inside the word opens the place's chain
+            inner = [e for e in known if start < e < start + len(head)]
+            if inner:
+                cut = max(inner) - start
+                head, name, start = head[cut:], name[cut:], start + cut
             if not _CJK_NAME.fullmatch(name) or len(head) < 2:
                 continue
             if is_generic_head(head):
@@ -176,6 +193,30 @@ def read_places(
                 continue  # a common noun phrase (城市社区) the model did not call a place
             out.append(SubArea(start, start + len(name), name, suffix_levels[suffix], tag))
     return out, orgs
+
+
+def _words_after_place(
+    spans: list[tuple[int, int, str, str]], i: int, place_ends: set[int]
+) -> tuple[str, int] | None:
+    """A name the model cut into common words between a place and a bare suffix at
+    ``spans[i]`` (舜王街道|前|九台|网格 → 前九台): (name, start), or None."""
+    rules = place_rules()
+    banned = set(rules["not_in_name_chars"])
+    for n in range(2, rules["merged_name_max_words"] + 1):
+        if i - n < 0 or spans[i - n][0] not in place_ends:
+            continue
+        words = spans[i - n : i]
+        head = "".join(w for _a, _b, w, _t in words)
+        if len(head) > rules["merged_name_max_chars"] or not _CJK_NAME.fullmatch(head):
+            continue
+        if banned & set(head) or any(
+            t in ("LOC", "ORG", "PER", "TIME", "v", "vd") for *_x, t in words
+        ):
+            continue
+        if is_generic_head(head):
+            continue
+        return head, words[0][0]
+    return None
 
 
 def _windows(text: str, suffixes: Iterable[str]) -> list[tuple[int, int]]:
@@ -234,6 +275,54 @@ def organ_places(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def party_organisations(text: str, places: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The full names of party organisations (中共…支部委员会) that name a body: [start, end).
+    A name that holds only places and their organ (中共某区某街道某社区委员会) is the organ of
+    the place and is left out; ``places`` are the [start, end) of the place names found."""
+    rules = place_rules()
+    opening: str = rules["party_org_opening"]
+    endings = "|".join(map(re.escape, sorted(rules["party_org_endings"], key=len, reverse=True)))
+    pattern = re.compile(
+        rf"{re.escape(opening)}[^{_WINDOW_BREAK}]{{1,{rules['party_org_max_length']}}}?(?:{endings})"
+    )
+    ends = _place_ends(places)
+    return [
+        (m.start(), m.end())
+        for m in pattern.finditer(text)
+        if not own_organ(text, m.start(), m.end(), ends)
+    ]
+
+
+def _place_ends(places: Iterable[tuple[int, int]]) -> dict[int, int]:
+    by_start: dict[int, int] = {}
+    for a, b in places:
+        by_start[a] = max(b, by_start.get(a, b))
+    return by_start
+
+
+def own_organ(text: str, start: int, end: int, place_ends: dict[int, int]) -> bool:
+    """True when ``text[start:end]`` is an organisation name made of places and their organ
+    only (中共某区某街道某社区委员会, 某区某社区党委): the organ of a place, not a body's name.
+    ``place_ends`` maps the start of each place name found to its end."""
+    rules = place_rules()
+    name = text[start:end]
+    organs = sorted(
+        set(rules["organ_suffixes"]) | set(rules["party_org_endings"]), key=len, reverse=True
+    )
+    organ = next((o for o in organs if name.endswith(o)), None)
+    if organ is None:
+        return False
+    pos = (
+        start + len(rules["party_org_opening"])
+        if name.startswith(rules["party_org_opening"])
+        else start
+    )
+    inner_end = end - len(organ)
+    while pos < inner_end and pos in place_ends:
+        pos = place_ends[pos]
+    return pos == inner_end
+
+
 @cache
 def _name_set(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(names)
@@ -248,7 +337,10 @@ def create_places(nlp: Language, name: str) -> Any:
 
     def places(doc: Doc) -> Doc:
         ends = [e.end_char for e in doc.ents if e.label_ == "AREA"]
-        doc._.sub_areas, doc._.organisations = read_places(doc.text, ends)
+        doc._.sub_areas, orgs = read_places(doc.text, ends)
+        spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "AREA"]
+        spans += [(s.start, s.end) for s in doc._.sub_areas]
+        doc._.organisations = sorted(set(orgs) | set(party_organisations(doc.text, spans)))
         doc._.organ_places = organ_places(doc.text)
         return doc
 
@@ -335,6 +427,11 @@ class AreaFinder:
         known = [c[0].code for _, _, c, _ in raw if len(c) == 1]
         name = self._manifest_area()
         self.default = self._document_division(name, known) if name else None
+        spans = [(a, b) for a, b, _c, _o in raw] + [(x.start, x.end) for x in self.sub_areas]
+        ends = _place_ends(spans)
+        self.organisations = [
+            (a, b) for a, b in self.organisations if not own_organ(self.norm, a, b, ends)
+        ]
         context = list(known)
         if self.default is not None:
             context += [a.code for a in self.chain(self.default) if a.code]
@@ -373,6 +470,7 @@ class AreaFinder:
         self._sub_area_mentions()
         self._deixis()
         self._institutions()
+        self._facilities()
         self.mentions.sort(key=lambda a: (a.start, -a.end))
         self._starts = [m.start for m in self.mentions]
         self._first: dict[str, tuple[int, int]] | None = None
@@ -503,7 +601,12 @@ class AreaFinder:
                 self._add(AreaMention(s.start, s.end, self.default))
                 continue
             parent = self._place_before(s.start) or self.default_division()
-            self._add(AreaMention(s.start, s.end, self.sub_area(s.name, s.level, parent)))
+            in_name = any(
+                a <= s.start and s.end <= b and (a < s.start or self._names_a_body(a, b))
+                for a, b in self.organisations
+            )
+            area = self.sub_area(s.name, s.level, parent)
+            self._add(AreaMention(s.start, s.end, area, in_name=in_name))
 
     def at_level(self, level: str) -> Area | None:
         if self.default is None:
@@ -563,7 +666,47 @@ class AreaFinder:
                 elif last is not None:
                     self._add(AreaMention(m.start(), m.end(), last.area))
 
+    def _facilities(self) -> None:
+        """A facility a clause opens with, after a place and an ordinal (全市首个…驿站): a
+        place of its own under that place, for the numbers of its sentence."""
+        import jieba.posseg
+
+        rules = place_rules()
+        heads = tuple(rules["facility_heads"])
+        ordinals = "|".join(map(re.escape, rules["facility_ordinals"]))
+        by_end = {m.end: m for m in self.mentions if not m.in_name and m.specific}
+        for o in re.finditer(ordinals, self.norm):
+            place = by_end.get(o.start())
+            if place is None or not self._opens_clause(place, 0):
+                continue
+            tail = self.norm[o.end() : o.end() + rules["facility_max_chars"]]
+            name, best = "", ""
+            for w in jieba.posseg.lcut(tail):
+                if not w.flag.startswith(("n", "a", "b", "vn")) or not _CJK_NAME.fullmatch(w.word):
+                    break
+                name += w.word
+                if name.endswith(heads):
+                    best = name
+            if not best:
+                continue
+            end = o.end() + len(best)
+            area = self.sub_area(place.area.label + self.norm[o.start() : end], "社区", place.area)
+            self.mentions = [x for x in self.mentions if not (place.start <= x.start < end)]
+            self._add(AreaMention(place.start, end, area))
+
     # -- queries
+    def name_spans(self) -> list[tuple[int, int]]:
+        """[start, end) of every place name in the text, and of the short form of each named
+        place below the county wherever it recurs (前九台网格 → 前九台): numbers inside them
+        are parts of names."""
+        spans = [(m.start, m.end) for m in self.mentions if m.start >= 0]
+        for s in self.sub_areas:
+            suffix = _suffix_of(s.name)
+            short = s.name[: -len(suffix)] if suffix else ""
+            if len(short) >= 2:
+                spans += [(m.start(), m.end()) for m in re.finditer(re.escape(short), self.norm)]
+        return sorted(set(spans))
+
     def first_span(self, area: Area) -> tuple[int, int] | None:
         """Where the text first names ``area`` ([start, end) of the normalised text)."""
         if self._first is None:
@@ -633,6 +776,9 @@ class AreaFinder:
         pos = sentence[0]
         while pos < sentence[1] and self.norm[pos] in " \u3000“”\"'「」":
             pos += 1
+        opener = _opener().match(self.norm, pos, sentence[1])
+        if opener is not None:  # 今年，某街道…: the subject follows a word of time
+            pos = opener.end()
         found: AreaMention | None = None
         for m in self.mentions[lo:]:
             if m.start > pos or m.start >= sentence[1]:
@@ -647,6 +793,12 @@ class AreaFinder:
         """A named place below the county that opens the sentence, inherited by the next."""
         m = self.subject(sentence)
         return m if m is not None and m.named_sub else None
+
+
+@cache
+def _opener() -> re.Pattern[str]:
+    openers: list[str] = place_rules()["sentence_openers"]
+    return re.compile(rf"(?:{'|'.join(openers)})[，,、 ]?")
 
 
 def _splits_a_word(text: str, start: int) -> bool:

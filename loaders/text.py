@@ -39,6 +39,7 @@ _CLAUSE_BREAK = "，。；！？：,;!?:\n"
 # Sentence (statement) ends in the normalised view: full-width ！？； are folded to !?; there,
 # ｡ is the half-width ideographic full stop; a line break is one that normalise kept.
 _SENT_BREAK = "。；！？;!?｡\n"
+_QUOTE_OPENERS = "“「『\"'‘"
 _OPEN, _CLOSE = '“「『"', '”」』"'
 # Deictic jurisdiction words: 全市 means the city the report is about, 全省 its province.
 _DEIXIS_CITY = ("全市", "我市", "本市")
@@ -97,10 +98,11 @@ def _masked(doc: CorpusDocument) -> str:
 
 
 def _bracket_ranges(norm: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """Short quoted phrases (names) and book titles, as [start, end) ranges."""
+    """Short quoted phrases (names) and book titles, as [start, end) ranges. A quote that
+    holds the end of a sentence is speech, not a name."""
     quotes: list[tuple[int, int]] = []
     titles: list[tuple[int, int]] = []
-    for m in re.finditer(r"“[^“”\n]{1,40}”|「[^「」\n]{1,40}」", norm):
+    for m in re.finditer(r"“[^“”\n。！？!?]{1,40}”|「[^「」\n。！？!?]{1,40}」", norm):
         quotes.append((m.start(), m.end()))
     for m in re.finditer(r"《[^《》\n]{1,80}》", norm):
         titles.append((m.start(), m.end()))
@@ -213,15 +215,18 @@ class TextLoader:
             k = bisect.bisect_right(sentence_starts, sp.start_char) - 1
             if k >= 0:
                 q_by_sentence[k].append(sp)
+        place_names = areas.name_spans()
         for k, (s_start, s_end, para) in enumerate(sentences):
             if para != prev_para:
-                carry = None
+                # a paragraph of quoted speech goes on about the place of the one before it
+                if norm[s_start:s_end].lstrip(" \u3000")[:1] not in tuple(_QUOTE_OPENERS):
+                    carry = None
                 prev_para = para
             prev_measure: dict[int, tuple[str, int, int]] = {}
             for sp in q_by_sentence.get(k, []):
                 q: Quantity = sp._.quantity
                 report.read += 1
-                why = self._not_a_statistic(text, sp, q, quotes + titles, claimed)
+                why = self._not_a_statistic(text, sp, q, quotes + titles, claimed, place_names)
                 if why:
                     rejected_numbers.append(
                         {
@@ -232,12 +237,6 @@ class TextLoader:
                     )
                     continue
                 measure_text, m_start, m_end = self._measure(text, sp, s_start, prev_measure)
-                if (
-                    measure_text
-                    and m_end <= sp.start_char
-                    and measure_text.endswith(tuple(self.lex.structure_words))
-                ):
-                    pass
                 if any(measure_text.startswith(w) for w in self.lex.structure_words):
                     rejected_numbers.append(
                         {
@@ -336,9 +335,12 @@ class TextLoader:
         q: Quantity,
         brackets: list[tuple[int, int]],
         claimed: list[tuple[int, int]],
+        place_names: list[tuple[int, int]],
     ) -> str:
         norm = t.norm
         start = q.number_start
+        if q.chinese and any(a <= start < b for a, b in place_names):
+            return "part of a place name"
         if _inside(start, brackets) and _inside(start, brackets) == _inside(
             sp.end_char - 1, brackets
         ):

@@ -15,7 +15,7 @@ from govkg.graph.sparql import open_store, run_query
 from govkg.loaders.base import GraphWriter
 from govkg.loaders.corpus import CorpusDocument
 from govkg.loaders.gazetteer import Gazetteer, gazetteer, short_forms, text_names
-from govkg.loaders.places import is_generic_head, recognise_sub_areas
+from govkg.loaders.places import is_generic_head, party_organisations, recognise_sub_areas
 from govkg.loaders.text import TextLoader
 from govkg.ontology import GKD
 from tests.conftest import shared_dir
@@ -245,3 +245,63 @@ def test_a_place_in_a_company_name_is_not_the_topic() -> None:
     text = "杭州市红星汽车服务有限公司党支部进驻青山社区，开展活动12场。"
     graph, _ = _load(text, area="杭州市")
     assert _obs_props(graph)[Decimal(12)]["area"].endswith("/青山社区")
+
+
+def test_a_party_organisation_of_a_body_does_not_place_its_numbers() -> None:
+    """A place inside the full name of a body's party organisation (中共…支部委员会) names the
+    body; an organisation made of places and their organ only is the place's own."""
+    text = (
+        "西湖区青山社区党委牵头成立联盟。成员是中共杭州市红星果园支部委员会、"
+        "中共浙江蓝天检测有限公司支部委员会等6家单位。"
+    )
+    graph, _ = _load(text, area="杭州市")
+    assert _obs_props(graph)[Decimal(6)]["area"] == GKD + "area/330106/青山社区"
+    own = "中共西湖区青山社区委员会"
+    assert party_organisations(own, [(2, 5), (5, 9)]) == []
+    body = "中共西湖区红星果园支部委员会"
+    assert party_organisations(body, [(2, 5)]) == [(0, len(body))]
+
+
+def test_the_subject_after_a_word_of_time_is_carried_to_the_next_sentence() -> None:
+    graph, _ = _load("今年，西湖区青山社区组织志愿活动。每名志愿者服务群众8户。", area="杭州市")
+    assert _obs_props(graph)[Decimal(8)]["area"] == GKD + "area/330106/青山社区"
+
+
+def test_a_paragraph_of_quoted_speech_keeps_the_place_of_the_one_before() -> None:
+    text = "西湖区青山社区推行包联制度。\n“每名党员联系群众10户，每周走访一次。”"
+    graph, _ = _load(text, area="杭州市")
+    assert _obs_props(graph)[Decimal(10)]["area"] == GKD + "area/330106/青山社区"
+    # without the quotation mark the new paragraph starts afresh
+    graph, _ = _load(text.replace("“", "").replace("”", ""), area="杭州市")
+    assert _obs_props(graph)[Decimal(10)]["area"] == GKD + "area/330100"
+
+
+def test_a_name_cut_into_common_words_after_a_place_is_one_place() -> None:
+    found = {s.name for s in recognise_sub_areas("临朐县城关街道前五里网格已有党员30名。")}
+    assert "前五里网格" in found
+    # words of quantity or reference describe: no place
+    assert {s.name for s in recognise_sub_areas("城关街道全部网格都已建成。")} == {"城关街道"}
+    # and the numeral inside the name, here or where its short form recurs, is no statistic
+    text = "临朐县城关街道后三台网格有党员30名。在后三台等3个网格试行。"
+    graph, report = _load(text, area="临朐县")
+    assert set(_obs_props(graph)) == {Decimal(30), Decimal(3)}
+    assert any(
+        r["why"] == "part of a place name" for r in report["details"]["numbers_not_statistics"]
+    )
+
+
+def test_a_division_inside_an_organisation_word_opens_the_place_chain() -> None:
+    graph, _ = _load("西湖区青山社区党委牵头成立联盟，建成网格6个。", area="杭州市")
+    assert _obs_props(graph)[Decimal(6)]["area"] == GKD + "area/330106/青山社区"
+
+
+def test_a_facility_a_sentence_opens_with_is_where_its_numbers_are() -> None:
+    text = "全县首个党群服务驿站试点已投入运行，引进社会组织4家，聘请专家12人。"
+    graph, _ = _load(text, area="乾安县")
+    area = _obs_props(graph)[Decimal(12)]["area"]
+    assert area == GKD + "area/220723/乾安县首个党群服务驿站试点"
+    broader = {t.object.value for t in graph if t.subject.value == area and "broader" in str(t)}
+    assert broader == {GKD + "area/220723"}
+    # without an ordinal it is a kind of facility, not one place
+    graph, _ = _load(text.replace("首个", ""), area="乾安县")
+    assert _obs_props(graph)[Decimal(12)]["area"] == GKD + "area/220723"
