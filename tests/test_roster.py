@@ -245,7 +245,7 @@ def test_adding_a_column_is_a_mapping_change(roster: Path, monkeypatch: pytest.M
     """A new column and its predicate are declared in the mapping data; no code changes."""
     from importlib import resources
 
-    from govkg.loaders import roster as roster_module
+    from govkg.loaders import roster_mapping
     from govkg.loaders.roster_mapping import MAPPINGS_DIR, MAPPINGS_PACKAGE
 
     raw = yaml.safe_load(
@@ -255,7 +255,7 @@ def test_adding_a_column_is_a_mapping_change(roster: Path, monkeypatch: pytest.M
     raw["resources"][0]["props"]["rdfs:comment"] = "phone"
     specs = dict(table_specs())
     specs["people"] = parse_table(raw, "test")
-    monkeypatch.setattr(roster_module, "table_specs", lambda: specs)
+    monkeypatch.setattr(roster_mapping, "table_specs", lambda: specs)
     (roster / "people.csv").write_text(
         "id,name,post,area,电话\nP1,示例张一,网格员,T-G1,0432-0000\n", encoding="utf-8"
     )
