@@ -20,7 +20,9 @@ import pyoxigraph as ox
 import pytest
 
 from govkg.graph import views
-from govkg.graph.views import config, write_views
+from govkg.graph.views import config, layout, records, write_views
+from govkg.graph.views.pages.sources import obs_node
+from govkg.graph.views.render import json_for_html
 from govkg.ontology import GK, ONTOLOGY_IRI, PREFIXES, ontology_triples
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -600,17 +602,17 @@ def test_sources_details_say_what_a_statistic_counts(views_build: Path) -> None:
     of all there is (全市289个社区) against one of those that did something (6个社区入围…),
     which is why only totals are linked as conflicts (48 against 68 街道 is none)."""
     store = ox.Store.read_only(str(views_build / "store"))
-    g = views._read_graph(store)
+    g = records.read_graph(store)
     scopes = {o.count_scope for o in g.obs.values()}
     assert scopes == {"total", "subset"}
     for o in g.obs.values():
-        rows = {(zh, en): v for zh, en, v, _ in views._obs_node(g, o, 240).info}
+        rows = {(zh, en): v for zh, en, v, _ in obs_node(g, o, 240).info}
         assert rows[("计数范围", "count scope")] == views.COUNT_SCOPE_TEXT[o.count_scope]
         if o.count_scope == "subset":
             assert not o.conflicts, o.iri
     html = (views_build / "views" / "sources.html").read_text(encoding="utf-8")
     for text in views.COUNT_SCOPE_TEXT.values():
-        assert views._json_for_html(text)[1:-1] in html
+        assert json_for_html(text)[1:-1] in html
     streets = {
         o.value: o.count_scope
         for o in g.obs.values()
@@ -689,7 +691,7 @@ def test_labels_read_in_one_pass_in_batches_or_one_by_one_agree() -> None:
         (blank, label, ox.Literal(hostile, language="zh"), g1),
     ]:
         store.add(ox.Quad(s, p, o, g))
-    blank_key = str(blank)  # as views._s writes a blank node
+    blank_key = str(blank)  # as records.lexical writes a blank node
     expected = {
         odd: ("丙", None),
         "https://x.test/ü": ("plain", "Zed"),
@@ -781,15 +783,15 @@ def _units_one_by_one(store: ox.Store) -> views.Units:
 def _same_units_as_one_by_one(store: ox.Store) -> views.Units:
     """Roster units as build_views reads them, checked against reading each: the units per
     class, and every unit read with its level, parent and the counts below it."""
-    fast = views._unit_rows(views._read_graph(store))
+    fast = records.unit_rows(records.read_graph(store))
     slow = _units_one_by_one(store)
     assert fast.per_class == slow.per_class
     for u, d in fast.rows.items():
         assert (d["cls"], d["rank"], d["parent"]) == tuple(
             slow.rows[u][k] for k in ("cls", "rank", "parent")
         )
-    counts = views._descendant_counts(views._unit_children(slow.rows), slow)
-    assert views._descendant_counts(views._unit_children(fast.rows), fast) == {
+    counts = layout.descendant_counts(layout.unit_children(slow.rows), slow)
+    assert layout.descendant_counts(layout.unit_children(fast.rows), fast) == {
         u: counts[u] for u in fast.rows
     }
     return fast
@@ -863,8 +865,8 @@ def test_memberships_are_named_where_that_tells_them_apart() -> None:
             org:member <https://x.test/w> ; gk:rank 3 .
         }}"""
     )
-    g = views._read_graph(store)
-    rows = views._alliance_rows(g).memberships
+    g = records.read_graph(store)
+    rows = records.alliance_rows(g).memberships
     assert [(m["ms"], m["m"], m["rank"], m["role"]) for m in rows] == [
         ("https://x.test/twice2", "https://x.test/u", "1", "牵头"),
         ("https://x.test/twice1", "https://x.test/u", "2", ""),
