@@ -14,10 +14,10 @@ import rdflib
 from rdflib import RDF, Literal, URIRef
 from rdflib.namespace import SH, XSD
 
-from govkg.graph import validate
 from govkg.graph.validate import (
     ShapeError,
     compile_shapes,
+    compiler,
     validate_graph,
     validate_output,
 )
@@ -45,7 +45,7 @@ def plan(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     """Both plans of a missing-statement test: a lookup per focus node (few focus nodes,
     as in these small graphs) and an anti-join (MINUS, what a large build gets)."""
     if request.param == "anti-joins":
-        monkeypatch.setattr(validate, "FEW_FOCUS_NODES", -1)
+        monkeypatch.setattr(compiler, "FEW_FOCUS_NODES", -1)
     return str(request.param)
 
 
