@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -56,6 +57,10 @@ def read_text(name: str) -> str:
     return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
 
 
+#: A subject or an object of a triple: the blank-node renaming gives back what it was given.
+_Term = TypeVar("_Term", ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)
+
+
 class _BlankNames:
     """The parser gives anonymous nodes random ids; this renames them in document order, so
     that every build writes the same bytes."""
@@ -64,7 +69,7 @@ class _BlankNames:
         self.stem = stem
         self.names: dict[ox.BlankNode, ox.BlankNode] = {}
 
-    def __call__(self, term: ox.Term) -> ox.Term:
+    def __call__(self, term: _Term) -> _Term:
         if not isinstance(term, ox.BlankNode):
             return term
         if term not in self.names:

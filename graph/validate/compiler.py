@@ -113,6 +113,16 @@ class _Check:
     sparql: Node | None = None  # the sh:sparql constraint node
 
 
+def _integer(shape: Node, key: URIRef, node: Node | None) -> int:
+    """The integer a shape gives for ``key`` (sh:minCount, sh:maxLength …)."""
+    if isinstance(node, Literal):
+        try:
+            return int(node)
+        except ValueError:
+            pass
+    raise ShapeError(f"{shorten(str(shape))}: {shorten(str(key))} {node} is not an integer")
+
+
 def _sparql_term(node: Node) -> str:
     if isinstance(node, URIRef):
         return f"<{node}>"
@@ -274,20 +284,20 @@ class _Compiler:
         path = self.path(shape)
         p = f"<{path}>"
         for n in shapes.objects(shape, SH.minCount):
-            if int(n) == 1:
+            if _integer(shape, SH.minCount, n) == 1:
                 query = (
                     f"SELECT DISTINCT ?this WHERE {{ {target} {self.absent(f'?this {p} ?_v')} }}"
                 )
             else:
                 query = (
                     f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {p} ?_v }} }} "
-                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {int(n)})"
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) < {_integer(shape, SH.minCount, n)})"
                 )
             self.add(shape, "MinCount", query, path=path, count=True)
         for n in shapes.objects(shape, SH.maxCount):
             query = (
                 f"SELECT ?this WHERE {{ {target} ?this {p} ?_v }} "
-                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {int(n)})"
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?_v) > {_integer(shape, SH.maxCount, n)})"
             )
             self.add(shape, "MaxCount", query, path=path, count=True)
         for value in shapes.objects(shape, SH.hasValue):
@@ -340,12 +350,12 @@ class _Compiler:
         if key == SH["class"]:
             return f"EXISTS {{ {self.instance_of(v, str(arg))} }}"
         if key == SH.nodeKind:
-            if arg not in _NODE_KINDS:
+            if not isinstance(arg, URIRef) or arg not in _NODE_KINDS:
                 raise ShapeError(f"{shorten(str(shape))}: unknown sh:nodeKind {arg}")
             return _NODE_KINDS[arg].format(v=v)
         if key in (SH.minLength, SH.maxLength):
             op = ">=" if key == SH.minLength else "<="
-            return f"!isBlank({v}) && STRLEN(STR({v})) {op} {int(arg)}"
+            return f"!isBlank({v}) && STRLEN(STR({v})) {op} {_integer(shape, key, arg)}"
         if key in _COMPARISONS:
             return f"COALESCE({v} {_COMPARISONS[key]} {_sparql_term(arg)}, false)"
         if key == SH["in"]:
@@ -365,14 +375,13 @@ class _Compiler:
         is a property shape of a single sh:minCount 1 or sh:hasValue (a MINUS pattern:
         Oxigraph evaluates it once for all focus nodes instead of once per node)."""
         keys = set(self.shapes.predicates(shape, None)) - _ANNOTATIONS
-        if keys == {SH.path, SH.minCount} and int(self.shapes.value(shape, SH.minCount)) == 1:
-            return f"?this <{self.path(shape)}> ?_m"
-        if (
-            keys == {SH.path, SH.hasValue}
-            and len(set(self.shapes.objects(shape, SH.hasValue))) == 1
-        ):
-            value = self.shapes.value(shape, SH.hasValue)
-            return f"?this <{self.path(shape)}> {_sparql_term(value)}"
+        if keys == {SH.path, SH.minCount}:
+            count = self.shapes.value(shape, SH.minCount)
+            if _integer(shape, SH.minCount, count) == 1:
+                return f"?this <{self.path(shape)}> ?_m"
+        values = list(self.shapes.objects(shape, SH.hasValue))
+        if keys == {SH.path, SH.hasValue} and len(values) == 1:
+            return f"?this <{self.path(shape)}> {_sparql_term(values[0])}"
         return None
 
     def fails(self, shape: Node, this: str) -> str:
@@ -389,7 +398,7 @@ class _Compiler:
             return " || ".join(tests) or "false"
         p = f"<{self.path(shape)}>"
         for n in shapes.objects(shape, SH.minCount):
-            if int(n) != 1:
+            if _integer(shape, SH.minCount, n) != 1:
                 raise ShapeError(
                     f"{shorten(str(shape))}: inside sh:or only sh:minCount 1 is supported"
                 )

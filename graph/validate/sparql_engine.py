@@ -18,7 +18,11 @@ from govkg.graph.validate.report import Violation, node_text, shorten, shorten_t
 
 
 def _ox_types(store: ox.Store, node: Any) -> str:
-    types = {q.object.value for q in store.quads_for_pattern(node, OX_TYPE, None, None)}
+    types = {
+        q.object.value
+        for q in store.quads_for_pattern(node, OX_TYPE, None, None)
+        if not isinstance(q.object, ox.Triple)
+    }
     return ", ".join(sorted(shorten(t).removeprefix("gk:") for t in types))
 
 
@@ -30,7 +34,7 @@ def ox_describe(store: ox.Store, node: Any) -> str:
 
 def _fill(message: str, bound: Mapping[str, str]) -> str:
     for var, val in bound.items():
-        message = re.sub(f"{{[?$]{var}}}", lambda _m, v=val: v, message)
+        message = re.sub(f"{{[?$]{var}}}", val.replace("\\", "\\\\"), message)  # taken literally
     return message
 
 
