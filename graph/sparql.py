@@ -413,7 +413,8 @@ def prefer_language(
     want = lang.lower()
     groups: dict[tuple[Any, ...], list[tuple[int, int]]] = {}
     for i, row in enumerate(solutions):
-        key, score = [], 0
+        key: list[Any] = []
+        score = 0
         for term in row:
             if isinstance(term, ox.Literal) and term.language:
                 key.append(None)
@@ -566,15 +567,16 @@ def _select_in_language(
         return names, _rows(names, prefer_language(names, solutions, lang))
     # a row in one language may lie outside the page and its twin inside: choose on a
     # larger page (twice the rows wanted and some; rows of one resource sort together)
-    substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(k): v for k, v in (bindings or {}).items()
+    }
     want = offset + limit if limit is not None else None
     fetch = None if want is None else 2 * want + 16
     while True:
         page = unsliced if fetch is None else f"{unsliced}\nLIMIT {fetch}"
-        solutions = [
-            tuple(sol[n] for n in names)
-            for sol in store.query(page, substitutions=substitutions, **dataset)
-        ]
+        answers = store.query(page, substitutions=substitutions, **dataset)
+        assert isinstance(answers, ox.QuerySolutions)  # the same SELECT, with a LIMIT
+        solutions = [tuple(sol[n] for n in names) for sol in answers]
         chosen = prefer_language(names, solutions, lang)
         if fetch is None or want is None or len(chosen) >= 2 * want or len(solutions) < fetch:
             break
