@@ -472,6 +472,7 @@ class _Handler(BaseHTTPRequestHandler):
     # errors on a request line without a version are answered with a status line
     default_request_version = "HTTP/1.0"
     answered = False
+    raw_requestline: bytes  # the request line as read (set by handle_one_request)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet: `govkg serve sparql` prints its own line per request
@@ -497,7 +498,9 @@ class _Handler(BaseHTTPRequestHandler):
         super().send_response_only(code, message)
 
     def parse_request(self) -> bool:
-        self.command, self.request_version = None, self.default_request_version
+        # no method until a request line is read ("" where http.server puts None: both differ
+        # from "HEAD", the one method an answer depends on before then)
+        self.command, self.request_version = "", self.default_request_version
         self.requestline = ""
         for _ in range(MAX_BLANK_LINES):  # blank lines before a request are ignored (RFC 9112)
             if self.raw_requestline.strip():
