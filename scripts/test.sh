@@ -9,4 +9,5 @@ if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi "noto.*c
 fi
 python3 -m pip install -q -e '.[test]'
 python3 -m ruff check .
+python3 -m mypy graph loaders ontology
 python3 -m pytest -q
