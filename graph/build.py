@@ -21,6 +21,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from govkg.graph.incremental import DocumentCache
+from govkg.graph.swap import exchange
 from govkg.loaders.base import LoadReport, Rejection
 from govkg.loaders.context import BuildContext, Dataset, Linker
 from govkg.loaders.corpus import CorpusDocument, SourceDocumentLoader, read_corpus
@@ -304,8 +305,21 @@ KEPT_ACROSS_BUILDS = ("cypher",)
 
 
 def _swap_into_place(tmp: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``tmp`` with renames only, so readers never see half a build."""
+    """Replace ``out_dir`` by ``tmp`` with renames only, so readers never see half a build:
+    in one step where the system can exchange two folders (a reader finds the old output or
+    the new one, never none), else in two, ``out_dir`` missing for an instant (readers wait,
+    see :func:`govkg.graph.sparql.open_store`)."""
     if out_dir.exists():
+        kept = _carry_over(out_dir, tmp)
+        try:
+            swapped = exchange(tmp, out_dir)
+        except OSError:
+            _carry_over(tmp, out_dir, kept)
+            raise
+        if swapped:
+            shutil.rmtree(tmp, ignore_errors=True)  # the previous output, under tmp's name
+            return
+        _carry_over(tmp, out_dir, kept)
         old = out_dir.with_name(out_dir.name + ".old-" + str(os.getpid()))
         os.replace(out_dir, old)
         kept = _carry_over(old, tmp)

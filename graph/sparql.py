@@ -8,7 +8,9 @@ the engine's stack and kills the process."""
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -429,11 +431,73 @@ def prefer_language(
     return [row for i, row in enumerate(solutions) if i in keep]
 
 
-def open_store(out_dir: Path) -> ox.Store:
+#: Seconds a reader waits for an output that ``govkg build`` is swapping in by two renames
+#: (where the system cannot exchange two folders in one step, ``OUT`` is missing meanwhile).
+SWAP_WAIT_S = 5.0
+#: Tries to open a store before its error is shown: an open that meets the swap can find
+#: files of both outputs and fail, and succeeds when tried again.
+OPEN_TRIES = 5
+
+
+def _swapping(out_dir: Path) -> bool:
+    """Whether a build is replacing ``out_dir`` by two renames (its old output moved aside
+    as ``OUT.old-PID``; see :func:`govkg.graph.build.output_lock`)."""
+    return any(out_dir.parent.glob(f"{out_dir.name}.old-*"))
+
+
+def open_store(out_dir: Path, wait: float = SWAP_WAIT_S) -> ox.Store:
+    """The build's store, read-only. A build replacing the output meanwhile is waited for
+    (up to ``wait`` seconds): the store opened is the previous build's or the new one's,
+    whole."""
     path = out_dir / "store"
-    if not path.is_dir():
-        raise QueryError(f"no store at {path}: run `govkg build --out {out_dir}` first")
-    return ox.Store.read_only(str(path))
+    deadline = time.monotonic() + wait
+    failures = 0
+    while True:
+        if path.is_dir():
+            try:
+                return ox.Store.read_only(str(path))
+            except (OSError, RuntimeError) as exc:  # RuntimeError: "Corruption: …"
+                failures += 1
+                if failures >= OPEN_TRIES:
+                    raise QueryError(f"cannot open the store at {path}: {exc}") from None
+        elif not _swapping(out_dir) or time.monotonic() > deadline:
+            raise QueryError(f"no store at {path}: run `govkg build --out {out_dir}` first")
+        time.sleep(0.02)
+
+
+class StoreReader:
+    """A store kept open for many queries (a worker of ``govkg serve sparql``) that follows
+    rebuilds: before each query, :meth:`current` checks whether ``OUT/store`` is another
+    folder than the one open (a build swapped a new output in) and then opens the new
+    one; until that succeeds, the store open answers. A query that failed meanwhile is
+    answered again from the new store (:meth:`swapped`): the old store's files are removed
+    with the old output, and RocksDB opens some of them only when a query needs them."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.identity = self._identity()
+        self.store = ox.Store.read_only(str(path))
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None  # between the two renames of a swap
+        return st.st_dev, st.st_ino
+
+    def current(self) -> ox.Store:
+        identity = self._identity()
+        if identity is not None and identity != self.identity:
+            try:
+                self.store = ox.Store.read_only(str(self.path))
+                self.identity = identity
+            except (OSError, RuntimeError):
+                pass  # met the swap half done: the next query tries again
+        return self.store
+
+    def swapped(self, store: ox.Store) -> bool:
+        """Whether a newer store than ``store`` is open now (after :meth:`current`)."""
+        return self.current() is not store
 
 
 def has_union_graph(store: ox.Store) -> bool:

@@ -1,7 +1,8 @@
 """A worker process of ``govkg serve sparql``: it opens the build's store read-only and answers
 queries one at a time, so that a query that crashes the engine or runs away costs only this
 process, which the endpoint kills and replaces (pyoxigraph has no way to cancel a running
-query).
+query). Before each query it checks whether a build has swapped a new output in, and then
+answers from the new store (:class:`govkg.graph.sparql.StoreReader`).
 
 Messages are pickled Python values over two pipes whose file descriptors the endpoint passes
 on the command line (``python -m govkg.graph.sparql_worker STORE READ_FD WRITE_FD``): first
@@ -16,11 +17,12 @@ import sys
 from dataclasses import dataclass
 from http import HTTPStatus
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
 
-from govkg.graph.sparql import distinct_select
+from govkg.graph.sparql import StoreReader, distinct_select
 
 _RESULT_TYPES = [
     ("application/sparql-results+json", ox.QueryResultsFormat.JSON),
@@ -122,7 +124,7 @@ def main(argv: list[str]) -> int:
     # nothing but the pipes talks to the endpoint: stray prints go to stderr
     os.dup2(2, 1)
     try:
-        store = ox.Store.read_only(store_path)
+        reader = StoreReader(Path(store_path))  # follows a rebuild of the output
     except (OSError, ValueError) as exc:
         outbox.send(("error", f"cannot open the store at {store_path}: {exc}"))
         return 1
@@ -133,7 +135,10 @@ def main(argv: list[str]) -> int:
         except (EOFError, OSError):
             return 0  # the endpoint is gone
         try:
+            store = reader.current()
             reply = answer(store, job)
+            if reply[0] != HTTPStatus.OK and reader.swapped(store):
+                reply = answer(reader.current(), job)  # the old output went during the query
         except Exception as exc:  # a worker answers every job it is given
             reply = text_answer(
                 HTTPStatus.INTERNAL_SERVER_ERROR, f"SPARQL query failed unexpectedly: {exc!r}"
