@@ -19,6 +19,7 @@ by a push from the RDF.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -51,6 +52,11 @@ DATA_FILES = (SNAPSHOT,)
 LOAD_TIMEOUT = 60.0
 #: Where data the server could not load are moved (the latest such only).
 SET_ASIDE = "set-aside"
+#: Held by the command that checks for a server on a data folder and starts one if none
+#: runs, so that two commands starting at once do not start two servers on the same data.
+START_LOCK = ".start.lock"
+#: Seconds a command waits for another to finish starting the server.
+START_LOCK_TIMEOUT = LOAD_TIMEOUT + 30.0
 
 log = logging.getLogger(__name__)
 BOLT_PORT_RANGE = (20000, 32767)  # FalkorDB reads BOLT_PORT as a signed 16-bit number
@@ -474,7 +480,8 @@ class FalkorServer:
             status,
         )
         self._forget()
-        self.start()  # on a new port unless one was asked for; server.json says which
+        with start_lock(self.data_dir):
+            self.start()  # on a new port unless one was asked for; server.json says which
         return True
 
     def running(self) -> bool:
@@ -625,18 +632,50 @@ def data_dir_for(out_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
+def start_lock(data_dir: Path, timeout: float = START_LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold ``DATA/.start.lock`` (``fcntl.flock``) while looking for a running server and
+    starting one: a second command doing the same waits, then finds the first one's server.
+    :class:`ServerError` when another command holds it for more than ``timeout`` seconds.
+    The lock is the kernel's: a command killed while holding it releases it."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(data_dir / START_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                    raise ServerError(
+                        f"another govkg command (pid {holder}) has been starting the Cypher "
+                        f"server of {data_dir} for {timeout:.0f} s; try again when it is done"
+                    ) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock; the file stays (removing it would race)
+
+
+@contextlib.contextmanager
 def local_server(out_dir: Path, bolt: bool = False) -> Iterator[FalkorServer]:
     """The server left running on ``out_dir`` (by ``govkg serve cypher``), or a new one that
     is stopped again on exit."""
-    existing = FalkorServer.attach(data_dir_for(out_dir))
-    if existing is not None and (not bolt or existing.bolt_port is not None):
+    with start_lock(data_dir_for(out_dir)):
+        existing = FalkorServer.attach(data_dir_for(out_dir))
+        if existing is None or (bolt and existing.bolt_port is None):
+            server = FalkorServer(data_dir_for(out_dir), bolt=bolt)
+            if existing is not None:
+                # a running server without Bolt holds the data files: stop it first
+                existing.stop()
+            server.start()
+            existing = None
+    if existing is not None:
         yield existing
         return
-    server = FalkorServer(data_dir_for(out_dir), bolt=bolt)
-    if existing is not None:
-        # a running server without Bolt holds the data files: stop it first
-        existing.stop()
-    server.start()
     try:
         yield server
     finally:

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from govkg.graph.commands.common import OutOpt, err, fail, out
-from govkg.graph.falkor import FalkorServer, ServerError, data_dir_for
+from govkg.graph.falkor import FalkorServer, ServerError, data_dir_for, start_lock
 from govkg.graph.mirror import CypherError, ensure_pushed
 from govkg.graph.serve import (
     DEFAULT_IDLE_TIMEOUT,
@@ -132,16 +132,19 @@ def register(app: typer.Typer) -> None:
             return
         if not (out_dir / "govkg.trig").is_file():
             raise fail(f"no build at {out_dir}: run `govkg build --out {out_dir}` first")
-        running = FalkorServer.attach(data_dir_for(out_dir))
-        if running is not None:
-            raise fail(
-                f"a Cypher server already serves {out_dir} (pid {running.pid}, "
-                f"port {running.port}); stop it first"
-            )
         server = FalkorServer(data_dir_for(out_dir), port, bolt=bolt, bolt_port=bolt_port)
         try:
-            server.start()
-            server.hold()
+            # one command at a time looks for a server and starts one: two `serve cypher`
+            # (or a `push`) starting together do not start two servers on the same data
+            with start_lock(data_dir_for(out_dir)):
+                running = FalkorServer.attach(data_dir_for(out_dir))
+                if running is not None:
+                    raise fail(
+                        f"a Cypher server already serves {out_dir} (pid {running.pid}, "
+                        f"port {running.port}); stop it first"
+                    )
+                server.start()
+                server.hold()
             report = ensure_pushed(server, out_dir)
         except (ServerError, CypherError) as exc:
             server.stop()
