@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import bench_validate
+from benchmarks import bench_endpoint, bench_extract_scaling, bench_validate
 from benchmarks.rows import corpus_dir, row
 
 HERE = Path(__file__).resolve().parent
@@ -162,6 +162,10 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_cq(out, "corpus")
         step("validation")
         rows += bench_validate.run(out, "corpus")
+        step("endpoint load")
+        rows += bench_endpoint.run(out, 1.0 if args.scale == "tiny" else bench_endpoint.SECONDS)
+        step("extraction scaling")
+        rows += bench_extract_scaling.run(bench_extract_scaling.SIZES_BY_SCALE[args.scale])
         if args.scale != "tiny":
             step(f"{args.scale} scale")
             rows += extra_rows(args.scale, work)
