@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import gc
+import hashlib
 import json
 import os
 import queue
 import shutil
 import tempfile
 import threading
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +23,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from govkg.graph.incremental import DocumentCache
+from govkg.graph.incremental import (
+    DocumentCache,
+    TextCache,
+    previous_store,
+    write_graph_hashes,
+)
 from govkg.graph.swap import exchange
 from govkg.loaders.base import LoadReport, Rejection
 from govkg.loaders.context import BuildContext, Dataset, Linker
@@ -146,11 +154,11 @@ class Serialized:
         cls,
         dataset: Dataset,
         consume: bool = False,
-        sink: Callable[[bytes], None] | None = None,
+        sink: Callable[[ox.NamedNode, bytes], None] | None = None,
     ) -> Serialized:
         """Encode every graph; with ``consume``, each graph's triples are released once
         encoded, so that the objects and the lines of a large build are not held together;
-        ``sink`` receives each graph's N-Quads as soon as it is encoded."""
+        ``sink`` receives each graph's name and N-Quads as soon as it is encoded."""
         graphs = []
         for name in sorted(dataset.graphs, key=lambda n: n.value):
             body = ox.serialize(dataset.graphs[name].triples, format=ox.RdfFormat.N_TRIPLES)
@@ -160,8 +168,8 @@ class Serialized:
             lines.pop()  # the text ends with a newline
             lines.sort()
             graphs.append((name, lines))
-            if sink is not None and lines:
-                sink(_nquads(name, lines))
+            if sink is not None:
+                sink(name, _nquads(name, lines))
         return cls(graphs)
 
     def nquads(self) -> bytes:
@@ -213,29 +221,68 @@ def _header() -> bytes:
     return "".join(f"@prefix {p}: <{i}> .\n" for p, i in sorted(PREFIXES.items())).encode()
 
 
-def _trig(ser: Serialized) -> bytes:
+def _trig(ser: Serialized, cache: TextCache | None = None) -> bytes:
+    cache = cache or TextCache(None)
     parts = [_header()]
     for name, lines in ser.graphs:
         if not lines:
             continue
         parts.append(b"\n")
         if len(lines) <= COMPACT_MAX:
-            quads = ox.parse(_nquads(name, lines), format=ox.RdfFormat.N_QUADS)
-            parts.append(_body(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)))
+            make = functools.partial(_trig_body, name, lines)
+            parts.append(cache.text(f"trig {name.value}", lines, make))
         else:
             parts.append(f"<{name.value}> {{\n".encode() + b"\n".join(lines) + b"\n}\n")
     return b"".join(parts)
 
 
-def _turtle(lines: list[bytes]) -> bytes:
+def _trig_body(name: ox.NamedNode, lines: list[bytes]) -> bytes:
+    quads = ox.parse(_nquads(name, lines), format=ox.RdfFormat.N_QUADS)
+    return _body(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+
+
+def _turtle(lines: list[bytes], cache: TextCache | None = None) -> bytes:
+    """The union as Turtle: compact, written run by run (:func:`_runs`; each run's text is
+    the text the writer gives for it within the whole, as its subjects are its own), or one
+    statement per line above :data:`COMPACT_MAX`."""
     if not lines:
         return _header()
-    text = b"\n".join(lines) + b"\n"
     if len(lines) > COMPACT_MAX:
-        return _header() + b"\n" + text
-    triples = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
-    body = _body(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
-    return _header() + b"\n" + body
+        return _header() + b"\n" + b"\n".join(lines) + b"\n"
+    cache = cache or TextCache(None)
+    parts = [_header(), b"\n"]
+    for start, end in _runs(lines):
+        run = lines[start:end]
+        parts.append(cache.text("turtle", run, functools.partial(_turtle_body, run)))
+    return b"".join(parts)
+
+
+def _turtle_body(lines: list[bytes]) -> bytes:
+    triples = ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES)
+    return _body(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+
+
+#: A run of the union ends, once it holds this many statements, before a statement whose
+#: hash has the low bits of :data:`RUN_MASK` clear and that starts a new subject: runs are cut
+#: by content, so that statements added or removed change only the runs they fall in.
+RUN_MIN = 4_000
+RUN_MASK = 0x3FF
+
+
+def _runs(lines: list[bytes]) -> Iterator[tuple[int, int]]:
+    """Consecutive ``(start, end)`` ranges of ``lines`` (sorted N-Triples), each starting
+    with a new subject (a subject's statements stay in one run)."""
+    start, n = 0, len(lines)
+    i = RUN_MIN
+    while i < n:
+        if not zlib.crc32(lines[i]) & RUN_MASK:
+            subject = lines[i][: lines[i].index(b" ")]
+            if not lines[i - 1].startswith(subject + b" "):
+                yield start, i
+                start, i = i, i + RUN_MIN
+                continue
+        i += 1
+    yield start, n
 
 
 def _body(text: bytes | None) -> bytes:
@@ -248,13 +295,26 @@ def _body(text: bytes | None) -> bytes:
 
 
 class StoreLoader:
-    """Bulk-loads N-Quads into a new on-disk store from a second thread, chunk by chunk as
+    """Bulk-loads N-Quads into a new on-disk store from a second thread, graph by graph as
     they are handed over, so that the store fills while this thread encodes the next graph
-    and writes the TriG and Turtle files (the bulk loader releases the interpreter lock)."""
+    and writes the TriG and Turtle files (the bulk loader releases the interpreter lock).
 
-    def __init__(self, path: Path) -> None:
-        self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+    With ``base`` (the previous build's store) and ``known`` (the hash of each graph it
+    holds, :func:`graph_hash`), the new store starts as a copy of ``base`` (its immutable
+    files hard-linked, :func:`~govkg.graph.incremental.copy_store`) and only the graphs
+    whose statements differ are replaced, and those no longer built removed: adding one
+    report rewrites a few thousand statements instead of loading every roster graph again.
+    The store's contents are the same either way."""
+
+    def __init__(
+        self, path: Path, base: Path | None = None, known: dict[str, str] | None = None
+    ) -> None:
+        self._chunks: queue.SimpleQueue[tuple[str, bytes] | None] = queue.SimpleQueue()
         self._failure: BaseException | None = None
+        self._base = base if base is not None and known is not None else None
+        self._known = dict(known or {}) if self._base is not None else {}
+        self.hashes: dict[str, str] = {}
+        self.replaced: list[str] = []
         self._thread = threading.Thread(
             target=self._run, args=(path,), name="govkg-store-load", daemon=True
         )
@@ -262,23 +322,43 @@ class StoreLoader:
 
     def _run(self, path: Path) -> None:
         try:
+            if self._base is not None:
+                from govkg.graph.incremental import copy_store
+
+                copy_store(self._base, path)
             store = ox.Store(str(path))
-            while (chunk := self._chunks.get()) is not None:
+            while (item := self._chunks.get()) is not None:
+                name, chunk = item
+                if self._base is not None and name in self._known:
+                    store.remove_graph(ox.NamedNode(name))
                 store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+            if self._base is not None:
+                for name in sorted(set(self._known) - set(self.hashes)):
+                    store.remove_graph(ox.NamedNode(name))
             store.flush()
-            # Each bulk load adds its own sorted files; a lookup probes every one of them,
-            # and a store opened read-only never merges them. Merged once here (in this
-            # thread, while the TriG and Turtle are written), a lookup costs a third to a
-            # quarter: the competency questions, validation and views all read this store.
-            store.optimize()
+            if self._base is None:
+                # Each bulk load adds its own sorted files; a lookup probes every one of
+                # them, and a store opened read-only never merges them. Merged once here
+                # (in this thread, while the TriG and Turtle are written), a lookup costs a
+                # third to a quarter: the competency questions, validation and views all
+                # read this store. (A copied store was merged when first built.)
+                store.optimize()
             del store
         except BaseException as exc:
             self._failure = exc
             while self._chunks.get() is not None:  # let the producer finish handing over
                 pass
 
-    def add(self, chunk: bytes) -> None:
-        self._chunks.put(chunk)
+    def add(self, name: ox.NamedNode, chunk: bytes) -> None:
+        """Hand over the N-Quads of graph ``name`` (every graph once, empty ones too)."""
+        digest = graph_hash(chunk)
+        self.hashes[name.value] = digest
+        if self._known.get(name.value) == digest:
+            return
+        if self._base is not None:
+            self.replaced.append(name.value)
+        if chunk or name.value in self._known:
+            self._chunks.put((name.value, chunk))
 
     def finish(self) -> None:
         """Wait for the last chunk to be loaded; raise what the loader raised, if anything."""
@@ -288,10 +368,16 @@ class StoreLoader:
             raise self._failure
 
 
-def write_files(ser: Serialized, target: Path) -> None:
-    """Write govkg.trig and govkg.ttl into ``target``."""
-    (target / "govkg.trig").write_bytes(_trig(ser))
-    (target / "govkg.ttl").write_bytes(_turtle(ser.union()))
+def graph_hash(nquads: bytes) -> str:
+    """What tells two builds' versions of a graph apart: a hash of its sorted N-Quads."""
+    return hashlib.blake2b(nquads, digest_size=16).hexdigest()
+
+
+def write_files(ser: Serialized, target: Path, cache: TextCache | None = None) -> None:
+    """Write govkg.trig and govkg.ttl into ``target``; with ``cache``, the compact text of
+    statements written the same way by the previous build is reused (and kept for the next)."""
+    (target / "govkg.trig").write_bytes(_trig(ser, cache))
+    (target / "govkg.ttl").write_bytes(_turtle(ser.union(), cache))
 
 
 def write_report(report: dict[str, Any], target: Path) -> None:
@@ -429,14 +515,21 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
         say("sorting statements and loading the store")
-        loader = StoreLoader(tmp / "store")
+        base, known = (None, None)
+        if options.incremental:
+            base, known = previous_store(out_dir)
+        loader = StoreLoader(tmp / "store", base, known)
         try:
             ser = Serialized.of(dataset, consume=True, sink=loader.add)
             del dataset
             report = _report(options, ser, reports, rejections)
             say("writing TriG and Turtle")
-            write_files(ser, tmp)
+            texts = TextCache.of_output(out_dir) if options.incremental else TextCache(None)
+            write_files(ser, tmp, texts)
             cache.write(tmp)
+            texts.write(tmp)
+            del texts
+            write_graph_hashes(tmp, loader.hashes)
             del ser
             say("loading the store")
         finally:

@@ -11,14 +11,21 @@ build, and every output is written anew, so that it is byte-identical to a clean
 The entries live in ``OUT/.incremental/`` (``docs/KEY.nt``: the graph as sorted N-Triples;
 ``docs/KEY.json``: the loaders' reports); a build writes the entries of the reports it read,
 so that entries of removed or changed reports go away with the old output.
+
+The compact TriG and Turtle text is kept the same way (:class:`TextCache`,
+``text/KEY.ttl``): the TriG of each large named graph and the Turtle of each run of the
+union's statements, keyed by the hash of the sorted statements it was written from (and the
+writer's version). Adding a report changes its own graph and a few runs of the union; the
+text of the rest (a roster's graphs, most of the union) is read back instead of written anew.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import metadata
@@ -132,3 +139,106 @@ class DocumentCache:
         for key, (body, meta) in sorted(self.new.items()):
             (folder / f"{key}.nt").write_bytes(body)
             (folder / f"{key}.json").write_text(meta, encoding="utf-8")
+
+
+@dataclass
+class TextCache:
+    """Serialized text (compact TriG or Turtle) by the hash of what it was written from:
+    the previous build's entries (``old``) and this build's (``new``)."""
+
+    old: Path | None
+    new: dict[str, bytes] = field(default_factory=dict)
+    hits: int = 0
+
+    #: Text of fewer statements than this is written anew, not kept.
+    MIN_LINES = 5_000
+
+    @classmethod
+    def of_output(cls, out_dir: Path) -> TextCache:
+        folder = out_dir / CACHE_DIR / "text"
+        return cls(folder if folder.is_dir() else None)
+
+    def text(self, kind: str, lines: list[bytes], make: Callable[[], bytes]) -> bytes:
+        """The text ``make`` writes of ``lines`` (sorted N-Triples or N-Quads lines), read
+        from the previous build where it wrote the same; ``kind`` names the writer."""
+        if len(lines) < self.MIN_LINES:
+            return make()
+        h = hashlib.sha256(f"{kind}\n{_writer_version()}\n".encode())
+        h.update(b"\n".join(lines))
+        key = h.hexdigest()
+        body: bytes | None = None
+        if self.old is not None:
+            try:
+                body = (self.old / f"{key}.ttl").read_bytes()
+                self.hits += 1
+            except OSError:
+                body = None
+        if body is None:
+            body = make()
+        self.new[key] = body
+        return body
+
+    def write(self, target: Path) -> None:
+        """Write this build's entries into the output folder being built."""
+        folder = target / CACHE_DIR / "text"
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        for key, body in sorted(self.new.items()):
+            (folder / f"{key}.ttl").write_bytes(body)
+
+
+@cache
+def _writer_version() -> str:
+    """What the compact text depends on besides the statements: the serializer's version
+    and the prefixes it abbreviates with."""
+    from govkg.ontology import PREFIXES
+
+    try:
+        version = metadata.version("pyoxigraph")
+    except metadata.PackageNotFoundError:
+        version = "-"
+    return f"pyoxigraph={version} " + " ".join(f"{p}={i}" for p, i in sorted(PREFIXES.items()))
+
+
+#: The hash of each named graph of a build's store (``{graph IRI: hash}``), beside it.
+GRAPHS_FILE = "graphs.json"
+
+
+def write_graph_hashes(target: Path, hashes: dict[str, str]) -> None:
+    """Record which graphs (and which versions of them) the store being built holds."""
+    folder = target / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(dict(sorted(hashes.items())), ensure_ascii=False, indent=0) + "\n"
+    (folder / GRAPHS_FILE).write_text(text, encoding="utf-8")
+
+
+def previous_store(out_dir: Path) -> tuple[Path | None, dict[str, str] | None]:
+    """The store of the previous build in ``out_dir`` and the hashes of its graphs, where
+    both are there (a build before this record existed is loaded afresh)."""
+    store = out_dir / "store"
+    try:
+        text = (out_dir / CACHE_DIR / GRAPHS_FILE).read_text(encoding="utf-8")
+        known = json.loads(text)
+    except (OSError, ValueError):
+        return None, None
+    if not store.is_dir() or not isinstance(known, dict):
+        return None, None
+    return store, {str(k): str(v) for k, v in known.items()}
+
+
+def copy_store(source: Path, target: Path) -> None:
+    """A copy of the on-disk store ``source`` at ``target`` that can be changed on its own:
+    its table files (``*.sst``, never changed once written) hard-linked where the file system
+    allows, every other file copied. Readers of ``source`` are not disturbed."""
+    target.mkdir(parents=True)
+    for path in sorted(source.iterdir()):
+        if not path.is_file() or path.name == "LOCK" or path.name.startswith("LOG"):
+            continue
+        if path.suffix == ".sst":
+            try:
+                os.link(path, target / path.name)
+                continue
+            except OSError:
+                pass
+        shutil.copy2(path, target / path.name)

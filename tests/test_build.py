@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
 
@@ -235,9 +236,10 @@ def test_build_timings_option(corpus_dir: Path, tmp_path: Path) -> None:
 def test_store_loader_reports_a_failed_chunk(tmp_path: Path) -> None:
     from govkg.graph.build import StoreLoader
 
+    g = ox.NamedNode("http://example.org/g")
     loader = StoreLoader(tmp_path / "store")
-    loader.add(b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
-    loader.add(b"this is not N-Quads\n")
-    loader.add(b"<http://example.org/s> <http://example.org/p> <http://example.org/o2> .\n")
+    loader.add(g, b"<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
+    loader.add(g, b"this is not N-Quads\n")
+    loader.add(g, b"<http://example.org/s> <http://example.org/p> <http://example.org/o2> .\n")
     with pytest.raises(SyntaxError):
         loader.finish()

@@ -3,9 +3,11 @@ reports and writes exactly what a clean build writes."""
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
 from govkg.graph.build import BuildOptions, build
@@ -71,3 +73,78 @@ def test_a_changed_report_is_read_again(corpus_dir: Path, tmp_path: Path) -> Non
     # the entry of the old text is gone: one entry per report
     assert len(list((out / CACHE_DIR / "docs").glob("*.nt"))) == len(ids)
     assert clean.report["triples"] == again.report["triples"]
+
+
+def _statements(store_dir: Path) -> tuple[list[str], int]:
+    """The store's statements without blank nodes (each load names those anew), sorted, and
+    how many there are in all."""
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(str(store_dir))
+    quads = list(store)
+    named = sorted(
+        str(q)
+        for q in quads
+        if not isinstance(q.subject, ox.BlankNode) and not isinstance(q.object, ox.BlankNode)
+    )
+    return named, len(quads)
+
+
+def test_the_store_is_updated_graph_by_graph_and_holds_what_a_clean_build_holds(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from govkg.graph import build as build_module
+    from govkg.graph.incremental import TextCache
+
+    monkeypatch.setattr(TextCache, "MIN_LINES", 100)  # the corpus's graphs are small
+    corpus, ids = _corpus_copy(corpus_dir, tmp_path / "corpus", drop_last=True)
+    out = tmp_path / "out"
+    build(BuildOptions(corpus, out, validate=False))
+    shutil.rmtree(corpus)
+    _corpus_copy(corpus_dir, corpus, drop_last=False)
+
+    replaced: list[list[str]] = []
+    hits: list[int] = []
+    loader_class, write_files = build_module.StoreLoader, build_module.write_files
+
+    class Watched(loader_class):  # type: ignore[misc, valid-type]
+        def finish(self) -> None:
+            super().finish()
+            replaced.append(list(self.replaced))
+
+    def watched_write(ser: object, target: Path, cache: TextCache | None = None) -> None:
+        write_files(ser, target, cache)  # type: ignore[arg-type]
+        hits.append(cache.hits if cache is not None else 0)
+
+    monkeypatch.setattr(build_module, "StoreLoader", Watched)
+    monkeypatch.setattr(build_module, "write_files", watched_write)
+    build(BuildOptions(corpus, out, validate=False))
+    clean = tmp_path / "clean"
+    build(BuildOptions(corpus, clean, validate=False, incremental=False))
+
+    # the new report's graph is loaded; the ontology's, unchanged, is not
+    new_graph = next(g for g in replaced[0] if ids[-1] in g)
+    assert new_graph and "https://w3id.org/govkg/ontology" not in replaced[0]
+    assert hits[0] > 0  # text of unchanged statements read back
+    _same_outputs(out, clean)
+    assert _statements(out / "store") == _statements(clean / "store")
+
+
+def test_turtle_written_run_by_run_is_the_turtle_of_the_whole(
+    corpus_build: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyoxigraph as ox
+
+    from govkg.graph import build as build_module
+
+    triples = ox.parse(path=str(corpus_build / "govkg.ttl"), format=ox.RdfFormat.TURTLE)
+    text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    lines = sorted(set(text.split(b"\n")) - {b""})
+    whole = build_module._turtle(lines)
+    monkeypatch.setattr(build_module, "RUN_MIN", 50)
+    monkeypatch.setattr(build_module, "RUN_MASK", 0x3)
+    runs = list(build_module._runs(lines))
+    assert len(runs) > 20
+    assert runs[0][0] == 0 and runs[-1][1] == len(lines)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(runs))
+    assert build_module._turtle(lines) == whole == (corpus_build / "govkg.ttl").read_bytes()
