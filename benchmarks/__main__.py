@@ -22,12 +22,15 @@ HERE = Path(__file__).resolve().parent
 
 def bench_build(work: Path, repeats: int) -> tuple[list[dict[str, Any]], Path]:
     """Cold ``govkg build`` of the corpus as a whole process, against pyoxigraph loading the
-    same TriG into a fresh store (the raw engine's share of the work)."""
+    same TriG into a fresh store (the raw engine's share of the work). Each repeat builds
+    into a new folder: a build into the previous one would reuse its reports' graphs
+    (an incremental build, timed apart by ``incremental_add_s``)."""
     import pyoxigraph as ox
 
     times, base = [], []
     out = work / "corpus-out"
     for i in range(repeats):
+        out = work / f"corpus-out-{i}"
         started = time.perf_counter()
         subprocess.run(
             [
@@ -103,17 +106,25 @@ def bench_cq(out: Path, label: str) -> list[dict[str, Any]]:
     if not queries:
         return []
     lat, base = [], []
-    for _ in range(5):
-        for q in queries:
+    each: dict[int, list[float]] = {i: [] for i in range(len(queries))}
+    for _ in range(5 if label == "corpus" else 20):
+        for i, q in enumerate(queries):
             started = time.perf_counter()
             run_query(store, q)
             lat.append((time.perf_counter() - started) * 1000)
+            each[i].append(lat[-1])
             started = time.perf_counter()
             run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s a gk:SourceDocument }")
             base.append((time.perf_counter() - started) * 1000)
     p95 = statistics.quantiles(lat, n=20)[-1]
     b95 = statistics.quantiles(base, n=20)[-1]
-    return [row(f"cq_p95_ms_{label}", p95, "ms", b95, 100.0 if label == "city" else None)]
+    # the slowest question's own p95: the target holds for every question, not for the mix
+    worst = max(statistics.quantiles(t, n=20)[-1] for t in each.values())
+    target = None if label == "corpus" else 100.0
+    return [
+        row(f"cq_p95_ms_{label}", p95, "ms", b95, target),
+        row(f"cq_worst_p95_ms_{label}", worst, "ms", b95, target),
+    ]
 
 
 def extra_rows(scale: str, work: Path) -> list[dict[str, Any]]:
