@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from govkg.loaders.lexicon import lexicon
-from govkg.loaders.zh import CN_NUMERAL, parse_number
+from govkg.loaders.zh import CN_NUMERAL, doc_text, parse_number
 
 
 @dataclass(frozen=True)
@@ -86,10 +87,11 @@ def _distant_cue(text: str, begin: int, q: Quantity) -> Quantity:
 
 @Language.component("govkg_quantities")
 def find_quantities(doc: Doc) -> Doc:
-    starts = {t.idx for t in doc}
-    ends = {t.idx + len(t.text) for t in doc}
+    idx_len = doc.to_array([IDX, LENGTH])  # no Token objects: iterating a Doc makes one each
+    starts = set(idx_len[:, 0].tolist())
+    ends = set((idx_len[:, 0] + idx_len[:, 1]).tolist())
     spans: list[Span] = []
-    text = doc.text  # computed from the tokens on every access: read it once
+    text = doc_text(doc)
     for m in quantity_regex().finditer(text):
         begin, end = m.start(), m.end()
         # A number must start a token and its unit end one: 千家万户 or 四平市 are words.

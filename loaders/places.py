@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from govkg.loaders.gazetteer import ROOT_IRI, Division, Gazetteer, gazetteer, place_rules
+from govkg.loaders.zh import doc_text
 from govkg.ontology import GKD
 from govkg.ontology.errors import InputError
 
@@ -100,6 +101,11 @@ def is_generic_head(head: str) -> bool:
     tags, freq = _jieba_words()
     if not _CJK_NAME.fullmatch(head):
         return True
+    rest = head
+    while rest and (suffix := _suffix_of(rest)) is not None:
+        rest = rest[: -len(suffix)]
+    if not rest:
+        return True  # 街道社区, 乡镇村: level words only, no name
     tag = tags.get(head)
     if (
         head[0] in rules["not_in_name_chars"]
@@ -133,8 +139,7 @@ def read_places(
     out: list[SubArea] = []
     orgs: list[tuple[int, int]] = []
     for lo, hi in _windows(text, suffix_levels):
-        chunk = text[lo:hi]
-        words = _tag_words(chunk)
+        words = _tag_words(text[lo:hi])
         pos = lo
         spans: list[tuple[int, int, str, str]] = []
         for w, tag in words:
@@ -336,12 +341,13 @@ def create_places(nlp: Language, name: str) -> Any:
     _jieba_words()
 
     def places(doc: Doc) -> Doc:
+        text = doc_text(doc)
         ends = [e.end_char for e in doc.ents if e.label_ == "AREA"]
-        doc._.sub_areas, orgs = read_places(doc.text, ends)
+        doc._.sub_areas, orgs = read_places(text, ends)
         spans = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "AREA"]
         spans += [(s.start, s.end) for s in doc._.sub_areas]
-        doc._.organisations = sorted(set(orgs) | set(party_organisations(doc.text, spans)))
-        doc._.organ_places = organ_places(doc.text)
+        doc._.organisations = sorted(set(orgs) | set(party_organisations(text, spans)))
+        doc._.organ_places = organ_places(text)
         return doc
 
     return places

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from govkg.loaders.lexicon import Lexicon, lexicon, unify
-from govkg.loaders.zh import CN_NUMERAL, parse_cn_int
+from govkg.loaders.zh import CN_NUMERAL, doc_text, parse_cn_int
 
 _SENT_BREAK = "。；！？;!?｡\n"
 
@@ -995,7 +995,7 @@ def recognise_listed_chain(ctx: Context) -> Iterable[Structure]:
             "quoted-name",
         )
         # bare levels (街道、社区、网格) need a count or a head noun to be a chain
-        levels_only = all(_level_of(i) is not None and not _level_of(i)[1] for i in e.items)
+        levels_only = all((lv := _level_of(i)) is not None and not lv[1] for i in e.items)
         if (
             (counted and (is_chain(e.items, ctx.lex) or levels_only))
             or (headed and is_chain(e.items, ctx.lex))
@@ -1156,7 +1156,7 @@ class EnumerationFinder:
     sentence its bounds and lists) and ``doc.spans["enumerations"]``."""
 
     def __call__(self, doc: Doc) -> Doc:
-        norm = doc.text
+        norm = doc_text(doc)
         by_sentence: list[tuple[int, int, list[Enumeration]]] = []
         spans: list[Span] = []
         for lo, hi in sentences(norm):
@@ -1194,7 +1194,7 @@ class StructureRecogniser:
         if doc._.enumerations is not None:
             text, enumerations = doc._.enumerations
         else:
-            text = doc.text  # computed from the tokens on every access: read it once
+            text = doc_text(doc)
             enumerations = [(lo, hi, find_enumerations(text, lo, hi)) for lo, hi in sentences(text)]
         for lo, hi, found in enumerations:
             if not found and not any(w in text[lo:hi] for w in cues()["sentence_cues"]):

@@ -24,7 +24,7 @@ from govkg.loaders.pipeline import nlp_pipeline
 from govkg.loaders.places import Area, AreaFinder, AreaMention, DocumentAreaError
 from govkg.loaders.structure_writer import StructureWriter
 from govkg.loaders.structures import Structure
-from govkg.loaders.zh import normalise
+from govkg.loaders.zh import doc_text, normalise
 from govkg.ontology import DCTERMS, GKD, SKOS
 from govkg.ontology.errors import InputError
 from govkg.ontology.ids import gk, iri
@@ -280,9 +280,10 @@ class TextLoader:
     ) -> AreaFinder:
         """The document's places; a manifest area that names no one place is rejected (the
         rest of the document still loads, its statistics placed by the text alone)."""
+        norm = doc_text(doc)
         try:
             return AreaFinder(
-                doc.text,
+                norm,
                 source.area,
                 doc.ents,
                 doc._.sub_areas,
@@ -293,7 +294,7 @@ class TextLoader:
         except DocumentAreaError as exc:
             report.reject("corpus.yaml area", str(exc), source.area or "")
             return AreaFinder(
-                doc.text,
+                norm,
                 None,
                 doc.ents,
                 doc._.sub_areas,

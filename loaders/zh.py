@@ -106,3 +106,11 @@ def normalise(text: str) -> tuple[str, list[int]]:
         previous_line = part
     index.append(len(text))
     return "".join(chars), index
+
+
+def doc_text(doc: Any) -> str:
+    """The text of a spaCy ``Doc``, read once: ``Doc.text`` joins every token on each access."""
+    text = doc.user_data.get("govkg_text")
+    if text is None:
+        text = doc.user_data["govkg_text"] = doc.text
+    return str(text)

@@ -102,6 +102,7 @@ def test_places_below_the_county_are_read_with_their_names() -> None:
 def test_descriptions_are_not_places() -> None:
     assert recognise_sub_areas("目前社区共有党员120名。") == []
     assert is_generic_head("各")
+    assert is_generic_head("街道")  # 街道社区: level words only
     assert is_generic_head("示范")
     assert not is_generic_head("万安")
 

@@ -61,3 +61,17 @@ def test_any_report_loads_and_every_quote_is_its_own_text(text: str) -> None:
             spans.setdefault(t.subject.value, {})[key] = t.object.value
     for s in spans.values():
         assert text[int(s["start"]) : int(s["end"])] == s["quote"]
+
+
+@given(_TEXTS)
+@settings(max_examples=100, deadline=None)
+def test_the_tokenizer_gives_spacys_words_and_spaces(text: str) -> None:
+    """The linear-time tokenizer splits any text exactly as spaCy's own jieba tokenizer."""
+    import spacy
+
+    from govkg.loaders.pipeline import JiebaTokenizer
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    ours = JiebaTokenizer(nlp.vocab)(text)
+    assert [t.text_with_ws for t in ours] == [t.text_with_ws for t in nlp.tokenizer(text)]
+    assert ours.text == text
