@@ -142,7 +142,7 @@ class StructureWriter:
             chain = self.lex.chain_levels.get(item.text) or self.lex.chain_levels.get(
                 unify(item.text)
             )
-            written = t.quote(item.start, item.end)
+            written = t.written(item.start, item.end)
             pref = self.lex.pref.get(chain, written) if chain else written
             g.add(level, PREF_LABEL, ox.Literal(pref, language="zh"))
             g.label(level, pref)
@@ -271,7 +271,7 @@ class StructureWriter:
             step = iri("mechanism", name, key, rank)
             g.add(step, A, gk("Step"))
             g.lit(step, gk("rank"), rank)
-            written = t.quote(item.start, item.end)  # as the source writes it (黨建引領)
+            written = t.written(item.start, item.end)  # as the source writes it (黨建引領)
             g.label(step, written, pref=True)
             if written != item.text:
                 g.add(step, ALT_LABEL, ox.Literal(item.text, language="zh"))

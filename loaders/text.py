@@ -85,6 +85,11 @@ class Text:
         a, b = self.orig(start, end)
         return self.doc.text[a:b]
 
+    def written(self, start: int, end: int) -> str:
+        """The stored characters of a normalised [start, end), in their own script, without
+        the line breaks the normalised view dropped (a line cut mid-sentence)."""
+        return "".join(self.doc.text[self.index[i]] for i in range(start, end))
+
 
 def _masked(doc: CorpusDocument) -> str:
     text = doc.text

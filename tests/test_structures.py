@@ -202,3 +202,31 @@ def test_a_count_or_a_bare_head_is_no_name() -> None:
     }
     unnamed = {t.subject.value for t in graph if t.predicate.value.endswith("#unnamed")}
     assert "原则" not in labels and unnamed
+
+
+def test_described_parts_of_one_system_are_a_mechanism_with_whole_items() -> None:
+    """Items that each describe the same head noun (…的X体系、…的Y体系、…的Z体系) keep their
+    的 and head; level characters before the first level open the first item."""
+    text = "进一步完善市县两级协调有力的指挥体系、街道社区运转高效的执行体系、小区楼栋覆盖全面的服务体系。"
+    (m,) = of(Mechanism, text)
+    assert items(m) == [
+        "市县两级协调有力的指挥体系",
+        "街道社区运转高效的执行体系",
+        "小区楼栋覆盖全面的服务体系",
+    ]
+    # several mechanisms of one kind, with nothing described, are not one system's parts
+    assert of(Mechanism, "建立健全考核机制、激励机制、退出机制，压实责任。") == []
+
+
+def test_a_line_cut_inside_an_item_is_not_in_its_label() -> None:
+    text = "今年以来全县进一步完善市县两级协调有力的指挥体系、街道社区运转高效\n\n的执行体系、小区楼栋覆盖全面的服务体系。"
+    doc = CorpusDocument("900_cut", Path("900_cut.txt"), text, "0", {"area": "吉林市"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    steps = {
+        t.object.value
+        for t in graph
+        if t.predicate.value.endswith("prefLabel") and "/step/" in t.subject.value
+    }
+    assert "街道社区运转高效的执行体系" in steps
+    assert not any("\n" in s for s in steps)
