@@ -187,9 +187,15 @@ def test_reports_from_other_provinces_build_and_score(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = build(BuildOptions(extra, out))
     assert result.ok, result.report.get("validation")
-    stats = evaluate(out, extra / "gold.json")["statistics"]
+    result = evaluate(out, extra / "gold.json")
+    stats = result["statistics"]
     assert stats["area_accuracy"] >= 0.90
     assert stats["precision"] >= 0.95 and stats["recall"] >= 0.95
+    assert result["chains"]["found"] >= 3 and result["mechanisms"]["found"] >= 15
+    assert result["alliance_members"]["recall"] == 1.0
+    kinds = ("chains", "baobao", "working_groups", "mechanisms", "alliance_members")
+    extracted = sum(result[k]["extracted"] for k in kinds)
+    assert sum(result[k]["matched_strict"] for k in kinds) / extracted >= 0.85
 
 
 def test_a_roster_names_the_same_divisions_as_the_reports(tmp_path: Path) -> None:
