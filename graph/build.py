@@ -8,6 +8,8 @@ import fcntl
 import functools
 import gc
 import hashlib
+import io
+import itertools
 import json
 import os
 import queue
@@ -19,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
@@ -93,7 +95,15 @@ def _roster_step(ctx: BuildContext, progress: Progress) -> None:
         progress(f"roster {report.source}")
         ctx.dataset.graphs.setdefault(name, graph)
         if ctx.dataset.graphs[name] is not graph:
-            ctx.dataset.graphs[name].triples.update(graph.triples)
+            kept = ctx.dataset.graphs[name]
+            lines = getattr(kept, "lines", None)
+            if isinstance(lines, list):
+                added = getattr(graph, "lines", None)
+                lines.extend(
+                    added if isinstance(added, list) else [f"{t} .".encode() for t in graph]
+                )
+            else:
+                kept.triples.update(graph.triples)
         ctx.reports.append(report)
 
 
@@ -154,22 +164,35 @@ class Serialized:
         cls,
         dataset: Dataset,
         consume: bool = False,
-        sink: Callable[[ox.NamedNode, bytes], None] | None = None,
+        sink: Callable[[ox.NamedNode, list[bytes]], None] | None = None,
     ) -> Serialized:
         """Encode every graph; with ``consume``, each graph's triples are released once
         encoded, so that the objects and the lines of a large build are not held together;
-        ``sink`` receives each graph's name and N-Quads as soon as it is encoded."""
+        ``sink`` receives each graph's name and sorted lines as soon as they are encoded."""
         graphs = []
         for name in sorted(dataset.graphs, key=lambda n: n.value):
-            body = ox.serialize(dataset.graphs[name].triples, format=ox.RdfFormat.N_TRIPLES)
-            if consume:
-                dataset.graphs[name].triples = set()
-            lines = (body or b"").split(b"\n")
-            lines.pop()  # the text ends with a newline
-            lines.sort()
+            graph = dataset.graphs[name]
+            encoded = getattr(graph, "lines", None)  # a graph kept as lines already (rosters)
+            if isinstance(encoded, list):
+                if consume:
+                    graph.lines = []
+                    encoded.sort()
+                else:
+                    encoded = sorted(encoded)
+                # duplicates are neighbours once sorted
+                lines = [line for line, _ in itertools.groupby(encoded)]
+                del encoded
+            else:
+                body = ox.serialize(graph.triples, format=ox.RdfFormat.N_TRIPLES)
+                if consume:
+                    graph.triples = set()
+                lines = (body or b"").split(b"\n")
+                del body
+                lines.pop()  # the text ends with a newline
+                lines.sort()
             graphs.append((name, lines))
             if sink is not None:
-                sink(name, _nquads(name, lines))
+                sink(name, lines)
         return cls(graphs)
 
     def nquads(self) -> bytes:
@@ -181,7 +204,8 @@ class Serialized:
         if self._union is None:
             merged = [line for _, lines in self.graphs for line in lines]
             merged.sort()  # a merge of sorted runs for the sort: near linear
-            self._union = list(dict.fromkeys(merged))
+            # equal statements are neighbours once sorted: no set or dict of them all
+            self._union = [line for line, _ in itertools.groupby(merged)]
         return self._union
 
     def sizes(self) -> dict[str, int]:
@@ -222,18 +246,32 @@ def _header() -> bytes:
 
 
 def _trig(ser: Serialized, cache: TextCache | None = None) -> bytes:
+    out = io.BytesIO()
+    _write_trig(ser, out, cache)
+    return out.getvalue()
+
+
+def _write_trig(ser: Serialized, out: BinaryIO, cache: TextCache | None = None) -> None:
     cache = cache or TextCache(None)
-    parts = [_header()]
+    out.write(_header())
     for name, lines in ser.graphs:
         if not lines:
             continue
-        parts.append(b"\n")
+        out.write(b"\n")
         if len(lines) <= COMPACT_MAX:
             make = functools.partial(_trig_body, name, lines)
-            parts.append(cache.text(f"trig {name.value}", lines, make))
+            out.write(cache.text(f"trig {name.value}", lines, make))
         else:
-            parts.append(f"<{name.value}> {{\n".encode() + b"\n".join(lines) + b"\n}\n")
-    return b"".join(parts)
+            out.write(f"<{name.value}> {{\n".encode())
+            _write_lines(lines, out)
+            out.write(b"}\n")
+
+
+def _write_lines(lines: list[bytes], out: BinaryIO) -> None:
+    """``lines``, each ending with a newline, written a bounded run at a time (not joined
+    whole: the text of a province's graph is gigabytes)."""
+    for i in range(0, len(lines), CHUNK_LINES):
+        out.write(b"\n".join(lines[i : i + CHUNK_LINES]) + b"\n")
 
 
 def _trig_body(name: ox.NamedNode, lines: list[bytes]) -> bytes:
@@ -242,19 +280,26 @@ def _trig_body(name: ox.NamedNode, lines: list[bytes]) -> bytes:
 
 
 def _turtle(lines: list[bytes], cache: TextCache | None = None) -> bytes:
+    out = io.BytesIO()
+    _write_turtle(lines, out, cache)
+    return out.getvalue()
+
+
+def _write_turtle(lines: list[bytes], out: BinaryIO, cache: TextCache | None = None) -> None:
     """The union as Turtle: compact, written run by run (:func:`_runs`; each run's text is
     the text the writer gives for it within the whole, as its subjects are its own), or one
     statement per line above :data:`COMPACT_MAX`."""
+    out.write(_header())
     if not lines:
-        return _header()
+        return
+    out.write(b"\n")
     if len(lines) > COMPACT_MAX:
-        return _header() + b"\n" + b"\n".join(lines) + b"\n"
+        _write_lines(lines, out)
+        return
     cache = cache or TextCache(None)
-    parts = [_header(), b"\n"]
     for start, end in _runs(lines):
         run = lines[start:end]
-        parts.append(cache.text("turtle", run, functools.partial(_turtle_body, run)))
-    return b"".join(parts)
+        out.write(cache.text("turtle", run, functools.partial(_turtle_body, run)))
 
 
 def _turtle_body(lines: list[bytes]) -> bytes:
@@ -300,7 +345,7 @@ class StoreLoader:
     and writes the TriG and Turtle files (the bulk loader releases the interpreter lock).
 
     With ``base`` (the previous build's store) and ``known`` (the hash of each graph it
-    holds, :func:`graph_hash`), the new store starts as a copy of ``base`` (its immutable
+    holds: a hash of its N-Quads), the new store starts as a copy of ``base`` (its immutable
     files hard-linked, :func:`~govkg.graph.incremental.copy_store`) and only the graphs
     whose statements differ are replaced, and those no longer built removed: adding one
     report rewrites a few thousand statements instead of loading every roster graph again.
@@ -310,6 +355,9 @@ class StoreLoader:
         self, path: Path, base: Path | None = None, known: dict[str, str] | None = None
     ) -> None:
         self._chunks: queue.SimpleQueue[tuple[str, bytes] | None] = queue.SimpleQueue()
+        # what is handed over and not loaded yet is bounded: a producer faster than the
+        # loader waits instead of piling up a province's N-Quads in memory
+        self._room = threading.BoundedSemaphore(QUEUED_CHUNKS)
         self._failure: BaseException | None = None
         self._base = base if base is not None and known is not None else None
         self._known = dict(known or {}) if self._base is not None else {}
@@ -327,11 +375,16 @@ class StoreLoader:
 
                 copy_store(self._base, path)
             store = ox.Store(str(path))
+            cleared: set[str] = set()
             while (item := self._chunks.get()) is not None:
                 name, chunk = item
-                if self._base is not None and name in self._known:
+                self._room.release()
+                if self._base is not None and name in self._known and name not in cleared:
                     store.remove_graph(ox.NamedNode(name))
-                store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+                    cleared.add(name)
+                if chunk:
+                    store.bulk_load(chunk, format=ox.RdfFormat.N_QUADS)
+                del item, chunk
             if self._base is not None:
                 for name in sorted(set(self._known) - set(self.hashes)):
                     store.remove_graph(ox.NamedNode(name))
@@ -347,18 +400,49 @@ class StoreLoader:
         except BaseException as exc:
             self._failure = exc
             while self._chunks.get() is not None:  # let the producer finish handing over
-                pass
+                self._room.release()
+
+    def _put(self, name: str, chunk: bytes) -> None:
+        self._room.acquire()
+        self._chunks.put((name, chunk))
 
     def add(self, name: ox.NamedNode, chunk: bytes) -> None:
         """Hand over the N-Quads of graph ``name`` (every graph once, empty ones too)."""
-        digest = graph_hash(chunk)
+        self.add_chunks(name, [chunk])
+
+    def add_lines(self, name: ox.NamedNode, lines: list[bytes]) -> None:
+        """Hand over graph ``name`` as its sorted N-Triples lines, encoded as N-Quads a
+        bounded run at a time (a graph of millions is not copied whole at once)."""
+        self.add_chunks(
+            name,
+            (
+                _nquads(name, lines[i : i + CHUNK_LINES])
+                for i in range(0, max(len(lines), 1), CHUNK_LINES)
+            ),
+        )
+
+    def add_chunks(self, name: ox.NamedNode, chunks: Iterable[bytes]) -> None:
+        """Hand over graph ``name`` in N-Quads chunks: loaded as they come where there is
+        no previous store; held until the graph's hash says whether it changed where
+        there is one."""
+        h = hashlib.blake2b(digest_size=16)
+        held: list[bytes] = []
+        for chunk in chunks:
+            h.update(chunk)
+            if self._base is None:
+                if chunk:
+                    self._put(name.value, chunk)
+            else:
+                held.append(chunk)
+        digest = h.hexdigest()
         self.hashes[name.value] = digest
-        if self._known.get(name.value) == digest:
+        if self._base is None or self._known.get(name.value) == digest:
             return
-        if self._base is not None:
-            self.replaced.append(name.value)
-        if chunk or name.value in self._known:
-            self._chunks.put((name.value, chunk))
+        self.replaced.append(name.value)
+        if name.value not in self._known:
+            held = [c for c in held if c]
+        while held:
+            self._put(name.value, held.pop(0))
 
     def finish(self) -> None:
         """Wait for the last chunk to be loaded; raise what the loader raised, if anything."""
@@ -368,16 +452,18 @@ class StoreLoader:
             raise self._failure
 
 
-def graph_hash(nquads: bytes) -> str:
-    """What tells two builds' versions of a graph apart: a hash of its sorted N-Quads."""
-    return hashlib.blake2b(nquads, digest_size=16).hexdigest()
+#: Statements per N-Quads chunk handed to the store loader, and chunks waiting at most.
+CHUNK_LINES = 500_000
+QUEUED_CHUNKS = 4
 
 
 def write_files(ser: Serialized, target: Path, cache: TextCache | None = None) -> None:
     """Write govkg.trig and govkg.ttl into ``target``; with ``cache``, the compact text of
     statements written the same way by the previous build is reused (and kept for the next)."""
-    (target / "govkg.trig").write_bytes(_trig(ser, cache))
-    (target / "govkg.ttl").write_bytes(_turtle(ser.union(), cache))
+    with (target / "govkg.trig").open("wb") as out:
+        _write_trig(ser, out, cache)
+    with (target / "govkg.ttl").open("wb") as out:
+        _write_turtle(ser.union(), out, cache)
 
 
 def write_report(report: dict[str, Any], target: Path) -> None:
@@ -520,7 +606,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
             base, known = previous_store(out_dir)
         loader = StoreLoader(tmp / "store", base, known)
         try:
-            ser = Serialized.of(dataset, consume=True, sink=loader.add)
+            ser = Serialized.of(dataset, consume=True, sink=loader.add_lines)
             del dataset
             report = _report(options, ser, reports, rejections)
             say("writing TriG and Turtle")

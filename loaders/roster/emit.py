@@ -72,7 +72,7 @@ def emit(load: RosterLoad) -> None:
             continue
         emitters = [_compile(load, spec, res, key_iris) for res in spec.resources]
         row_prefix = [iri("row", f.doc_id).value + "/" for f in load.files]
-        adders = [f.graph.triples.add for f in load.files]
+        adders = [f.graph.add_triple for f in load.files]
         docs = [f.doc for f in load.files]
         per_file: Counter[int] = Counter()
         Triple, NamedNode, Literal = ox.Triple, ox.NamedNode, ox.Literal

@@ -62,11 +62,36 @@ class RosterSummary:
 
 
 class RosterGraph(GraphWriter):
-    """The named graph of one roster file; it carries the roster's summary for linkers."""
+    """The named graph of one roster file; it carries the roster's summary for linkers.
+
+    Its statements are kept as N-Triples lines (``lines``: bytes, in the order added,
+    duplicates included), not as term objects: a province's ten million statements take a
+    third of the memory so, and the build sorts and writes the lines as they are (no
+    linker reads a roster's statements; they read its summary). ``triples`` parses them
+    back, for the few readers that want terms."""
 
     def __init__(self, name: ox.NamedNode, summary: RosterSummary) -> None:
+        self.lines: list[bytes] = []
         super().__init__(name)
         self.summary = summary
+
+    def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+        self.lines.append(f"{s} {p} {o} .".encode())
+
+    def add_triple(self, t: ox.Triple) -> None:
+        self.lines.append(f"{t} .".encode())
+
+    @property
+    def triples(self) -> set[ox.Triple]:
+        text = b"\n".join(self.lines) + b"\n"
+        return {q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}
+
+    @triples.setter
+    def triples(self, value: set[ox.Triple]) -> None:
+        self.lines = [f"{t} .".encode() for t in value]
+
+    def __len__(self) -> int:
+        return len(set(self.lines))
 
 
 @dataclass
