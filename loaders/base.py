@@ -105,3 +105,39 @@ def canonical_decimal(value: Any) -> str:
     if "." not in text:
         text += ".0"
     return text
+
+
+class Ranges:
+    """Character ranges [start, end) that answer which of them holds a position in about
+    logarithmic time (a scan of every range for every number is quadratic on a long report).
+    ``open_start`` leaves a range's own start out (a position strictly inside a quote)."""
+
+    def __init__(self, ranges: list[tuple[int, int]], open_start: bool = False) -> None:
+        import bisect
+
+        self._bisect = bisect.bisect_left if open_start else bisect.bisect_right
+        ordered = sorted((a, b, i) for i, (a, b) in enumerate(ranges))
+        self._starts = [a for a, _b, _i in ordered]
+        self._items = ordered
+        self._reach: list[int] = []  # the furthest end of any range up to each one
+        for _a, b, _i in ordered:
+            self._reach.append(max(b, self._reach[-1]) if self._reach else b)
+
+    def holding(self, pos: int) -> list[tuple[int, int]]:
+        """Every range holding ``pos``, in the order they were given."""
+        found = []
+        j = self._bisect(self._starts, pos) - 1
+        while j >= 0 and self._reach[j] > pos:
+            a, b, i = self._items[j]
+            if b > pos:
+                found.append((i, a, b))
+            j -= 1
+        return [(a, b) for _i, a, b in sorted(found)]
+
+    def holder(self, pos: int) -> tuple[int, int] | None:
+        """The range holding ``pos`` that was given first, or None."""
+        found = self.holding(pos)
+        return found[0] if found else None
+
+    def __contains__(self, pos: int) -> bool:
+        return self.holder(pos) is not None

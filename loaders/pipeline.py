@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from govkg.loaders import components, places, structures  # noqa: F401  (registers them)
+from govkg.loaders.enumerations import cues
 from govkg.loaders.lexicon import Lexicon, lexicon
 
 
@@ -82,4 +83,5 @@ def nlp_pipeline() -> Any:
     nlp.add_pipe("govkg_quantities")
     nlp.add_pipe("govkg_enumerations")
     nlp.add_pipe("govkg_structures")
+    nlp(cues()["warm_up_text"])  # tables and first model calls, paid for here
     return nlp

@@ -21,6 +21,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from govkg.loaders.base import Ranges
 from govkg.loaders.gazetteer import ROOT_IRI, Division, Gazetteer, gazetteer, place_rules
 from govkg.loaders.zh import doc_text
 from govkg.ontology import GKD
@@ -428,6 +429,9 @@ class AreaFinder:
     areas: dict[str, Area] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self._skip = Ranges(self.skip, open_start=True)
+        self._mention_ending: dict[int, AreaMention] = {}  # the first mention ending at each offset
+        self._sub_area_ending: dict[int, SubArea] | None = None
         self.default: Area | None = None
         raw = self._division_mentions()
         known = [c[0].code for _, _, c, _ in raw if len(c) == 1]
@@ -438,6 +442,7 @@ class AreaFinder:
         self.organisations = [
             (a, b) for a, b in self.organisations if not own_organ(self.norm, a, b, ends)
         ]
+        self._orgs = Ranges(self.organisations)
         context = list(known)
         if self.default is not None:
             context += [a.code for a in self.chain(self.default) if a.code]
@@ -452,10 +457,7 @@ class AreaFinder:
                     }
                 )
                 continue
-            in_name = any(
-                a <= start and end <= b and (a < start or self._names_a_body(a, b))
-                for a, b in self.organisations
-            )
+            in_name = self._in_name(start, end)
             area = self._division(picked[0])
             self._add(AreaMention(start, end, area, in_name=in_name, organ=organ))
         if name and self.default is None:
@@ -490,6 +492,7 @@ class AreaFinder:
     def _add(self, mention: AreaMention) -> None:
         self.mentions.append(mention)
         self.areas.setdefault(mention.iri, mention.area)
+        self._mention_ending.setdefault(mention.end, mention)
 
     def sub_area(self, name: str, level: str, parent: Area | None) -> Area:
         """A place below the county, one resource per name within its nearest division."""
@@ -518,7 +521,7 @@ class AreaFinder:
 
     def _division_mentions(self) -> list[tuple[int, int, list[Division], bool]]:
         found = []
-        inside_sub = [(s.start, s.end) for s in self.sub_areas]
+        inside_sub = Ranges([(s.start, s.end) for s in self.sub_areas])
         found_in = [(e.start_char, e.end_char, e.text) for e in self.ents if e.label_ == "AREA"]
         found_in += self.organ_places
         for start, end, name in sorted(set(found_in)):
@@ -527,10 +530,10 @@ class AreaFinder:
                 end, name = end + 1, longer  # jieba split 吉林|市委: the place is 吉林市
             # 吉林省委, 市政府: an organ of the place acts; the sentence need not be about it
             organ = self.norm[end : end + 2].startswith(("委", "政府"))
-            if _inside(start, self.skip):
+            if start in self._skip:
                 continue
             # 北京 in 北京路街道: part of a longer place name
-            if any(a <= start and end <= b and (a, b) != (start, end) for a, b in inside_sub):
+            if any(end <= b and (a, b) != (start, end) for a, b in inside_sub.holding(start)):
                 continue
             if _splits_a_word(self.norm, start):
                 continue
@@ -584,13 +587,17 @@ class AreaFinder:
 
     def _place_before(self, pos: int) -> Area | None:
         """The place whose name ends right where ``pos`` begins (杭州市西湖区|留下街道)."""
-        for m in self.mentions:
-            if m.end == pos:
-                return m.area
-        for s in self.sub_areas:
-            if s.end == pos:
-                parent = self._place_before(s.start)
-                return self.sub_area(s.name, s.level, parent or self.default_division())
+        m = self._mention_ending.get(pos)
+        if m is not None:
+            return m.area
+        if self._sub_area_ending is None:
+            self._sub_area_ending = {}
+            for x in self.sub_areas:
+                self._sub_area_ending.setdefault(x.end, x)
+        s = self._sub_area_ending.get(pos)
+        if s is not None:
+            parent = self._place_before(s.start)
+            return self.sub_area(s.name, s.level, parent or self.default_division())
         return None
 
     def default_division(self) -> Area | None:
@@ -601,16 +608,13 @@ class AreaFinder:
 
     def _sub_area_mentions(self) -> None:
         for s in sorted(self.sub_areas, key=lambda s: s.start):
-            if _inside(s.start, self.skip):
+            if s.start in self._skip:
                 continue
             if self.default is not None and s.name == self.default.label:
                 self._add(AreaMention(s.start, s.end, self.default))
                 continue
             parent = self._place_before(s.start) or self.default_division()
-            in_name = any(
-                a <= s.start and s.end <= b and (a < s.start or self._names_a_body(a, b))
-                for a, b in self.organisations
-            )
+            in_name = self._in_name(s.start, s.end)
             area = self.sub_area(s.name, s.level, parent)
             self._add(AreaMention(s.start, s.end, area, in_name=in_name))
 
@@ -755,6 +759,13 @@ class AreaFinder:
             return AreaMention(-1, -1, self.default, inferred=True)
         return None
 
+    def _in_name(self, start: int, end: int) -> bool:
+        """True for a place inside an organisation's name that is not its own organ."""
+        return any(
+            end <= b and (a < start or self._names_a_body(a, b))
+            for a, b in self._orgs.holding(start)
+        )
+
     def _names_a_body(self, start: int, end: int) -> bool:
         """True for the name of a company or institution (浙江…有限公司, 杭州市儿童福利院),
         where a place is part of the name; not for an organ of the place (成都市委组织部)."""
@@ -767,12 +778,19 @@ class AreaFinder:
 
     def _opens_clause(self, mention: AreaMention, floor: int) -> bool:
         """True when only other place names stand between the clause start and ``mention``."""
+        key = (id(self.mentions), len(self.mentions))
+        if getattr(self, "_ends_key", None) != key:
+            self._ends_key = key
+            self._by_end: dict[int, AreaMention] = {}
+            for m in self.mentions:
+                if m.start < m.end:
+                    self._by_end.setdefault(m.end, m)
         pos = mention.start
         while pos > floor and self.norm[pos - 1] not in _CLAUSE_BREAK:
-            before = [m for m in self.mentions if m.end == pos and m.start < pos]
-            if not before:
+            before = self._by_end.get(pos)
+            if before is None:
                 return False
-            pos = before[0].start
+            pos = before.start
         return True
 
     def subject(self, sentence: tuple[int, int]) -> AreaMention | None:
@@ -814,7 +832,3 @@ def _splits_a_word(text: str, start: int) -> bool:
         return False
     _tags, freq = _jieba_words()
     return freq.get(text[start - 1 : start + 1], 0) >= place_rules()["boundary_word_min_freq"]
-
-
-def _inside(pos: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(a < pos < b for a, b in ranges)

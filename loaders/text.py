@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 import pyoxigraph as ox
 import yaml
 
-from govkg.loaders.base import DERIVED, A, GraphWriter, LoadReport, literal
+from govkg.loaders.base import DERIVED, A, GraphWriter, LoadReport, Ranges, literal
 from govkg.loaders.components import Quantity
 from govkg.loaders.corpus import CorpusDocument
 from govkg.loaders.gazetteer import ROOT_IRI, place_rules
@@ -114,13 +114,6 @@ def _bracket_ranges(norm: str) -> tuple[list[tuple[int, int]], list[tuple[int, i
     return quotes, titles
 
 
-def _inside(pos: int, ranges: list[tuple[int, int]]) -> tuple[int, int] | None:
-    for a, b in ranges:
-        if a < pos < b:
-            return (a, b)
-    return None
-
-
 def _sentences(norm: str) -> list[tuple[int, int, int]]:
     """(start, end, paragraph number) of each sentence."""
     out: list[tuple[int, int, int]] = []
@@ -207,7 +200,7 @@ class TextLoader:
 
         # ---- structures first: their numerals are names, not statistics
         records: list[Structure] = doc._.structures or []
-        claimed = [r.claim for r in records if r.claim is not None]
+        claimed = Ranges([r.claim for r in records if r.claim is not None])
         for kind, n in self.structures.write(graph, text, records, areas).items():
             counts[kind] += n
 
@@ -220,7 +213,8 @@ class TextLoader:
             k = bisect.bisect_right(sentence_starts, sp.start_char) - 1
             if k >= 0:
                 q_by_sentence[k].append(sp)
-        place_names = areas.name_spans()
+        place_names = Ranges(areas.name_spans())
+        brackets = Ranges(quotes + titles, open_start=True)
         for k, (s_start, s_end, para) in enumerate(sentences):
             if para != prev_para:
                 # a paragraph of quoted speech goes on about the place of the one before it
@@ -231,7 +225,7 @@ class TextLoader:
             for sp in q_by_sentence.get(k, []):
                 q: Quantity = sp._.quantity
                 report.read += 1
-                why = self._not_a_statistic(text, sp, q, quotes + titles, claimed, place_names)
+                why = self._not_a_statistic(text, sp, q, brackets, claimed, place_names)
                 if why:
                     rejected_numbers.append(
                         {
@@ -339,17 +333,16 @@ class TextLoader:
         t: Text,
         sp: Any,
         q: Quantity,
-        brackets: list[tuple[int, int]],
-        claimed: list[tuple[int, int]],
-        place_names: list[tuple[int, int]],
+        brackets: Ranges,
+        claimed: Ranges,
+        place_names: Ranges,
     ) -> str:
         norm = t.norm
         start = q.number_start
-        if q.chinese and any(a <= start < b for a, b in place_names):
+        if q.chinese and start in place_names:
             return "part of a place name"
-        if _inside(start, brackets) and _inside(start, brackets) == _inside(
-            sp.end_char - 1, brackets
-        ):
+        quoted = brackets.holder(start)
+        if quoted is not None and quoted == brackets.holder(sp.end_char - 1):
             return "part of a quoted name or title"
         if norm[max(0, start - 1) : start] == "第":
             return "an ordinal"
@@ -364,7 +357,7 @@ class TextLoader:
             return "counts the parts of a named structure"
         if q.unit in self.lex.structure_words:
             return "counts the parts of a named structure"
-        if q.chinese and any(a <= start < b for a, b in claimed):
+        if q.chinese and start in claimed:
             return "names an ordered structure"
         if norm[start - 1 : start] in "(（" and norm[sp.end_char : sp.end_char + 1] in ")）":
             return "a label in brackets (a phase or an edition)"

@@ -75,3 +75,24 @@ def test_the_tokenizer_gives_spacys_words_and_spaces(text: str) -> None:
     ours = JiebaTokenizer(nlp.vocab)(text)
     assert [t.text_with_ws for t in ours] == [t.text_with_ws for t in nlp.tokenizer(text)]
     assert ours.text == text
+
+
+_RANGES = st.lists(
+    st.tuples(st.integers(0, 60), st.integers(1, 20)).map(lambda t: (t[0], t[0] + t[1])),
+    max_size=10,
+)
+
+
+@given(_RANGES, st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_ranges_find_what_a_scan_of_every_range_finds(
+    ranges: list[tuple[int, int]], open_start: bool
+) -> None:
+    """The range index gives, at every position, the first given range a scan would find."""
+    from govkg.loaders.base import Ranges
+
+    index = Ranges(ranges, open_start=open_start)
+    for pos in range(-1, 85):
+        inside = [(a, b) for a, b in ranges if (a < pos if open_start else a <= pos) and pos < b]
+        assert index.holder(pos) == (inside[0] if inside else None)
+        assert index.holding(pos) == inside
