@@ -86,11 +86,32 @@ def test_failed_build_leaves_previous_output(
     assert not list(tmp_path.glob(".out.building-*")), "temporary folder left behind"
 
 
+#: When a build is killed: once its new TriG is being written (the new output half
+#: written), and once its report is written (the last file before the output is swapped in,
+#: so the kill lands at the swap or just before it).
+KILL_WHEN = {"writing": "govkg.trig", "swapping": "report.json"}
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+@pytest.mark.parametrize("moment", sorted(KILL_WHEN))
 def test_killed_build_leaves_previous_output(
-    corpus_dir: Path, corpus_build_copy: Path, tmp_path: Path
+    corpus_dir: Path, corpus_build_copy: Path, tmp_path: Path, moment: str
 ) -> None:
+    """Killed while it writes, a build leaves the previous output whole. The kill waits for
+    the build to write its new output wherever it writes it: into a temporary folder beside
+    OUT, or (a build without the swap) into OUT itself, so that the test fails for a build
+    that writes into OUT or removes it before the new output is complete."""
     out = corpus_build_copy
     before = _digest(out)
+    name = KILL_WHEN[moment]
+    old = _stat(out / name)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -105,16 +126,18 @@ def test_killed_build_leaves_previous_output(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    # kill it while its new output is half written beside the old one, not before it starts
     deadline = time.monotonic() + 120
     written = None
     while written is None and proc.poll() is None and time.monotonic() < deadline:
-        written = next(iter(tmp_path.glob(".out.building-*/govkg.trig")), None)
-        time.sleep(0.01)
+        written = next(iter(tmp_path.glob(f".out.building-*/{name}")), None)
+        if written is None and _stat(out / name) != old:
+            written = out / name  # written (or removed) in OUT itself
+        time.sleep(0.005)
     proc.kill()
     proc.wait()
-    assert written is not None, "the build ended before its new output was being written"
-    assert _digest(out) == before
+    assert written is not None, f"the build ended before it wrote {name}"
+    assert out.is_dir(), f"killed once {written} was written, OUT is gone"
+    assert _digest(out) == before, f"killed once {written} was written, OUT is not the old one"
 
 
 def _corpus_copy(corpus_dir: Path, tmp_path: Path) -> Path:
