@@ -1,8 +1,10 @@
-"""Every notebook in notebooks/ runs top to bottom against the corpus build, and is kept in
-git with its outputs cleared."""
+"""Every notebook in notebooks/ runs top to bottom against the corpus build, writes nothing
+into the checkout, and is kept in git with its outputs cleared."""
 
 from __future__ import annotations
 
+import hashlib
+import subprocess
 import time
 from pathlib import Path
 
@@ -16,6 +18,42 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 CELL_TIMEOUT_S = 300
 #: Seconds a notebook may take from its first cell to its last, where a user waits on it.
 RUN_BUDGET_S = {"03-network-analysis": 15.0}
+#: Whether the tree is a git checkout (an unpacked source archive is not).
+GIT = (ROOT / ".git").exists()
+
+
+def _git(*args: str) -> list[str]:
+    proc = subprocess.run(
+        ["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True
+    )
+    return proc.stdout.splitlines()
+
+
+def tree_state() -> tuple[dict[str, str], set[str]]:
+    """What a notebook could leave in the checkout: every file under notebooks/ (hidden
+    and git-ignored ones too) with its digest, and the untracked files git does not ignore
+    anywhere in the tree. Edits to tracked files outside notebooks/ are left out (a shared
+    tree has work in progress changing them meanwhile), and so are ignored folders such as
+    ``out/``, where a notebook may write."""
+    folder = ROOT / "notebooks"
+    digests = {
+        p.relative_to(ROOT).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+    status = _git("status", "--porcelain", "--untracked-files=all") if GIT else []
+    untracked = {line[3:] for line in status if line.startswith("??")}
+    return digests, untracked
+
+
+def tree_changes(before: tuple[dict[str, str], set[str]]) -> list[str]:
+    digests, untracked = tree_state()
+    changed = sorted(
+        name
+        for name in digests.keys() | before[0].keys()
+        if digests.get(name) != before[0].get(name)
+    )
+    return changed + sorted(untracked - before[1])
 
 
 def test_there_are_notebooks() -> None:
@@ -47,11 +85,14 @@ def test_notebook_runs_clean(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The kernel inherits this environment: the corpus, the shared build, and a scratch
-    # folder for what a notebook builds itself (a synthetic roster).
+    # The kernel inherits this environment: the corpus and the shared build. What a notebook
+    # builds itself (a synthetic roster) goes where it goes by default, a new temporary
+    # folder, here made under tmp_path.
     monkeypatch.setenv("GOVKG_CORPUS", str(corpus_dir))
     monkeypatch.setenv("GOVKG_OUT", str(corpus_build))
-    monkeypatch.setenv("GOVKG_SCRATCH", str(tmp_path))
+    monkeypatch.delenv("GOVKG_SCRATCH", raising=False)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    before = tree_state()
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
@@ -73,5 +114,6 @@ def test_notebook_runs_clean(
         if out.get("output_type") == "error"
     ]
     assert not errors
+    assert tree_changes(before) == [], f"{path.name} wrote into the checkout"
     budget = RUN_BUDGET_S.get(path.stem)
     assert budget is None or took < budget, f"{path.name} took {took:.1f} s (budget {budget} s)"
