@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from govkg.graph.incremental import (
     DocumentCache,
+    RosterCache,
     TextCache,
     previous_store,
     write_graph_hashes,
@@ -85,13 +86,20 @@ def _linkers() -> list[Linker]:
     return linkers
 
 
-def _roster_step(ctx: BuildContext, progress: Progress) -> None:
+def _roster_step(ctx: BuildContext, progress: Progress, cache: RosterCache | None = None) -> None:
     if not ctx.roster_paths:
         return
     from govkg.loaders.roster import load_rosters
 
-    progress("reading rosters")
-    for name, graph, report in load_rosters(ctx.roster_paths):
+    loaded = cache.get(ctx.roster_paths) if cache is not None else None
+    if loaded is not None:
+        progress("rosters (unchanged)")
+    else:
+        progress("reading rosters")
+        loaded = load_rosters(ctx.roster_paths)
+        if cache is not None:
+            cache.remember(loaded)
+    for name, graph, report in loaded:
         progress(f"roster {report.source}")
         ctx.dataset.graphs.setdefault(name, graph)
         if ctx.dataset.graphs[name] is not graph:
@@ -112,10 +120,12 @@ def assemble(
     rosters: list[Path] | None = None,
     progress: Progress | None = None,
     cache: DocumentCache | None = None,
+    roster_cache: RosterCache | None = None,
 ) -> tuple[Dataset, list[LoadReport]]:
     """Run the ontology, document loaders, roster loaders and linkers into one dataset;
     with ``cache``, a report whose inputs are unchanged gets the graph and reports its
-    loaders made before, and every report's are kept in the cache."""
+    loaders made before, and every report's are kept in the cache; with ``roster_cache``,
+    the same for the rosters as a whole."""
     say = progress or (lambda _msg: None)
     dataset = Dataset()
     onto = dataset.graph(ONTOLOGY_GRAPH)
@@ -138,7 +148,7 @@ def assemble(
         if cache is not None:
             cache.put(doc, graph, doc_reports)
     ctx = BuildContext(documents, dataset, reports, list(rosters or []))
-    _roster_step(ctx, say)
+    _roster_step(ctx, say, roster_cache)
     for linker in _linkers():
         say(f"linking: {linker.name}")
         reports.append(linker.link(ctx))
@@ -584,7 +594,8 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
             raise BuildError(f"roster not found: {path}")
     out_dir = options.out_dir.resolve()
     cache = DocumentCache.of_output(out_dir) if options.incremental else DocumentCache(None)
-    dataset, reports = assemble(documents, options.rosters, say, cache)
+    rosters = RosterCache.of_output(out_dir) if options.incremental else RosterCache(None)
+    dataset, reports = assemble(documents, options.rosters, say, cache, rosters)
     corpus_report = LoadReport("corpus", str(options.corpus_dir), read=len(documents))
     corpus_report.accepted = len(documents)
     corpus_report.read += len(corpus_rejections)
@@ -616,6 +627,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
             texts.write(tmp)
             del texts
             write_graph_hashes(tmp, loader.hashes)
+            rosters.write(tmp, {name.value: lines for name, lines in ser.graphs})
             del ser
             say("loading the store")
         finally:

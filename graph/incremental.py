@@ -21,6 +21,7 @@ text of the rest (a roster's graphs, most of the union) is read back instead of 
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -242,3 +243,83 @@ def copy_store(source: Path, target: Path) -> None:
             except OSError:
                 pass
         shutil.copy2(path, target / path.name)
+
+
+@dataclass
+class RosterCache:
+    """The rosters' graphs as the previous build loaded them (their sorted statements, the
+    summaries the linkers read, the loader reports), reused when the roster files, their
+    paths and the loader version are the same. Kept for rosters of up to :attr:`MAX_LINES`
+    statements (a city's): a province's would cost more to write than to read again."""
+
+    old: Path | None
+    key: str | None = None
+    names: list[ox.NamedNode] = field(default_factory=list)
+    reports: list[LoadReport] = field(default_factory=list)
+    hit: bool = False
+    _graphs: list[Any] = field(default_factory=list)
+
+    MAX_LINES = 2_000_000
+
+    @classmethod
+    def of_output(cls, out_dir: Path) -> RosterCache:
+        folder = out_dir / CACHE_DIR / "rosters"
+        return cls(folder if folder.is_dir() else None)
+
+    @staticmethod
+    def key_for(paths: Iterable[Path]) -> str:
+        h = hashlib.sha256(f"rosters\n{loader_version()}\n".encode())
+        for path in paths:
+            files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+            h.update(f"{path}\n".encode())
+            for f in files:
+                data = f.read_bytes()
+                h.update(
+                    f"{f.relative_to(path) if path.is_dir() else f.name} {len(data)}\n".encode()
+                )
+                h.update(data)
+        return h.hexdigest()
+
+    def get(self, paths: list[Path]) -> list[tuple[ox.NamedNode, Any, LoadReport]] | None:
+        """The graphs and reports of these rosters from the previous build, if unchanged."""
+        import pickle
+
+        self.key = self.key_for(paths)
+        if self.old is None:
+            return None
+        try:
+            with (self.old / f"{self.key}.pickle").open("rb") as fh:
+                kept = pickle.load(fh)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            return None
+        self.hit = True
+        return list(zip(kept["names"], kept["graphs"], kept["reports"], strict=True))
+
+    def remember(self, loaded: list[tuple[ox.NamedNode, Any, LoadReport]]) -> None:
+        """Note what this build loaded (its statements are taken, sorted, at :meth:`write`)."""
+        self.names = [name for name, _, _ in loaded]
+        self.reports = [report for _, _, report in loaded]
+        self._graphs = [graph for _, graph, _ in loaded]
+
+    def write(self, target: Path, lines_of: dict[str, list[bytes]]) -> None:
+        """Write this build's entry: each roster graph with ``lines_of[graph IRI]``, its
+        sorted statements as written."""
+        import pickle
+
+        if self.key is None or not self.names:
+            return
+        if sum(len(lines_of.get(n.value, [])) for n in self.names) > self.MAX_LINES:
+            return
+        folder = target / CACHE_DIR / "rosters"
+        folder.mkdir(parents=True, exist_ok=True)
+        graphs = []
+        for name, graph in zip(self.names, self._graphs, strict=True):
+            kept = copy.copy(graph)
+            kept.lines = lines_of.get(name.value, [])
+            graphs.append(kept)
+        with (folder / f"{self.key}.pickle").open("wb") as fh:
+            pickle.dump(
+                {"names": self.names, "graphs": graphs, "reports": self.reports},
+                fh,
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )

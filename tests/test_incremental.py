@@ -148,3 +148,34 @@ def test_turtle_written_run_by_run_is_the_turtle_of_the_whole(
     assert runs[0][0] == 0 and runs[-1][1] == len(lines)
     assert all(a[1] == b[0] for a, b in itertools.pairwise(runs))
     assert build_module._turtle(lines) == whole == (corpus_build / "govkg.ttl").read_bytes()
+
+
+def test_an_unchanged_roster_is_not_read_again(corpus_dir: Path, tmp_path: Path) -> None:
+    from govkg.graph.incremental import RosterCache
+
+    roster = tmp_path / "roster"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "rosters" / "basic", roster)
+    out = tmp_path / "out"
+    build(BuildOptions(corpus_dir, out, rosters=[roster], validate=False))
+    assert len(list((out / CACHE_DIR / "rosters").glob("*.pickle"))) == 1
+
+    seen: list[bool] = []
+    get = RosterCache.get
+
+    def watched(self: RosterCache, paths: list[Path]) -> object:
+        loaded = get(self, paths)
+        seen.append(loaded is not None)
+        return loaded
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(RosterCache, "get", watched)
+        build(BuildOptions(corpus_dir, out, rosters=[roster], validate=False))
+        assert seen == [True]
+        # a changed file is read again
+        units = roster / "units.csv"
+        units.write_bytes(units.read_bytes().replace(b"\n", b"\r\n"))
+        build(BuildOptions(corpus_dir, out, rosters=[roster], validate=False))
+        assert seen == [True, False]
+    clean = tmp_path / "clean"
+    build(BuildOptions(corpus_dir, clean, rosters=[roster], validate=False, incremental=False))
+    _same_outputs(out, clean)
