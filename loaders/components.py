@@ -28,6 +28,7 @@ class Quantity:
     qualifier: str
     chinese: bool  # written in Chinese numerals
     number_start: int  # offset of the first digit in the doc text
+    end: int = -1  # offset after its unit (the token holding the unit may go on: 个|村 → 个村)
 
 
 if not Span.has_extension("quantity"):
@@ -43,7 +44,8 @@ def quantity_regex() -> re.Pattern[str]:
     before = sorted(lex.cue_before, key=len, reverse=True)
     after = sorted((c for c in lex.cue_after if len(c) == 1), key=len, reverse=True)
     trailing = sorted((c for c in lex.cue_after if len(c) > 1), key=len, reverse=True)
-    num = rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL}]+)"
+    # 1,086: thousands grouped by commas (a comma before three digits and a unit)
+    num = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUMERAL}]+)"
     alt = "|".join
     return re.compile(
         rf"(?P<pre>{alt(map(re.escape, before))})?"
@@ -72,7 +74,8 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
     if m["pre"]:
         qualifier = lex.cue_before[m["pre"]]
     unit = "%" if m["unit"] in ("%", "％") else m["unit"]
-    return Quantity(value, value_max, unit, qualifier, not m["num"][0].isdigit(), m.start("num"))
+    chinese = not m["num"][0].isdigit()
+    return Quantity(value, value_max, unit, qualifier, chinese, m.start("num"), m.end())
 
 
 def _distant_cue(text: str, begin: int, q: Quantity) -> Quantity:
@@ -81,7 +84,7 @@ def _distant_cue(text: str, begin: int, q: Quantity) -> Quantity:
     for cue, code in lexicon().cue_before.items():
         k = window.rfind(cue)
         if len(cue) >= 2 and k >= 0 and not re.search(r"[，。；、,;]", window[k:]):
-            return Quantity(q.value, q.value_max, q.unit, code, q.chinese, q.number_start)
+            return Quantity(q.value, q.value_max, q.unit, code, q.chinese, q.number_start, q.end)
     return q
 
 

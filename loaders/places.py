@@ -120,6 +120,7 @@ def is_generic_head(head: str) -> bool:
 
 _NAME_TAGS = ("LOC", "ORG", "ns", "nz", "n", "nw", "nr", "PER")
 _PLACE_TAGS = ("LOC", "ns")
+_PROPER_TAGS = ("PER", "ORG", "nr", "nz", "nw")
 
 
 def recognise_sub_areas(text: str) -> list[SubArea]:
@@ -164,7 +165,14 @@ def read_places(
                     continue
                 prev = spans[i - 1]
                 follows_place = i >= 2 and spans[i - 2][1] in place_ends
-                if not (prev[3] in _PLACE_TAGS or follows_place):
+                # 夏西|社区: a word the model reads as a proper name (of a person, most
+                # often) and the segmenter does not know as a common word names the place
+                proper = (
+                    prev[3] in _PROPER_TAGS
+                    and _jieba_words()[1].get(prev[2], 0) < place_rules()["generic_head_min_freq"]
+                    and not prev[2].endswith(tuple(place_rules()["body_word_ends"]))
+                )
+                if not (prev[3] in _PLACE_TAGS or follows_place or proper):
                     merged = _words_after_place(spans, i, place_ends)
                     if merged is None:
                         continue
@@ -193,6 +201,8 @@ def read_places(
                 continue
             if is_generic_head(head):
                 continue  # 新建网格, 示范小区: a description, not a name
+            if head.endswith(tuple(rules["body_word_ends"])):
+                continue  # 民政局社区(科): an office, not a place
             after_place = a in place_ends or start in place_ends
             named_by_model = tag in ("LOC", "ORG", "merged") or after_place
             if not named_by_model and head in _jieba_words()[0]:

@@ -63,6 +63,10 @@ def _posseg(text: str) -> list[tuple[str, str]]:
 def _is_nounish(word: str, flag: str) -> bool:
     if word in "()（）“”·":
         return True
+    if word in _MEASURE_CUES["nominal_words"]:
+        return True  # 县(局)|级|领导干部
+    if word.endswith(tuple(_MEASURE_CUES["nominal_endings"])):
+        return True  # 办结|率, 满意度: the segmenter may tag a rate as a verb
     return flag.startswith(_NOUNISH) and not flag.startswith(("nr", "r"))
 
 
@@ -367,7 +371,8 @@ class TextLoader:
         self, t: Text, sp: Any, s_start: int, prev: dict[int, tuple[str, int, int]]
     ) -> tuple[str, int, int]:
         norm = t.norm
-        end = sp.end_char
+        q_end = sp._.quantity.end
+        end = q_end if sp.start_char < q_end <= sp.end_char else sp.end_char
         # clause bounds
         c_end = end
         while c_end < len(norm) and norm[c_end] not in "，。；：！？,;:!?\n、":
@@ -403,6 +408,16 @@ class TextLoader:
                 if depth < 0:
                     break
             acc = acc.rstrip("“(（")
+            nxt = end + len(acc)
+            if len(acc) == 1 and norm[nxt : nxt + 1] == "、":
+                # 5位市、县级领导: one level of a list of levels; the list and its head count
+                more = ""
+                for w, f in _posseg(norm[nxt + 1 : nxt + 13]):
+                    if not _is_nounish(w, f) or w in "，。；：！？,;:!?、\n":
+                        break
+                    more += w
+                if more:
+                    acc = acc + "、" + more
             key = unify(acc)
             becomes = norm[end + len(acc) : end + len(acc) + 1] == "为"
             if key not in self.lex.measures and becomes:
@@ -415,7 +430,11 @@ class TextLoader:
             if place and self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time"):
                 acc = after[:8]  # 3名社区治理专干: people of the place, not the place
             if len(acc.strip("“”()（）")) >= 1:
-                return self._clean(acc), end, end + len(acc)
+                cleaned = self._clean(acc)
+                k = acc.find(cleaned) if cleaned else -1
+                if k >= 0:  # the span of what is counted, without the words cleaned off
+                    return cleaned, end + k, end + k + len(cleaned)
+                return cleaned, end, end + len(acc)
         # post-nominal: 建立党建联盟601个
         before = norm[c_start : sp.start_char]
         bwords = _posseg(before) if before else []
@@ -449,7 +468,7 @@ class TextLoader:
                     j -= 1
             acc, has_noun = "", False
             for w, f in reversed(bwords[:j]):
-                if f.startswith(("x", "c", "p", "uj", "m", "r")) and w not in "“”()（）":
+                if f.startswith(("x", "c", "p", "uj", "m", "r", "t")) and w not in "“”()（）":
                     break
                 has_noun = has_noun or _is_nounish(w, f)
                 acc = w + acc
@@ -466,6 +485,10 @@ class TextLoader:
         counters and place words before it (全县基层党组织 → 基层党组织), and a one-character
         verb, adverb or particle after it (楼组有 → 楼组, 基层党组织共 → 基层党组织)."""
         text = text.strip().strip("“”")
+        for verb in _MEASURE_CUES["joining_verbs"] + _MEASURE_CUES["trailing_words"]:
+            if text.endswith(verb) and len(text) > len(verb) + 1:
+                text = text[: -len(verb)]
+                break
         words = _posseg(text)
         lead = _MEASURE_CUES["leading_tags"]
         deixis = set(place_rules()["deixis"])

@@ -45,8 +45,9 @@ def parse_cn_int(text: str) -> int:
 
 
 def parse_number(text: str) -> Decimal:
+    """A number written in digits (12, 2.5, 1,086 with thousands grouped) or in Chinese."""
     if text[0].isdigit():
-        return Decimal(text)
+        return Decimal(text.replace(",", ""))
     return Decimal(parse_cn_int(text))
 
 

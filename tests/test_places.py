@@ -312,3 +312,13 @@ def test_a_facility_a_sentence_opens_with_is_where_its_numbers_are() -> None:
     # without an ordinal it is a kind of facility, not one place
     graph, _ = _load(text.replace("首个", ""), area="乾安县")
     assert _obs_props(graph)[Decimal(12)]["area"] == GKD + "area/220723"
+
+
+def test_a_proper_name_before_a_bare_suffix_names_the_place() -> None:
+    """A word the model tags as a name (of a person or a body) and the segmenter does not
+    know, right before 社区, names the community; a body's name (…局) does not."""
+    found = {
+        s.name for s in recognise_sub_areas("。夏西社区第一网格党支部书记介绍，网格内共有党员47名")
+    }
+    assert "夏西社区" in found
+    assert recognise_sub_areas("民政局社区科召开会议。") == []

@@ -299,3 +299,45 @@ def test_corpus_facts_queryable(corpus_build: Path) -> None:
         'SELECT DISTINCT ?v WHERE { ?o gk:measure/skos:prefLabel "网格"@zh ; gk:area/rdfs:label "吉林市"@zh ; gk:value ?v } ORDER BY ?v',
     )
     assert [r["v"] for r in rows] == [2766, 3438]
+
+
+def _measures(text: str) -> dict[Decimal, str]:
+    """Each statistic's value and the label of its measure."""
+    graph, _ = _load(text)
+    labels = {
+        t.subject.value: t.object.value
+        for t in graph
+        if "/measure/" in t.subject.value and t.predicate.value.endswith("#label")
+    }
+    out = {}
+    for o in _observations(graph):
+        out[Decimal(o["value"])] = labels.get(o["measure"], o["measure"].rsplit("/", 1)[-1])
+    return out
+
+
+def test_thousands_grouped_by_commas_are_one_number() -> None:
+    assert _measures("全区组建楼栋党小组1,086个，覆盖居民2,350户。") == {
+        Decimal(1086): "楼栋党小组",
+        Decimal(2350): "居民",
+    }
+
+
+def test_what_is_counted_leaves_out_time_words_and_joining_verbs() -> None:
+    measures = _measures("今年累计收集居民诉求2.3万件，办结率达98.5%，群众满意度达到96%。")
+    assert measures[Decimal(23000)] == "累计收集居民诉求"
+    assert measures[Decimal("98.5")] == "办结率"  # 率 tagged as a verb by the segmenter
+    assert measures[Decimal(96)] == "群众满意度"
+
+
+def test_what_is_counted_starts_after_the_unit_not_after_its_token() -> None:
+    # the segmenter joins 个|村 into one token; the counted thing is 村（社区）
+    assert _measures("全区已有286个村（社区）建立党建联盟。")[Decimal(286)] == "村(社区)"
+
+
+def test_words_cleaned_off_a_measure_do_not_hide_the_verb_after_it() -> None:
+    """48个小区全覆盖: what is counted is 小区, and the places that did something are a
+    subset, never a total another report's count of all 小区 could contradict."""
+    graph, _ = _load("实现辖区48个小区全覆盖。")
+    (obs,) = _observations(graph)
+    assert obs["measure"].endswith("/小区")
+    assert obs["countScope"] == "subset"
