@@ -233,6 +233,7 @@ def find_enumerations(norm: str, lo: int, hi: int) -> list[Enumeration]:
     out += _joined(norm, lo, hi)
     out += _quoted_lists(norm, lo, hi)
     out += _quoted_runs(norm, lo, hi)
+    out += _glossed_lists(norm, lo, hi)
     breaks = _clause_breaks()
     clause_start = lo
     for i in range(lo, hi + 1):
@@ -240,6 +241,57 @@ def find_enumerations(norm: str, lo: int, hi: int) -> list[Enumeration]:
             if "、" in norm[clause_start:i]:
                 _unquoted_lists(norm, clause_start, i, out)
             clause_start = i + 1
+    return out
+
+
+@cache
+def _gloss_re() -> re.Pattern[str]:
+    c = cues()
+    opens, closes = re.escape(c.opens), re.escape(c.closes)
+    # “三长制”（A、B、C） or 三长制（A、B、C）: a name, then its items in brackets
+    return re.compile(
+        rf"(?:[{opens}](?P<quoted>[^{opens}{closes}]{{1,20}})[{closes}]"
+        rf"|(?P<counted>(?:[{CN_NUMERAL}]+|\d+)[\u4e00-\u9fff]{{1,6}}))"
+        rf"[（(](?P<inner>[^（）()\n]{{3,80}})[）)]"
+    )
+
+
+def _glossed_lists(norm: str, lo: int, hi: int) -> list[Enumeration]:
+    """A name glossed by its items in brackets right after it: “三长制”（网格长、楼栋长、单元长）."""
+    out = []
+    for m in _gloss_re().finditer(norm, lo, hi):
+        inner = m.group("inner")
+        if "、" not in inner or inner.startswith(tuple(cues()["gloss_not_opening"])):
+            continue  # （含书屋、活动室）: what a place holds, not its parts
+        items = [it.strip() for it in inner.split("、")]
+        if len(items) < 2 or any(not it or len(it) > cues()["max_item_chars"] for it in items):
+            continue
+        spans, pos = [], m.start("inner")
+        for it in items:
+            k = norm.index(it, pos)
+            spans.append((k, k + len(it)))
+            pos = k + len(it)
+        name = m.group("quoted") or m.group("counted")
+        # a quoted name glossed by its parts reads like a quoted list (“四议两公开”（…）)
+        quoted = bool(m.group("quoted"))
+        e = Enumeration(items, spans, m.start(), m.end("inner"), quoted, "、", name, m.end("inner"))
+        e.kind = "quoted-name" if m.group("quoted") else "numeral"
+        e.quoted_name = bool(m.group("quoted"))
+        count = _count_re().match(name)
+        if count and len(re.findall(rf"[{CN_NUMERAL}\d]+", name)) == 1:
+            try:
+                e.count = (
+                    int(count.group(1))
+                    if count.group(1).isdigit()
+                    else parse_cn_int(count.group(1))
+                )
+            except ValueError:
+                e.count = None
+        if m.group("counted") and e.count is None:
+            continue  # only a name that counts its items may stand before them unquoted
+        if e.count is None and len(items) < cues()["unnamed_min_items"]:
+            continue  # two parts and no count: too little to tell a gloss from an example
+        out.append(e)
     return out
 
 

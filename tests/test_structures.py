@@ -230,3 +230,18 @@ def test_a_line_cut_inside_an_item_is_not_in_its_label() -> None:
     }
     assert "街道社区运转高效的执行体系" in steps
     assert not any("\n" in s for s in steps)
+
+
+def test_a_name_glossed_by_its_parts_in_brackets() -> None:
+    (c,) = of(Chain, "各社区推进“三长制”（网格长、楼栋长、单元长），责任到人。")
+    assert (c.name, items(c)) == ("三长制", ["网格长", "楼栋长", "单元长"])
+    (c,) = of(Chain, "全面推行三长制（网格长、楼栋长、单元长）。")
+    assert items(c) == ["网格长", "楼栋长", "单元长"]
+    (m,) = of(
+        Mechanism,
+        "推行“四议两公开”（村党组织提议、村“两委”会议商议、党员大会审议、村民会议决议）。",
+    )
+    assert m.name == "四议两公开" and len(m.items) == 4
+    # brackets that list what a place holds, or two examples with no count, gloss nothing
+    assert structures("设立“红色驿站”（含书屋、活动室、阅览室）。") == []
+    assert structures("打造“红色驿站”（书屋、活动室）。") == []
