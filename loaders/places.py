@@ -650,12 +650,36 @@ class AreaFinder:
             elif level == "市级":
                 target = self.city()
             else:
-                target = self.at_level(level)
+                target = self.at_level(level) or self._only_named(level)
             if target is None:
                 continue
             for m in re.finditer(word, self.norm):
                 scope = m.start() > 0 and self.norm[m.start() - 1] not in _CLAUSE_BREAK + " "
                 self._add(AreaMention(m.start(), m.end(), target, scope=scope))
+        self._anaphora()
+
+    def _only_named(self, level: str) -> Area | None:
+        """The one place of ``level`` below the county the report names, if only one."""
+        named = {m.iri: m.area for m in self.mentions if m.named_sub and m.area.level == level}
+        return next(iter(named.values())) if len(named) == 1 else None
+
+    def _anaphora(self) -> None:
+        """A bare level word that opens a sentence (街道全面落实…, 社区推行…) is the one place of
+        that level the report names."""
+        import jieba
+
+        words: dict[str, str] = place_rules()["anaphora"]
+        pattern = re.compile("|".join(sorted(map(re.escape, words), key=len, reverse=True)))
+        for m in pattern.finditer(self.norm):
+            pos = m.start()
+            opener = _opener_before(self.norm, pos)
+            if not (pos == 0 or self.norm[pos - 1] in _SENTENCE_OPEN or opener):
+                continue
+            if jieba.lcut(self.norm[pos : pos + 8])[:1] != [m.group(0)]:
+                continue  # 社区工作者…: a longer word
+            target = self.at_level(words[m.group(0)]) or self._only_named(words[m.group(0)])
+            if target is not None and not target.is_division:
+                self._add(AreaMention(pos, m.end(), target))
 
     def _institutions(self) -> None:
         """Named institutions (吉林长春社区干部学院) are places statistics are about; the bare
@@ -754,6 +778,8 @@ class AreaFinder:
         while clause > sentence[0] and self.norm[clause - 1] not in _CLAUSE_BREAK:
             clause -= 1
         named = [m for m in named if not self._after_origin_cue(m)]  # 来自全国: an origin
+        # 区人民医院、某某学院、…等16家单位: a place that is one item of a list is no topic
+        named = [m for m in named if not self._list_item(m)]
         in_clause = [m for m in named if m.start >= clause and not m.organ]
         named = [m for m in named if not m.scope]  # 入围全省: the scope of its clause only
         subject = self.subject(sentence)
@@ -781,6 +807,14 @@ class AreaFinder:
         where a place is part of the name; not for an organ of the place (成都市委组织部)."""
         heads: list[str] = place_rules()["body_name_heads"]
         return any(h in self.norm[start:end] for h in heads)
+
+    def _list_item(self, mention: AreaMention) -> bool:
+        """True for a name that is a whole item of a list (、 on either side of it)."""
+        if mention.named_sub is False and mention.area.is_division:
+            return False  # 长春市、吉林市: divisions listed are places still
+        before = self.norm[mention.start - 1 : mention.start]
+        after = self.norm[mention.end : mention.end + 1]
+        return before == "、" or after == "、"
 
     def _after_origin_cue(self, mention: AreaMention) -> bool:
         cues: list[str] = place_rules()["origin_cues"]
@@ -827,6 +861,18 @@ class AreaFinder:
         """A named place below the county that opens the sentence, inherited by the next."""
         m = self.subject(sentence)
         return m if m is not None and m.named_sub else None
+
+
+_SENTENCE_OPEN = "。！？；;!?\n "
+
+
+def _opener_before(text: str, pos: int) -> bool:
+    """True when a sentence opens at ``pos`` after a word of time (今年，|街道…)."""
+    start = pos
+    while start > 0 and text[start - 1] not in _SENTENCE_OPEN:
+        start -= 1
+    m = _opener().fullmatch(text, start, pos)
+    return m is not None and start < pos
 
 
 @cache

@@ -52,7 +52,11 @@ def not_a_name(name: str) -> bool:
     c = cues()
     rest = re.sub(rf"^[{CN_NUMERAL}\d多]+[{''.join(c['name_classifiers'])}]?", "", name)
     words = tuple(c["generic_name_words"])
-    return rest == "" or rest in words or (len(rest) <= len(max(words, key=len)) + 1 and rest[1:] in words)
+    return (
+        rest == ""
+        or rest in words
+        or (len(rest) <= len(max(words, key=len)) + 1 and rest[1:] in words)
+    )
 
 
 def short_name(name: str) -> str:
@@ -178,6 +182,15 @@ class StructureWriter:
             g.add(system, gk("tier"), node)
             cadre = self.lex.pref.get(tier.cadre_iri, tier.cadre)
             g.label(node, f"{cadre}→{self.lex.pref.get(tier.level_iri, tier.covered)}")
+            for concept, label, scheme in (
+                (tier.cadre_iri, tier.cadre, "cadre-rank"),
+                (tier.level_iri, tier.covered, "covered-level"),
+            ):
+                if concept not in self.lex.pref:  # a rank or level the vocabulary lacks
+                    c = ox.NamedNode(concept)
+                    g.add(c, A, ox.NamedNode(SKOS + "Concept"))
+                    g.add(c, ox.NamedNode(SKOS + "inScheme"), iri("scheme", scheme))
+                    g.label(c, unify(label), pref=True)
             g.add(node, DERIVED, self.span(g, t, item.start, item.end))
         return system
 

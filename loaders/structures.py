@@ -36,6 +36,7 @@ from govkg.loaders.enumerations import (
 )
 from govkg.loaders.lexicon import Lexicon, lexicon, unify
 from govkg.loaders.zh import CN_NUMERAL, doc_text, parse_cn_int
+from govkg.ontology.ids import iri
 
 # --------------------------------------------------------------------------- records
 
@@ -231,29 +232,34 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
     covered level."""
     lex, norm = ctx.lex, ctx.norm
     c = cues()
-    ranks = sorted(lex.cadre_ranks, key=len, reverse=True)
+    ranks = "|".join(map(re.escape, sorted(lex.cadre_ranks, key=len, reverse=True)))
+    heads = "|".join(map(re.escape, sorted(c["cadre_heads"], key=len, reverse=True)))
+    # a rank the lexicon knows, or a phrase that ends like one (街道班子成员, 社区“两委”成员)
+    rank = rf"(?:{ranks}|[\u4e00-\u9fff“”]{{0,{c['cadre_max_chars']}}}?(?:{heads}))"
     verbs = "|".join(map(re.escape, sorted(c["baobao_verbs"], key=len, reverse=True)))
-    pair = (
-        rf"({'|'.join(map(re.escape, ranks))})(?:{verbs})([^、，。；“”]{{1,8}}?)(?=[、，。；“”的])"
-    )
+    pair = rf"({rank})(?:{verbs})([^、，。；,;“”]{{1,8}}?)(?=[、，。；,;“”的])"
     sentence = norm[ctx.lo : ctx.hi]
     for m in re.finditer(rf"{pair}(?:、{pair})+", sentence):
         tiers: list[Tier] = []
         items: list[Item] = []
         for pm in re.finditer(pair, m.group(0) + "、"):
-            cadre, covered = pm.group(1), pm.group(2)
+            cadre, covered = _rank_phrase(pm.group(1), lex), pm.group(2)
+            cut = len(pm.group(1)) - len(cadre)  # 实行|市级领导: words before the rank
             level = lex.covered_levels.get(covered) or lex.covered_levels.get(unify(covered))
             if level is None:
                 level = _covered_by_initial(covered, lex)
+            if level is None and (lv := _level_of(covered)) is not None and not lv[1]:
+                level = iri("covered-level", unify(covered)).value  # 楼栋, 单元: a level still
             if level is None:
                 break
-            tiers.append(Tier(cadre, covered, lex.cadre_ranks[cadre], level))
-            a = ctx.lo + m.start() + pm.start()
-            items.append(Item(pm.group(0), a, a + len(pm.group(0))))
+            cadre_iri = lex.cadre_ranks.get(cadre) or iri("cadre-rank", unify(cadre)).value
+            tiers.append(Tier(cadre, covered, cadre_iri, level))
+            a = ctx.lo + m.start() + pm.start() + cut
+            items.append(Item(pm.group(0)[cut:], a, a + len(pm.group(0)) - cut))
         else:
             if len(tiers) < 2:
                 continue
-            a, b = ctx.lo + m.start(), ctx.lo + m.end()
+            a, b = items[0].start, ctx.lo + m.end()
             # 的“五级包保”责任制: the quoted word is the system's name
             quoted = re.match(r"的?[“「]([^”」]{2,8})[”」]", norm[b : b + 12])
             name, used = (quoted.group(1), quoted.end() - 1) if quoted else ("", 0)
@@ -267,6 +273,19 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
             ctx.take(None, [i.text for i in items])
             yield System(name, items, a, end, not unnamed, (a, end), tiers=tiers)
             yield Chain(name, items, a, end, not unnamed, (a, end))
+
+
+def _rank_phrase(text: str, lex: Lexicon) -> str:
+    """The cadre rank a 包保 pair opens with, without the words before it: the longest rank
+    the lexicon knows that ends it (实行市级领导 → 市级领导), else the phrase without its
+    leading verbs, adverbs and function words (全面落实网格员 → 网格员)."""
+    known = [r for r in lex.cadre_ranks if text.endswith(r)]
+    if known:
+        return max(known, key=len)
+    words = list(_posseg(text))
+    while len(words) > 1 and words[0][1].startswith(("v", "d", "p", "c", "u", "r")):
+        words = words[1:]
+    return "".join(w for w, _f in words)
 
 
 def _covered_by_initial(text: str, lex: Lexicon) -> str | None:
@@ -409,11 +428,13 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
         run = norm[a:q]
         count = re.search(rf"(\d+|[{CN_NUMERAL}]+)[{counts}]", run)
         body = run[: count.start()] if count else run
+        examples = body.endswith("等")  # A、B、C等16家单位: named examples of the members
+        body = body.removesuffix("等")
         parts = body.split("、")
         parts = [*parts[:-1], *_split_last(parts[-1])] if parts else parts
         if not parts or not all(p.endswith(units) and 4 <= len(p) <= 40 for p in parts):
             continue
-        if count and len(parts) > 1:
+        if count and len(parts) > 1 and not examples:
             n = count.group(1)
             written = int(n) if n.isdigit() else parse_cn_int(n)
             if written != len(parts):

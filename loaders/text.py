@@ -21,7 +21,7 @@ from govkg.loaders.corpus import CorpusDocument
 from govkg.loaders.gazetteer import ROOT_IRI, place_rules
 from govkg.loaders.lexicon import lexicon, unify
 from govkg.loaders.pipeline import nlp_pipeline
-from govkg.loaders.places import Area, AreaFinder, AreaMention, DocumentAreaError
+from govkg.loaders.places import Area, AreaFinder, AreaMention, DocumentAreaError, _opener
 from govkg.loaders.structure_writer import StructureWriter
 from govkg.loaders.structures import Structure
 from govkg.loaders.zh import doc_text, normalise
@@ -433,7 +433,12 @@ class TextLoader:
                 cleaned = self._clean(acc)
                 k = acc.find(cleaned) if cleaned else -1
                 if k >= 0:  # the span of what is counted, without the words cleaned off
-                    return cleaned, end + k, end + k + len(cleaned)
+                    a, b = end + k, end + k + len(cleaned)
+                    if not acc[:k].strip("“「(（"):
+                        a = end  # only an opening quote cleaned off: it stays in the span
+                    while b < end + len(acc) and norm[b] in "”」)）":
+                        b += 1  # and so does the closing one
+                    return cleaned, a, b
                 return cleaned, end, end + len(acc)
         # post-nominal: 建立党建联盟601个
         before = norm[c_start : sp.start_char]
@@ -485,6 +490,9 @@ class TextLoader:
         counters and place words before it (全县基层党组织 → 基层党组织), and a one-character
         verb, adverb or particle after it (楼组有 → 楼组, 基层党组织共 → 基层党组织)."""
         text = text.strip().strip("“”")
+        opener = _opener().match(text)
+        if opener is not None and len(text) - opener.end() >= 2:
+            text = text[opener.end() :]  # 今年以来群众满意率 → 群众满意率
         for verb in _MEASURE_CUES["joining_verbs"] + _MEASURE_CUES["trailing_words"]:
             if text.endswith(verb) and len(text) > len(verb) + 1:
                 text = text[: -len(verb)]

@@ -67,6 +67,25 @@ def _fold_char(ch: str) -> str:
     return ch
 
 
+def _ascii_punctuation(line: str) -> str:
+    """A line of a web copy written with ASCII punctuation, read as Chinese punctuation of the
+    same length: straight double quotes paired into “ and ”, and a full stop after Chinese text
+    (not a decimal point: 2.5) into 。."""
+    if '"' not in line and "." not in line:
+        return line
+    out = list(line)
+    quotes = [i for i, ch in enumerate(out) if ch == '"']
+    for k in range(0, len(quotes) - 1, 2):
+        out[quotes[k]], out[quotes[k + 1]] = "“", "”"
+    for i, ch in enumerate(out):
+        if ch != "." or i == 0:
+            continue
+        before, after = out[i - 1], out[i + 1] if i + 1 < len(out) else ""
+        if (_CJK.match(before) or before in "”)）") and not (after.isascii() and after.isalnum()):
+            out[i] = "。"
+    return "".join(out)
+
+
 def normalise(text: str) -> tuple[str, list[int]]:
     """A search view of ``text`` and, for each of its characters, the stored offset.
 
@@ -100,8 +119,9 @@ def normalise(text: str) -> tuple[str, list[int]]:
         simplified = converter.convert(part) if part else part
         if len(simplified) != len(part):
             simplified = "".join(converter.convert(c) or c for c in part)
-        for i, ch in enumerate(simplified):
-            chars.append(_fold_char(ch[0]))
+        folded = _ascii_punctuation("".join(_fold_char(ch[0]) for ch in simplified))
+        for i, ch in enumerate(folded):
+            chars.append(ch)
             index.append(pos + i)
         pos += len(part)
         previous_line = part

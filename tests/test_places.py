@@ -322,3 +322,17 @@ def test_a_proper_name_before_a_bare_suffix_names_the_place() -> None:
     }
     assert "夏西社区" in found
     assert recognise_sub_areas("民政局社区科召开会议。") == []
+
+
+def test_a_bare_level_word_opening_a_sentence_is_the_one_place_of_that_level() -> None:
+    text = "涪城区城厢街道推行网格化管理。\n街道全面落实包保责任制，共明确责任人860名。\n目前，全街道共有网格46个。"
+    graph, _ = _load(text, area=None)
+    props = _obs_props(graph)
+    assert props[Decimal(860)]["area"].endswith("/城厢街道")
+    assert props[Decimal(46)]["area"].endswith("/城厢街道")
+
+
+def test_a_place_that_is_one_item_of_a_list_is_not_the_topic() -> None:
+    text = "城厢街道成立联盟，成员单位包括区人民医院、绵阳师范学院、城东中学等16家单位。"
+    graph, _ = _load(text, area=None)
+    assert _obs_props(graph)[Decimal(16)]["area"].endswith("/城厢街道")

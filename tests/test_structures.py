@@ -245,3 +245,32 @@ def test_a_name_glossed_by_its_parts_in_brackets() -> None:
     # brackets that list what a place holds, or two examples with no count, gloss nothing
     assert structures("设立“红色驿站”（含书屋、活动室、阅览室）。") == []
     assert structures("打造“红色驿站”（书屋、活动室）。") == []
+
+
+def test_baobao_with_ranks_and_levels_the_vocabulary_lacks() -> None:
+    """Ranks that end like a rank (…班子成员, 网格员, 党员中心户) and levels below the grid
+    (楼栋, 单元) make tiers too; words before the first rank are not part of it."""
+    text = "实行区级领导包街道、街道班子成员包社区、网格员包楼栋、党员中心户包单元。"
+    (s,) = of(System, text)
+    assert [(t.cadre, t.covered) for t in s.tiers] == [
+        ("区级领导", "街道"),
+        ("街道班子成员", "社区"),
+        ("网格员", "楼栋"),
+        ("党员中心户", "单元"),
+    ]
+    assert items(s)[0] == "区级领导包街道"
+    doc = CorpusDocument("900_tiers", Path("900_tiers.txt"), text, "0", {"area": "吉林市"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    minted = {
+        t.subject.value
+        for t in graph
+        if t.predicate.value.endswith("#inScheme") and "/cadre-rank/" in t.subject.value
+    }
+    assert any(m.endswith("/网格员") for m in minted)
+
+
+def test_alliance_members_named_as_examples_of_a_count() -> None:
+    text = "街道党工委牵头成立“城东红色联盟”，成员单位包括区人民医院、区市场监管局、城东中学等12家单位。"
+    (a,) = of(Alliance, text)
+    assert items(a) == ["区人民医院", "区市场监管局", "城东中学"]

@@ -341,3 +341,12 @@ def test_words_cleaned_off_a_measure_do_not_hide_the_verb_after_it() -> None:
     (obs,) = _observations(graph)
     assert obs["measure"].endswith("/小区")
     assert obs["countScope"] == "subset"
+
+
+def test_ascii_punctuation_reads_as_chinese_punctuation() -> None:
+    norm, _ = normalise('以"红色联盟"凝聚合力.增长2.5个百分点.')
+    assert norm == "以“红色联盟”凝聚合力。增长2.5个百分点。"
+
+
+def test_a_time_phrase_is_not_part_of_what_is_counted() -> None:
+    assert _measures("今年以来群众满意率达97.2%。")[Decimal("97.2")] == "群众满意率"
