@@ -138,6 +138,7 @@ def read_places(
     rules = place_rules()
     suffix_levels: dict[str, str] = rules["sub_area_suffixes"]
     known = sorted(set(known_ends))
+    known_set = set(known)
     out: list[SubArea] = []
     orgs: list[tuple[int, int]] = []
     for lo, hi in _windows(text, suffix_levels):
@@ -149,7 +150,7 @@ def read_places(
             pos += len(w)
         if pos != hi:  # the model changed the text: skip this window, never misplace
             continue
-        place_ends = {b for a, b, w, t in spans if t in _PLACE_TAGS} | set(known_ends)
+        place_ends = _Either({b for a, b, w, t in spans if t in _PLACE_TAGS}, known_set)
         orgs.extend((a, b) for a, b, _w, t in spans if t == "ORG")
         for i, (a, _b, w, tag) in enumerate(spans):
             name = _without_organ(w)
@@ -193,9 +194,9 @@ def read_places(
                     name = first[2] + "·" + name
                     start = first[0]
             # 西湖区青山社区(党委): a division named inside the word opens the place's chain
-            inner = [e for e in known if start < e < start + len(head)]
-            if inner:
-                cut = max(inner) - start
+            k = bisect.bisect_left(known, start + len(head)) - 1
+            if k >= 0 and known[k] > start:
+                cut = known[k] - start
                 head, name, start = head[cut:], name[cut:], start + cut
             if not _CJK_NAME.fullmatch(name) or len(head) < 2:
                 continue
@@ -211,8 +212,18 @@ def read_places(
     return out, orgs
 
 
+class _Either:
+    """Membership in either of two sets, without copying the larger one for every window."""
+
+    def __init__(self, first: set[int], second: set[int]) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, item: object) -> bool:
+        return item in self.first or item in self.second
+
+
 def _words_after_place(
-    spans: list[tuple[int, int, str, str]], i: int, place_ends: set[int]
+    spans: list[tuple[int, int, str, str]], i: int, place_ends: _Either
 ) -> tuple[str, int] | None:
     """A name the model cut into common words between a place and a bare suffix at
     ``spans[i]`` (舜王街道|前|九台|网格 → 前九台): (name, start), or None."""
@@ -441,6 +452,7 @@ class AreaFinder:
     def __post_init__(self) -> None:
         self._skip = Ranges(self.skip, open_start=True)
         self._mention_ending: dict[int, AreaMention] = {}  # the first mention ending at each offset
+        self._only: dict[str, Area | None] = {}
         self._sub_area_ending: dict[int, SubArea] | None = None
         self.default: Area | None = None
         raw = self._division_mentions()
@@ -660,8 +672,10 @@ class AreaFinder:
 
     def _only_named(self, level: str) -> Area | None:
         """The one place of ``level`` below the county the report names, if only one."""
-        named = {m.iri: m.area for m in self.mentions if m.named_sub and m.area.level == level}
-        return next(iter(named.values())) if len(named) == 1 else None
+        if level not in self._only:
+            named = {m.iri: m.area for m in self.mentions if m.named_sub and m.area.level == level}
+            self._only[level] = next(iter(named.values())) if len(named) == 1 else None
+        return self._only[level]
 
     def _anaphora(self) -> None:
         """A bare level word that opens a sentence (街道全面落实…, 社区推行…) is the one place of
@@ -696,9 +710,10 @@ class AreaFinder:
             rf"(?:{'|'.join(map(re.escape, names))})[\u4e00-\u9fff]{{1,10}}?(?:{'|'.join(heads)})"
         )
         named = list(pattern.finditer(self.norm))
+        covered = Ranges([(m.start(), m.end()) for m in named])
+        self.mentions = [x for x in self.mentions if x.start not in covered]
         for m in named:
             area = Area(GKD + "area/" + m.group(0), m.group(0), "社区", None, None)
-            self.mentions = [x for x in self.mentions if not (m.start() <= x.start < m.end())]
             self._add(AreaMention(m.start(), m.end(), area))
         for head in heads:
             last: AreaMention | None = None
@@ -744,11 +759,14 @@ class AreaFinder:
         place below the county wherever it recurs (前九台网格 → 前九台): numbers inside them
         are parts of names."""
         spans = [(m.start, m.end) for m in self.mentions if m.start >= 0]
+        shorts = set()
         for s in self.sub_areas:
             suffix = _suffix_of(s.name)
             short = s.name[: -len(suffix)] if suffix else ""
             if len(short) >= 2:
-                spans += [(m.start(), m.end()) for m in re.finditer(re.escape(short), self.norm)]
+                shorts.add(short)
+        for short in sorted(shorts):
+            spans += [(m.start(), m.end()) for m in re.finditer(re.escape(short), self.norm)]
         return sorted(set(spans))
 
     def first_span(self, area: Area) -> tuple[int, int] | None:
@@ -848,7 +866,8 @@ class AreaFinder:
         if opener is not None:  # 今年，某街道…: the subject follows a word of time
             pos = opener.end()
         found: AreaMention | None = None
-        for m in self.mentions[lo:]:
+        for k in range(lo, len(self.mentions)):  # no slice: a copy of the rest every sentence
+            m = self.mentions[k]
             if m.start > pos or m.start >= sentence[1]:
                 break
             if m.start == pos and not m.in_name:
