@@ -59,8 +59,14 @@ def not_a_name(name: str) -> bool:
     )
 
 
-def short_name(name: str) -> str:
-    return re.sub(r"[“”「」‘’\s]", "", name)[:40] or "未命名"
+def short_name(name: str, limit: int = 40) -> str:
+    """The name without quotes and blanks, at most ``limit`` characters: a longer one (made
+    from its items) is cut after a whole item and marked with …, never inside a word."""
+    name = re.sub(r"[“”「」‘’\s]", "", name)
+    if len(name) > limit:
+        cut = name.rfind("、", 0, limit)
+        name = (name[:cut] if cut > 0 else name[: limit - 1]) + "…"
+    return name or "未命名"
 
 
 class StructureWriter:

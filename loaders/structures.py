@@ -532,6 +532,9 @@ def recognise_mechanism(ctx: Context) -> Iterable[Structure]:
             ctx.take(e, e.items)
             named = _valid_name(e.name)
             name = e.name if named else _unnamed(e)
+            if not named and _described_parts(e.items):
+                # …的领导体系、…的权责体系、…的标准体系 → 领导体系、权责体系、标准体系
+                name = "、".join(i.rsplit("的", 1)[-1] for i in e.items)
             end = max(e.end, e.name_end)
             yield Mechanism(name, _items(e), e.start, end, named, (e.end, end))
 

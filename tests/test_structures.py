@@ -214,6 +214,7 @@ def test_described_parts_of_one_system_are_a_mechanism_with_whole_items() -> Non
         "街道社区运转高效的执行体系",
         "小区楼栋覆盖全面的服务体系",
     ]
+    assert (m.name, m.named) == ("指挥体系、执行体系、服务体系", False)
     # several mechanisms of one kind, with nothing described, are not one system's parts
     assert of(Mechanism, "建立健全考核机制、激励机制、退出机制，压实责任。") == []
 
@@ -274,3 +275,22 @@ def test_alliance_members_named_as_examples_of_a_count() -> None:
     text = "街道党工委牵头成立“城东红色联盟”，成员单位包括区人民医院、区市场监管局、城东中学等12家单位。"
     (a,) = of(Alliance, text)
     assert items(a) == ["区人民医院", "区市场监管局", "城东中学"]
+
+
+def test_a_long_name_made_from_items_is_cut_after_a_whole_item() -> None:
+    from govkg.loaders.structure_writer import short_name
+
+    long = "、".join(
+        [
+            "协调有力的指挥体系",
+            "运转高效的执行体系",
+            "覆盖全面的服务体系",
+            "保障有力的支撑体系",
+            "统一规范的标准体系",
+        ]
+    )
+    assert (
+        short_name(long)
+        == "协调有力的指挥体系、运转高效的执行体系、覆盖全面的服务体系、保障有力的支撑体系…"
+    )
+    assert short_name("“四网融合”") == "四网融合"
