@@ -429,3 +429,18 @@ def test_terms_cover_the_vocabulary() -> None:
         assert getattr(terms.GK, local) == URIRef(GK + local)
     with pytest.raises(AttributeError):
         terms.GK.NoSuchTerm  # noqa: B018 - the attribute access is the test
+
+
+def test_every_term_the_code_writes_is_declared() -> None:
+    """gk("…") in the loaders and the graph layer names a term of the ontology: a misspelt
+    property would otherwise be written silently."""
+    root = Path(terms.__file__).resolve().parents[1]
+    used: dict[str, str] = {}
+    for path in sorted([*root.glob("loaders/**/*.py"), *root.glob("graph/**/*.py")]):
+        for local in re.findall(
+            r"""\bgk\(\s*["']([A-Za-z][A-Za-z0-9]*)["']\s*\)""", path.read_text("utf-8")
+        ):
+            used.setdefault(local, str(path.relative_to(root)))
+    assert used, "no gk(...) calls found: the scan is broken"
+    unknown = {local: where for local, where in used.items() if not hasattr(terms.GK, local)}
+    assert not unknown, f"terms written but not in the ontology: {unknown}"
