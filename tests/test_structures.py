@@ -35,6 +35,14 @@ def items(s: Structure) -> list[str]:
     return [i.text for i in s.items]
 
 
+def written(text: str, doc_id: str) -> GraphWriter:
+    """The graph the report loader writes for ``text`` as a report about 吉林市."""
+    doc = CorpusDocument(doc_id, Path(f"{doc_id}.txt"), text, "0", {"area": "吉林市"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    return graph
+
+
 def test_components_are_registered_in_the_pipeline() -> None:
     names = nlp_pipeline().pipe_names
     assert names.index("govkg_enumerations") < names.index("govkg_structures")
@@ -158,9 +166,7 @@ def test_a_joining_word_inside_a_word_does_not_split_items() -> None:
 
 def test_a_structure_stated_twice_is_one_resource() -> None:
     text = "推行“摸排、交办、督办、反馈”机制。\n各社区落实“摸排、交办、督办、反馈”机制。"
-    doc = CorpusDocument("900_twice", Path("900_twice.txt"), text, "0", {"area": "吉林市"})
-    graph = GraphWriter(doc.iri)
-    TextLoader().load(doc, graph)
+    graph = written(text, "900_twice")
     mechanisms = {t.subject.value for t in graph if t.object.value.endswith("#Mechanism")}
     assert len(mechanisms) == 1
     (m,) = mechanisms
@@ -172,9 +178,7 @@ def test_a_structure_stated_twice_is_one_resource() -> None:
 
 def test_unnamed_is_stated_in_the_graph() -> None:
     text = "全县压实责任，定岗、定责、定标、定效，推动工作落地。"
-    doc = CorpusDocument("900_unnamed", Path("900_unnamed.txt"), text, "0", {"area": "吉林市"})
-    graph = GraphWriter(doc.iri)
-    TextLoader().load(doc, graph)
+    graph = written(text, "900_unnamed")
     assert any(t.predicate.value.endswith("#unnamed") and t.object.value == "true" for t in graph)
 
 
@@ -190,9 +194,7 @@ def test_a_count_or_a_bare_head_is_no_name() -> None:
     assert all(map(not_a_name, ["三个方面", "五种模式", "三级", "原则", "新格局"]))
     assert not any(map(not_a_name, ["四网融合", "六步工作法", "五级包保", "标准体系"]))
     text = "坚持“收集、会商、落实、反馈”的原则。"
-    doc = CorpusDocument("900_bare", Path("900_bare.txt"), text, "0", {"area": "吉林市"})
-    graph = GraphWriter(doc.iri)
-    TextLoader().load(doc, graph)
+    graph = written(text, "900_bare")
     labels = {
         t.object.value
         for t in graph
@@ -221,9 +223,7 @@ def test_described_parts_of_one_system_are_a_mechanism_with_whole_items() -> Non
 
 def test_a_line_cut_inside_an_item_is_not_in_its_label() -> None:
     text = "今年以来全县进一步完善市县两级协调有力的指挥体系、街道社区运转高效\n\n的执行体系、小区楼栋覆盖全面的服务体系。"
-    doc = CorpusDocument("900_cut", Path("900_cut.txt"), text, "0", {"area": "吉林市"})
-    graph = GraphWriter(doc.iri)
-    TextLoader().load(doc, graph)
+    graph = written(text, "900_cut")
     steps = {
         t.object.value
         for t in graph
@@ -260,9 +260,7 @@ def test_baobao_with_ranks_and_levels_the_vocabulary_lacks() -> None:
         ("党员中心户", "单元"),
     ]
     assert items(s)[0] == "区级领导包街道"
-    doc = CorpusDocument("900_tiers", Path("900_tiers.txt"), text, "0", {"area": "吉林市"})
-    graph = GraphWriter(doc.iri)
-    TextLoader().load(doc, graph)
+    graph = written(text, "900_tiers")
     minted = {
         t.subject.value
         for t in graph
