@@ -292,3 +292,12 @@ def test_a_long_name_made_from_items_is_cut_after_a_whole_item() -> None:
         == "协调有力的指挥体系、运转高效的执行体系、覆盖全面的服务体系、保障有力的支撑体系…"
     )
     assert short_name("“四网融合”") == "四网融合"
+
+
+def test_baobao_named_after_its_pairs_down_to_the_village_group() -> None:
+    (s,) = of(System, "推行县级领导包联乡镇、乡镇干部包联村、村干部包联组的包联机制。")
+    assert s.name == "包联机制" and s.named
+    assert [t.covered for t in s.tiers] == ["乡镇", "村", "组"]
+    # a name before the list is read from before it, never from inside a pair
+    (s,) = of(System, "全面落实五级包保责任制，区级领导包街道、街道班子成员包社区。")
+    assert s.name == "五级包保"
