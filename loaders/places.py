@@ -12,6 +12,7 @@ below the county under the division the text or the document places them in.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -497,7 +498,15 @@ class AreaFinder:
                     break
                 first = nxt
             self.default = first.area if first is not None else ROOT
+            run_end = first.end if first is not None else -1
+        else:
+            run_end = -1
         self._sub_area_mentions()
+        # …安定区内官营镇: a place below the county that ends the run is the report's place
+        below = self._mention_ending.get(run_end)
+        after = next((m for m in self.mentions if m.start == run_end and m.named_sub), None)
+        if run_end >= 0 and after is not None and below is not None:
+            self.default = after.area
         self._deixis()
         self._institutions()
         self._facilities()
@@ -629,7 +638,15 @@ class AreaFinder:
         return area
 
     def _sub_area_mentions(self) -> None:
+        # 安定区|内|官营镇 read as 官营镇 where the report also names 内官营镇: the longer name
+        names = {x.name for x in self.sub_areas}
+        longer = {n: sorted((m for m in names if m != n and m.endswith(n)), key=len) for n in names}
         for s in sorted(self.sub_areas, key=lambda s: s.start):
+            for name in longer[s.name]:
+                extra = len(name) - len(s.name)
+                if s.start >= extra and self.norm[s.start - extra : s.end] == name:
+                    s = dataclasses.replace(s, start=s.start - extra, name=name)
+                    break
             if s.start in self._skip:
                 continue
             if self.default is not None and s.name == self.default.label:

@@ -535,8 +535,9 @@ class TextLoader:
         while c_start > 0 and norm[c_start - 1] not in "，。；！？,;!?\n":
             c_start -= 1
         before = norm[c_start : sp.start_char]
-        if re.search(r"(全市|全省|全国|全区|全县|共|累计|总)", before):
-            return "total"
+        deixis = "|".join(w for w in place_rules()["deixis"] if w.startswith("全"))
+        if re.search(rf"({deixis}|共|累计|总|分为|划为|划分为)", before):
+            return "total"  # 全镇18个行政村, 划分为96个网格: all there are
         if m_start < sp.start_char:
             return "total"  # 建立网格党组织1560个: the object of a creating verb
         if re.search(r"(到|在|向|对|为|给|于)$", before):

@@ -336,3 +336,13 @@ def test_a_place_that_is_one_item_of_a_list_is_not_the_topic() -> None:
     text = "城厢街道成立联盟，成员单位包括区人民医院、绵阳师范学院、城东中学等16家单位。"
     graph, _ = _load(text, area=None)
     assert _obs_props(graph)[Decimal(16)]["area"].endswith("/城厢街道")
+
+
+def test_the_report_is_about_the_place_that_ends_its_first_run_of_names() -> None:
+    """With no area in the manifest, a report that opens with 省…市…区…镇 is about the town,
+    even where the model cut its name (安定区|内|官营镇) and the text names it whole later."""
+    text = "甘肃省定西市安定区内官营镇推进网格治理。\n内官营镇党委把全镇18个行政村划分为96个网格。\n全镇组建志愿服务队25支。"
+    graph, _ = _load(text, area=None)
+    props = _obs_props(graph)
+    assert {props[Decimal(v)]["area"].rsplit("/", 1)[-1] for v in (18, 96, 25)} == {"内官营镇"}
+    assert {props[Decimal(v)]["countScope"] for v in (18, 96)} == {"total"}
