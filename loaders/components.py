@@ -49,15 +49,27 @@ def quantity_regex() -> re.Pattern[str]:
     alt = "|".join
     return re.compile(
         rf"(?P<pre>{alt(map(re.escape, before))})?"
+        # 百分之九十五: a percentage written in words (its unit before the number)
+        rf"(?:(?P<unit_first>百分之)(?P<pnum>{num})(?P<pq>{alt(after)})?|"
         rf"(?P<num>{num})(?:(?P<dash>[—–\-~～至到]{{1,2}})(?P<num2>{num}))?"
         rf"(?P<q1>{alt(after)})?(?P<big>[万亿])?(?P<q2>{alt(after)})?"
         rf"(?P<unit>{alt(map(re.escape, units))})"
-        rf"(?P<post>{alt(map(re.escape, trailing))})?"
+        rf"(?P<post>{alt(map(re.escape, trailing))})?)"
     )
 
 
 def _quantity(m: re.Match[str]) -> Quantity | None:
     lex = lexicon()
+    if m["unit_first"]:
+        try:
+            value = parse_number(m["pnum"])
+        except (ValueError, ArithmeticError):
+            return None
+        qualifier = lex.cue_after.get(m["pq"], "exact") if m["pq"] else "exact"
+        if m["pre"]:
+            qualifier = lex.cue_before[m["pre"]]
+        chinese = not m["pnum"][0].isdigit()
+        return Quantity(value, None, "%", qualifier, chinese, m.start("pnum"), m.end())
     try:
         value = parse_number(m["num"])
         value_max = parse_number(m["num2"]) if m["num2"] else None

@@ -353,3 +353,7 @@ def test_ascii_punctuation_reads_as_chinese_punctuation() -> None:
 
 def test_a_time_phrase_is_not_part_of_what_is_counted() -> None:
     assert _measures("今年以来群众满意率达97.2%。")[Decimal("97.2")] == "群众满意率"
+
+
+def test_a_percentage_written_in_words() -> None:
+    assert _measures("居民参与率提高到百分之九十五。") == {Decimal(95): "居民参与率"}
