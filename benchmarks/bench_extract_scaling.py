@@ -4,9 +4,10 @@ time, never written anywhere) until the size is reached.
 
 Row ``extract_scaling``: the log-log slope of extraction time against size (1.0 is linear;
 target at most 1.1). The baseline is the same slope for jieba's segmentation alone over
-the same texts. The full set takes minutes (measured on 2 cores: 3.2, 12.1, 28.9, 74.0 and
-178.9 s, a slope of 1.42, jieba's 0.88), so ``python -m benchmarks`` runs smaller sizes by
-scale (:data:`SIZES_BY_SCALE`);
+the same texts. The full set takes about a minute (measured on 2 cores: 1.9, 3.5, 7.0, 13.9
+and 29.8 s, a slope of 0.99, jieba's 0.95; 3.2 to 178.9 s and 1.42 before the loader's
+quadratic steps were removed), so ``python -m benchmarks`` runs smaller sizes by scale
+(:data:`SIZES_BY_SCALE`);
 ``python -m benchmarks.bench_extract_scaling [--sizes 0.5,1,2,4,8]`` runs any set.
 """
 
