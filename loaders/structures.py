@@ -522,6 +522,59 @@ def _plain(e: Enumeration, lex: Lexicon) -> bool:
     return True
 
 
+_CN_ORDINALS = "一二三四五六七八九十"
+
+
+@recogniser("numbered")
+def recognise_numbered(ctx: Context) -> Iterable[Structure]:
+    """“三步工作法”：一是摸底排查，二是分类处置，三是跟踪回访: a name before a colon, then
+    steps numbered in order (一是…二是…, 第一步…第二步…), read on into the next sentences;
+    a count in the name must be the number of steps."""
+    c, norm = cues(), ctx.norm
+    name_re = re.compile(
+        rf"(?:[“「](?P<quoted>[^”」]{{2,12}})[”」]|(?P<counted>[{_CN_ORDINALS}\d]+[\u4e00-\u9fff]{{1,6}}))[:：]"
+    )
+    for m in name_re.finditer(norm, ctx.lo, ctx.hi):
+        for before, after in c["numbered_step_forms"]:
+            items: list[Item] = []
+            pos = m.end()
+            for k, ordinal in enumerate(_CN_ORDINALS, 1):
+                mark = f"{before}{ordinal}{after}"
+                if not norm.startswith(mark, pos):
+                    break
+                a = pos + len(mark)
+                b = a
+                while (
+                    b < len(norm)
+                    and norm[b] not in "，。；：！？,;:!?\n"
+                    and b - a <= c["numbered_step_max_chars"]
+                ):
+                    b += 1
+                if b == a or b - a > c["numbered_step_max_chars"]:
+                    break
+                items.append(Item(norm[a:b], a, b))
+                pos = b + 1
+                # the next ordinal opens the next clause or sentence, after the step's details
+                nxt = f"{before}{_CN_ORDINALS[k]}{after}" if k < len(_CN_ORDINALS) else ""
+                stop = norm.find(nxt, pos, pos + 200) if nxt else -1
+                if stop < 0 or norm[stop - 1] not in "，。；,;\n ":
+                    break
+                pos = stop
+            if len(items) < 2:
+                continue
+            name = m.group("quoted") or m.group("counted")
+            count = _count_re().match(name)
+            if count:
+                n = count.group(1)
+                if (int(n) if n.isdigit() else parse_cn_int(n)) != len(items):
+                    continue
+            elif m.group("counted"):
+                continue
+            ctx.take(None, [i.text for i in items])
+            yield Mechanism(name, items, m.start(), items[-1].end, True, (m.start(), m.end()))
+            break
+
+
 @recogniser("mechanism")
 def recognise_mechanism(ctx: Context) -> Iterable[Structure]:
     """A mechanism and its steps: a quoted list named by a count that fits, a head noun or a
@@ -621,6 +674,7 @@ def _clause_before(norm: str, start: int, lo: int) -> str:
 
 
 DEFAULT_RECOGNISERS = [
+    "numbered",
     "baobao",
     "joined",
     "compact-levels",

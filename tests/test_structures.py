@@ -301,3 +301,21 @@ def test_baobao_named_after_its_pairs_down_to_the_village_group() -> None:
     # a name before the list is read from before it, never from inside a pair
     (s,) = of(System, "全面落实五级包保责任制，区级领导包街道、街道班子成员包社区。")
     assert s.name == "五级包保"
+
+
+def test_steps_numbered_after_a_named_method() -> None:
+    (m,) = of(
+        Mechanism,
+        "推行“三步工作法”：一是摸底排查。逐户走访。二是分类处置，建立台账。三是跟踪回访。",
+    )
+    assert (m.name, items(m)) == ("三步工作法", ["摸底排查", "分类处置", "跟踪回访"])
+    (m,) = of(Mechanism, "实行三步法：第一步收集民意，第二步集体商议，第三步公开结果。")
+    assert items(m) == ["收集民意", "集体商议", "公开结果"]
+    # sections of a report (做法：一是…二是…) name no method; a count must fit
+    assert of(Mechanism, "主要做法：一是夯实组织基础。二是健全包联机制。") == []
+    assert of(Mechanism, "推行“四步工作法”：一是摸底排查，二是分类处置，三是跟踪回访。") == []
+
+
+def test_alliance_members_after_a_verb_of_taking_in() -> None:
+    (a,) = of(Alliance, "建立“1+N”党建联盟，吸纳区人社局、区卫健局、区城管局等12家单位加入。")
+    assert items(a) == ["区人社局", "区卫健局", "区城管局"]
