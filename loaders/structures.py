@@ -27,6 +27,7 @@ from govkg.loaders.enumerations import (
     _count_re,
     _heads,
     _level_of,
+    _level_rank,
     _posseg,
     _split_last,
     cues,
@@ -248,8 +249,9 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
             level = lex.covered_levels.get(covered) or lex.covered_levels.get(unify(covered))
             if level is None:
                 level = _covered_by_initial(covered, lex)
-            if level is None and (lv := _level_of(covered)) is not None and not lv[1]:
-                level = iri("covered-level", unify(covered)).value  # 楼栋, 单元: a level still
+            if level is None and _one_level(covered):
+                # 楼栋, 单元: a level still; 乡镇街道, 村社区: two names of one level
+                level = iri("covered-level", unify(covered)).value
             if level is None:
                 break
             cadre_iri = lex.cadre_ranks.get(cadre) or iri("cadre-rank", unify(cadre)).value
@@ -277,6 +279,16 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
             ctx.take(None, [i.text for i in items])
             yield System(name, items, a, end, not unnamed, (a, end), tiers=tiers)
             yield Chain(name, items, a, end, not unnamed, (a, end))
+
+
+def _one_level(text: str) -> bool:
+    """True for a level word (楼栋) or two words of one level written together (乡镇街道)."""
+    ranks = _level_rank()
+    if text in ranks:
+        return True
+    return any(
+        text[:k] in ranks and ranks.get(text[k:]) == ranks[text[:k]] for k in range(1, len(text))
+    )
 
 
 def _rank_phrase(text: str, lex: Lexicon) -> str:
@@ -403,6 +415,29 @@ def recognise_alliance_joining(ctx: Context) -> Iterable[Structure]:
         end = e.end + m.end()
         ctx.take(e, e.items)
         yield Alliance(name, _items(e), e.start, end, True, (e.end, end), role=m.group(1).strip())
+
+
+@recogniser("alliance-composed")
+def recognise_alliance_composed(ctx: Context) -> Iterable[Structure]:
+    """成立由A、B、C组成的党建联盟: the units an alliance is made of, listed before it."""
+    c, norm = cues(), ctx.norm
+    word = re.escape(c["alliance_word"])
+    units = tuple(c["unit_suffixes"])
+    pattern = re.compile(
+        rf"由(?P<body>[^，。；,;由]{{4,300}}?)(?:等\d+家(?:单位)?)?(?:共同)?组成的"
+        rf"(?P<name>[\u4e00-\u9fff“”]{{0,10}}?{word})"
+    )
+    for m in pattern.finditer(norm, ctx.lo, ctx.hi):
+        parts = m.group("body").split("、")
+        if len(parts) < 2 or not all(p.endswith(units) and 4 <= len(p) <= 40 for p in parts):
+            continue
+        items, pos = [], m.start("body")
+        for p in parts:
+            items.append(Item(p, pos, pos + len(p)))
+            pos += len(p) + 1
+        name = m.group("name").replace("“", "").replace("”", "")
+        ctx.take(None, parts)
+        yield Alliance(name, items, m.start(), m.end(), True, (m.start(), m.end()))
 
 
 @recogniser("alliance-members")
@@ -680,6 +715,7 @@ DEFAULT_RECOGNISERS = [
     "compact-levels",
     "working-groups",
     "alliance-joining",
+    "alliance-composed",
     "alliance-members",
     "listed-chain",
     "mechanism",

@@ -319,3 +319,16 @@ def test_steps_numbered_after_a_named_method() -> None:
 def test_alliance_members_after_a_verb_of_taking_in() -> None:
     (a,) = of(Alliance, "建立“1+N”党建联盟，吸纳区人社局、区卫健局、区城管局等12家单位加入。")
     assert items(a) == ["区人社局", "区卫健局", "区城管局"]
+
+
+def test_alliance_made_of_units_listed_before_it() -> None:
+    (a,) = of(Alliance, "成立由区人民医院、区教育局、区住建局、区供电公司组成的党建联盟。")
+    assert (a.name, items(a)) == ("党建联盟", ["区人民医院", "区教育局", "区住建局", "区供电公司"])
+    assert of(Alliance, "由街道党工委牵头，联合辖区单位组成党建联盟。") == []
+
+
+def test_a_contact_system_whose_levels_are_written_in_pairs() -> None:
+    text = "建立市级领导联系县区、县区领导联系乡镇街道、乡镇街道干部联系村社区的联系制度。"
+    (s,) = of(System, text)
+    assert s.name == "联系制度"
+    assert [t.covered for t in s.tiers] == ["县区", "乡镇街道", "村社区"]
