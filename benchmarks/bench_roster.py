@@ -69,9 +69,10 @@ def measure(scale: str, work: Path) -> list[dict[str, Any]]:
     nt = work / "roster.nt"
     with nt.open("wb") as fh:
         for _, graph, _ in loaded:
-            lines = getattr(graph, "lines", None)  # a roster graph keeps N-Triples lines
-            if isinstance(lines, list):
-                fh.writelines(line + b"\n" for line in sorted(set(lines)))
+            # a roster graph keeps N-Triples lines, those spilled to disk included
+            every = getattr(graph, "all_lines", None)
+            if callable(every):
+                fh.writelines(line + b"\n" for line in every())
             else:
                 ox.serialize(graph.triples, fh, format=ox.RdfFormat.N_TRIPLES)
     triples = sum(len(g) for _, g, _ in loaded)

@@ -8,6 +8,7 @@ import fcntl
 import functools
 import gc
 import hashlib
+import heapq
 import io
 import itertools
 import json
@@ -16,8 +17,8 @@ import queue
 import shutil
 import tempfile
 import threading
+import weakref
 import zlib
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,7 +106,9 @@ def _roster_step(ctx: BuildContext, progress: Progress, cache: RosterCache | Non
         if ctx.dataset.graphs[name] is not graph:
             kept = ctx.dataset.graphs[name]
             lines = getattr(kept, "lines", None)
-            if isinstance(lines, list):
+            if hasattr(kept, "absorb") and hasattr(graph, "absorb"):
+                kept.absorb(graph)
+            elif isinstance(lines, list):
                 added = getattr(graph, "lines", None)
                 lines.extend(
                     added if isinstance(added, list) else [f"{t} .".encode() for t in graph]
@@ -158,32 +161,93 @@ def assemble(
 RDF_TYPE_NT = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
 
 
+class SortedFile:
+    """A graph's distinct statements, sorted, in a file of their own (one a line): what a
+    spilled roster graph is merged into, read back by each writer in turn instead of held
+    in memory. The file is removed with this object."""
+
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        """Write ``lines`` (sorted, distinct, each ending with a newline)."""
+        from govkg.loaders.roster.rows import spill_dir
+
+        fd, path = tempfile.mkstemp(prefix="govkg-merged-", suffix=".nt", dir=spill_dir())
+        self.path = path
+        self._done = weakref.finalize(self, _unlink, path)
+        count = 0
+        with os.fdopen(fd, "wb", buffering=1 << 20) as out:
+            for line in lines:
+                out.write(line)
+                count += 1
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[bytes]:
+        """The statements, without their newlines (as a list of lines holds them)."""
+        return (line[:-1] for line in self.raw())
+
+    def raw(self) -> Iterator[bytes]:
+        """The statements, each ending with its newline."""
+        with open(self.path, "rb", buffering=1 << 18) as fh:
+            yield from fh
+
+    def blocks(self, size: int = 1 << 26) -> Iterator[bytes]:
+        """The file's text in blocks of about ``size`` bytes, each ending after a statement."""
+        with open(self.path, "rb") as fh:
+            while block := fh.read(size):
+                if not block.endswith(b"\n"):
+                    block += fh.readline()
+                yield block
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+#: The statements of one graph: sorted, distinct, in memory or in a file.
+Lines = list[bytes] | SortedFile
+
+
+def _as_list(lines: Lines) -> list[bytes]:
+    return lines if isinstance(lines, list) else list(lines)
+
+
 @dataclass
 class Serialized:
     """The dataset as sorted N-Triples lines per named graph (graphs sorted by IRI).
 
     Sorting and de-duplicating encoded lines (bytes, compared in C) instead of Python term
     objects is what keeps a province-scale build near the cost of the raw store load; every
-    output (TriG, Turtle, the store) is written from these lines, so they all agree."""
+    output (TriG, Turtle, the store) is written from these lines, so they all agree. A
+    roster graph that was spilled to chunk files on disk is merged into a
+    :class:`SortedFile` instead of a list, and the union of all graphs (the Turtle, the
+    report's counts) is merged from the graphs as it is written, never held whole."""
 
-    graphs: list[tuple[ox.NamedNode, list[bytes]]]
-    _union: list[bytes] | None = None
+    graphs: list[tuple[ox.NamedNode, Lines]]
+    _stats: tuple[int, dict[str, int]] | None = None
 
     @classmethod
     def of(
         cls,
         dataset: Dataset,
         consume: bool = False,
-        sink: Callable[[ox.NamedNode, list[bytes]], None] | None = None,
+        sink: Callable[[ox.NamedNode, Lines], None] | None = None,
     ) -> Serialized:
         """Encode every graph; with ``consume``, each graph's triples are released once
         encoded, so that the objects and the lines of a large build are not held together;
         ``sink`` receives each graph's name and sorted lines as soon as they are encoded."""
-        graphs = []
+        graphs: list[tuple[ox.NamedNode, Lines]] = []
         for name in sorted(dataset.graphs, key=lambda n: n.value):
             graph = dataset.graphs[name]
             encoded = getattr(graph, "lines", None)  # a graph kept as lines already (rosters)
-            if isinstance(encoded, list):
+            lines: Lines
+            if getattr(graph, "chunks", None):  # a roster graph spilled to disk
+                lines = SortedFile(graph.merged())
+                if consume:
+                    graph.release()
+            elif isinstance(encoded, list):
                 if consume:
                     graph.lines = []
                     encoded.sort()
@@ -205,35 +269,120 @@ class Serialized:
                 sink(name, lines)
         return cls(graphs)
 
-    def nquads(self) -> bytes:
-        """All graphs as N-Quads, graph by graph, each graph's statements sorted."""
-        return b"".join(_nquads(name, lines) for name, lines in self.graphs)
-
     def union(self) -> list[bytes]:
-        """The distinct statements of all graphs, sorted."""
-        if self._union is None:
-            merged = [line for _, lines in self.graphs for line in lines]
-            merged.sort()  # a merge of sorted runs for the sort: near linear
-            # equal statements are neighbours once sorted: no set or dict of them all
-            self._union = [line for line, _ in itertools.groupby(merged)]
-        return self._union
+        """The distinct statements of all graphs, sorted (held: for a dataset held in
+        memory; one with graphs in files is merged as it is written, :meth:`write_union`)."""
+        merged = [line for _, lines in self.graphs for line in lines]
+        merged.sort()  # a merge of sorted runs for the sort: near linear
+        # equal statements are neighbours once sorted: no set or dict of them all
+        return [line for line, _ in itertools.groupby(merged)]
+
+    def stats(self) -> tuple[int, dict[str, int]]:
+        """The number of distinct statements and the instances per class (local name) over
+        the non-ontology graphs: counted once, by :meth:`write_union` or here."""
+        if self._stats is None:
+            self.write_union(None)
+        assert self._stats is not None
+        return self._stats
+
+    def write_union(self, out: BinaryIO | None, cache: TextCache | None = None) -> None:
+        """Write the union as Turtle to ``out`` (:func:`_write_turtle`) and count it."""
+        if not any(isinstance(lines, SortedFile) for _, lines in self.graphs):
+            union = self.union()
+            if out is not None:
+                _write_turtle(union, out, cache)
+            self._stats = (len(union), self._entity_counts())
+            return
+        counts: dict[str, int] = {}
+        total = 0
+
+        def counted() -> Iterator[bytes]:
+            nonlocal total
+            for line in self._merged(counts):
+                total += 1
+                yield line
+
+        merged = counted()
+        if out is not None:
+            # a union with a graph above the compact limit is above it too; else its first
+            # COMPACT_MAX + 1 statements say whether it is (held: bounded by the limit)
+            large = any(len(lines) > COMPACT_MAX for _, lines in self.graphs)
+            head = [] if large else list(itertools.islice(merged, COMPACT_MAX + 1))
+            if len(head) <= COMPACT_MAX and not large:
+                _write_turtle(head, out, cache)
+            else:  # one statement a line, streamed
+                out.write(_header() + b"\n")
+                if head:
+                    out.write(b"\n".join(head) + b"\n")
+                del head
+                while block := list(itertools.islice(merged, CHUNK_LINES // 5)):
+                    out.write(b"\n".join(block) + b"\n")
+        for _ in merged:
+            pass
+        self._stats = (total, dict(sorted(counts.items())))
+
+    def _merged(self, counts: dict[str, int]) -> Iterator[bytes]:
+        """The distinct statements of all graphs, sorted, merged from the graphs as they
+        are read (those in memory sorted together first); the instances per class of the
+        non-ontology graphs counted into ``counts`` on the way."""
+        held = [
+            line
+            for name, lines in self.graphs
+            if name != ONTOLOGY_GRAPH and isinstance(lines, list)
+            for line in lines
+        ]
+        held.sort()
+        runs: list[Iterable[bytes]] = [[line for line, _ in itertools.groupby(held)]]
+        del held
+        runs += [lines for _, lines in self.graphs if isinstance(lines, SortedFile)]
+        onto: set[bytes] = set()
+        for name, lines in self.graphs:
+            if name == ONTOLOGY_GRAPH:
+                runs.append(lines)
+                onto.update(lines)
+        # every run is distinct: a statement of the ontology's graph that comes more than
+        # once is in another graph too, and counts as an instance there
+        prev: bytes | None = None
+        times = 0
+        for line in heapq.merge(*runs):
+            if line == prev:
+                times += 1
+                continue
+            if prev is not None:
+                if RDF_TYPE_NT in prev and (times > 1 or prev not in onto):
+                    _count(prev, counts)
+                yield prev
+            prev, times = line, 1
+        if prev is not None:
+            if RDF_TYPE_NT in prev and (times > 1 or prev not in onto):
+                _count(prev, counts)
+            yield prev
 
     def sizes(self) -> dict[str, int]:
         return {name.value: len(lines) for name, lines in self.graphs}
 
     def entity_counts(self) -> dict[str, int]:
         """Instances per class (local name), over the non-ontology graphs."""
+        return self.stats()[1]
+
+    def _entity_counts(self) -> dict[str, int]:
         seen: set[bytes] = set()
         for name, lines in self.graphs:
             if name == ONTOLOGY_GRAPH:
                 continue
             seen.update(line for line in lines if RDF_TYPE_NT in line)
-        counts: Counter[str] = Counter()
+        counts: dict[str, int] = {}
         for line in seen:
-            cls = line.rsplit(b" ", 2)[-2]
-            if cls.startswith(b"<"):
-                counts[cls[1:-1].decode().rsplit("#", 1)[-1].rsplit("/", 1)[-1]] += 1
+            _count(line, counts)
         return dict(sorted(counts.items()))
+
+
+def _count(line: bytes, counts: dict[str, int]) -> None:
+    """Count the class of ``line``, an ``rdf:type`` statement, into ``counts``."""
+    cls = line.rsplit(b" ", 2)[-2]
+    if cls.startswith(b"<"):
+        name = cls[1:-1].decode().rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        counts[name] = counts.get(name, 0) + 1
 
 
 #: Graphs (and a union) of up to this many statements are written in the compact form
@@ -269,11 +418,17 @@ def _write_trig(ser: Serialized, out: BinaryIO, cache: TextCache | None = None) 
             continue
         out.write(b"\n")
         if len(lines) <= COMPACT_MAX:
-            make = functools.partial(_trig_body, name, lines)
-            out.write(cache.text(f"trig {name.value}", lines, make))
+            held = _as_list(lines)
+            make = functools.partial(_trig_body, name, held)
+            out.write(cache.text(f"trig {name.value}", held, make))
+            del held
         else:
             out.write(f"<{name.value}> {{\n".encode())
-            _write_lines(lines, out)
+            if isinstance(lines, SortedFile):
+                for block in lines.blocks():
+                    out.write(block)
+            else:
+                _write_lines(lines, out)
             out.write(b"}\n")
 
 
@@ -420,9 +575,15 @@ class StoreLoader:
         """Hand over the N-Quads of graph ``name`` (every graph once, empty ones too)."""
         self.add_chunks(name, [chunk])
 
-    def add_lines(self, name: ox.NamedNode, lines: list[bytes]) -> None:
+    def add_lines(self, name: ox.NamedNode, lines: Lines) -> None:
         """Hand over graph ``name`` as its sorted N-Triples lines, encoded as N-Quads a
         bounded run at a time (a graph of millions is not copied whole at once)."""
+        if isinstance(lines, SortedFile):
+            suffix = f" <{name.value}> .\n".encode()
+            self.add_chunks(
+                name, (block.replace(b" .\n", suffix) for block in lines.blocks(CHUNK_BYTES))
+            )
+            return
         self.add_chunks(
             name,
             (
@@ -464,6 +625,8 @@ class StoreLoader:
 
 #: Statements per N-Quads chunk handed to the store loader, and chunks waiting at most.
 CHUNK_LINES = 500_000
+#: The same for a graph read back from a file, in bytes (about as many statements).
+CHUNK_BYTES = 64 << 20
 QUEUED_CHUNKS = 4
 
 
@@ -473,7 +636,7 @@ def write_files(ser: Serialized, target: Path, cache: TextCache | None = None) -
     with (target / "govkg.trig").open("wb") as out:
         _write_trig(ser, out, cache)
     with (target / "govkg.ttl").open("wb") as out:
-        _write_turtle(ser.union(), out, cache)
+        ser.write_union(out, cache)
 
 
 def write_report(report: dict[str, Any], target: Path) -> None:
@@ -619,10 +782,10 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
         try:
             ser = Serialized.of(dataset, consume=True, sink=loader.add_lines)
             del dataset
-            report = _report(options, ser, reports, rejections)
             say("writing TriG and Turtle")
             texts = TextCache.of_output(out_dir) if options.incremental else TextCache(None)
-            write_files(ser, tmp, texts)
+            write_files(ser, tmp, texts)  # counts the union for the report on the way
+            report = _report(options, ser, reports, rejections)
             cache.write(tmp)
             texts.write(tmp)
             del texts
@@ -658,9 +821,9 @@ def _report(
     return {
         "corpus": str(options.corpus_dir),
         "rosters": [str(p) for p in options.rosters],
-        "triples": len(ser.union()),
+        "triples": ser.stats()[0],
         "graphs": ser.sizes(),
-        "entities": ser.entity_counts(),
+        "entities": ser.stats()[1],
         "loaders": [r.to_dict() for r in reports],
         "rejections": [r.__dict__ for r in rejections],
         "conflicts": [c for r in reports for c in r.details.get("conflicts", [])],

@@ -301,9 +301,9 @@ class RosterCache:
         self.reports = [report for _, _, report in loaded]
         self._graphs = [graph for _, graph, _ in loaded]
 
-    def write(self, target: Path, lines_of: dict[str, list[bytes]]) -> None:
+    def write(self, target: Path, lines_of: dict[str, Any]) -> None:
         """Write this build's entry: each roster graph with ``lines_of[graph IRI]``, its
-        sorted statements as written."""
+        sorted statements as written (a list, or read back from their file)."""
         import pickle
 
         if self.key is None or not self.names:
@@ -315,7 +315,10 @@ class RosterCache:
         graphs = []
         for name, graph in zip(self.names, self._graphs, strict=True):
             kept = copy.copy(graph)
-            kept.lines = lines_of.get(name.value, [])
+            lines = lines_of.get(name.value, [])
+            kept.lines = lines if isinstance(lines, list) else list(lines)
+            if hasattr(kept, "chunks"):
+                kept.chunks = []  # a spilled graph's chunk files are not the entry's
             graphs.append(kept)
         with (folder / f"{self.key}.pickle").open("wb") as fh:
             pickle.dump(

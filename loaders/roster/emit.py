@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from govkg.loaders.base import DERIVED, A
 from govkg.loaders.gazetteer import division_iri
-from govkg.loaders.roster.rows import RosterFile, Row
+from govkg.loaders.roster.rows import RosterFile, Row, settle
 from govkg.loaders.roster.state import RosterLoad
 from govkg.loaders.roster_mapping import (
     ResourceSpec,
@@ -87,6 +87,7 @@ def emit(load: RosterLoad) -> None:
             per_file[fi] += 1
         for fi, n in per_file.items():
             load.files[fi].report.accepted += n
+        settle(f.graph for f in load.files)  # the lines held in memory stay bounded
 
 
 def _subject_fn(

@@ -4,6 +4,13 @@ be read."""
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import itertools
+import os
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -61,6 +68,32 @@ class RosterSummary:
     distinct: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
 
+#: Statements the roster graphs of a load hold in memory, together, before they are sorted
+#: and written to chunk files on disk ("spilled"); the environment variable
+#: ``GOVKG_SPILL_LINES`` sets another number. A spilled graph is merged back from its
+#: chunk files as the build writes it, so that what a roster's statements take in memory is
+#: bounded by this setting (about twice it at most) and not by the roster's size.
+SPILL_LINES = 1_000_000
+
+
+def spill_lines() -> int:
+    """The spill setting in force: ``GOVKG_SPILL_LINES`` or :data:`SPILL_LINES`."""
+    value = os.environ.get("GOVKG_SPILL_LINES", "").strip()
+    return max(int(value), 1) if value else SPILL_LINES
+
+
+def spill_dir() -> str:
+    """Where chunk files go: ``GOVKG_SPILL_DIR``, else the system's temporary folder."""
+    return os.environ.get("GOVKG_SPILL_DIR") or tempfile.gettempdir()
+
+
+def _remove_files(paths: list[str]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    paths.clear()
+
+
 class RosterGraph(GraphWriter):
     """The named graph of one roster file; it carries the roster's summary for linkers.
 
@@ -68,30 +101,94 @@ class RosterGraph(GraphWriter):
     duplicates included), not as term objects: a province's ten million statements take a
     third of the memory so, and the build sorts and writes the lines as they are (no
     linker reads a roster's statements; they read its summary). ``triples`` parses them
-    back, for the few readers that want terms."""
+    back, for the few readers that want terms.
+
+    Past :func:`spill_lines` lines the graph is spilled: its lines are sorted,
+    de-duplicated and written to a chunk file (``chunks``: their paths, each file one
+    statement a line, sorted), and ``lines`` holds only what came after. The chunk files
+    are removed with the graph (or by :meth:`release`)."""
 
     def __init__(self, name: ox.NamedNode, summary: RosterSummary) -> None:
         self.lines: list[bytes] = []
+        self.chunks: list[str] = []
+        self.spill_at = spill_lines()
+        weakref.finalize(self, _remove_files, self.chunks)
         super().__init__(name)
         self.summary = summary
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
-        self.lines.append(f"{s} {p} {o} .".encode())
+        lines = self.lines
+        lines.append(f"{s} {p} {o} .".encode())
+        if len(lines) >= self.spill_at:
+            self.spill()
 
     def add_triple(self, t: ox.Triple) -> None:
-        self.lines.append(f"{t} .".encode())
+        lines = self.lines
+        lines.append(f"{t} .".encode())
+        if len(lines) >= self.spill_at:
+            self.spill()
+
+    def spill(self) -> None:
+        """Write the lines held in memory, sorted and de-duplicated, to a new chunk file."""
+        lines, self.lines = self.lines, []
+        if not lines:
+            return
+        lines.sort()
+        fd, path = tempfile.mkstemp(prefix="govkg-spill-", suffix=".nt", dir=spill_dir())
+        self.chunks.append(path)
+        with os.fdopen(fd, "wb", buffering=1 << 20) as out:
+            out.writelines(line + b"\n" for line, _ in itertools.groupby(lines))
+
+    def merged(self) -> Iterator[bytes]:
+        """The graph's distinct statements, sorted, each line ending with a newline: the
+        chunk files merged (the lines still in memory spilled first)."""
+        self.spill()
+        files = [open(path, "rb", buffering=1 << 18) for path in self.chunks]  # noqa: SIM115
+        try:
+            for line, _ in itertools.groupby(heapq.merge(*files)):
+                yield line
+        finally:
+            for fh in files:
+                fh.close()
+
+    def all_lines(self) -> list[bytes]:
+        """Every distinct statement, sorted (the spilled ones read back)."""
+        if not self.chunks:
+            return [line for line, _ in itertools.groupby(sorted(self.lines))]
+        return [line[:-1] for line in self.merged()]
+
+    def release(self) -> None:
+        """Remove the chunk files (the statements in them are gone)."""
+        _remove_files(self.chunks)
+
+    def absorb(self, other: RosterGraph) -> None:
+        """Take ``other``'s statements, its chunk files included, into this graph."""
+        self.lines.extend(other.lines)
+        other.lines = []
+        self.chunks.extend(other.chunks)
+        other.chunks.clear()  # now this graph's to remove
 
     @property
     def triples(self) -> set[ox.Triple]:
-        text = b"\n".join(self.lines) + b"\n"
+        text = b"\n".join(self.all_lines()) + b"\n"
         return {q.triple for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}
 
     @triples.setter
     def triples(self, value: set[ox.Triple]) -> None:
+        self.release()
         self.lines = [f"{t} .".encode() for t in value]
 
     def __len__(self) -> int:
-        return len(set(self.lines))
+        return len(self.all_lines()) if self.chunks else len(set(self.lines))
+
+
+def settle(graphs: Iterable[RosterGraph]) -> None:
+    """Spill every graph's lines where the graphs hold more than the setting together, so
+    that the lines a load holds in memory stay bounded however many graphs it has."""
+    graphs = list(graphs)
+    if graphs and sum(len(g.lines) for g in graphs) > min(g.spill_at for g in graphs):
+        for g in graphs:
+            g.spill()
 
 
 @dataclass
