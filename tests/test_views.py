@@ -1022,3 +1022,29 @@ def test_views_fit_the_screen_in_both_languages(
         assert opened.errors == [] and opened.outside == []
     finally:
         opened.close()
+
+
+def test_a_ladder_of_ranks_the_vocabulary_lacks_follows_its_tiers(tmp_path: Path) -> None:
+    """A 包保 system a report writes with ranks and levels the vocabulary lacks is drawn as a
+    ladder whose rungs are its tiers, in order, each rung level."""
+    from govkg.graph.build import BuildOptions, build
+    from govkg.graph.sparql import open_store
+    from govkg.graph.views.write import build_views
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "corpus.yaml").write_text(
+        "documents:\n  - id: 950_ladder\n    area: 绵阳市\n", encoding="utf-8"
+    )
+    (corpus / "950_ladder.txt").write_text(
+        "城厢街道落实“五级包保”责任制，区级领导包街道、街道班子成员包社区、网格员包楼栋、党员中心户包单元。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert build(BuildOptions(corpus, out)).ok
+    _g, built = build_views(open_store(out))
+    (page,) = next(v for v in built if v.key == "baobao").pages
+    y = {n.zh: n.y for n in page.nodes}
+    cadres = ["区级领导", "街道班子成员", "网格员", "党员中心户"]
+    assert [y[c] for c in cadres] == sorted(y[c] for c in cadres)
+    assert y["网格员"] == y["楼栋"] and y["党员中心户"] == y["单元"]

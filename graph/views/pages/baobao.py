@@ -67,14 +67,23 @@ def baobao_page(g: Graph) -> Page:
         d = systems[sys_]
         base = i * gap
         tiers = d["tiers"]
+        # ranks and levels a report names that the vocabulary lacks have no rank of their
+        # own: then the whole ladder follows the system's tiers, one rung a tier
+        by_tier: dict[str, int] = {}
+        for (cr, cl), found in tiers.items():
+            first = min(r for r, _ra in found)
+            for c in (cr, cl):
+                by_tier[c] = min(by_tier.get(c, first), first)
+        concepts = {cr for cr, _cl in tiers} | {cl for _cr, cl in tiers}
+        ranks = concept_rank if concepts <= concept_rank.keys() else by_tier
         cadres = sorted(
             {cr for cr, _cl in tiers} | set(d["roster"]),
-            key=lambda c: (concept_rank.get(c, 10**6), c),
+            key=lambda c: (ranks.get(c, 10**6), c),
         )
-        levels = sorted({cl for _cr, cl in tiers}, key=lambda c: (concept_rank.get(c, 10**6), c))
+        levels = sorted({cl for _cr, cl in tiers}, key=lambda c: (ranks.get(c, 10**6), c))
 
-        def row(c: str, fallback: int) -> float:
-            r = concept_rank.get(c)
+        def row(c: str, fallback: int, ranks: dict[str, int] = ranks) -> float:
+            r = ranks.get(c)
             return (r if r is not None else fallback) * row_h
 
         info: Info = [("层数", "tiers", str(len(tiers)), False)]
