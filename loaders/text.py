@@ -614,7 +614,8 @@ class TextLoader:
 
 
 def _iri_safe(text: str) -> str:
-    return re.sub(r"[\s/#?<>\"{}|\\^`]", "_", text)[:60] or "_"
+    # % too: a lone % is no percent-encoding (a measure read as “(%” from 0%（%)
+    return re.sub(r"[\s/#?<>\"{}|\\^`%]", "_", text)[:60] or "_"
 
 
 def _fmt(value: Decimal) -> str:

@@ -9,8 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from govkg.graph.build import BuildOptions, build
+
+# Property tests draw the same examples on every run (a fixed seed): a failure found once is
+# found again, and the suite never fails by chance. To explore with fresh examples:
+# pytest --hypothesis-profile=explore
+hypothesis_settings.register_profile("repeatable", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile("repeatable")
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -357,3 +357,8 @@ def test_a_time_phrase_is_not_part_of_what_is_counted() -> None:
 
 def test_a_percentage_written_in_words() -> None:
     assert _measures("居民参与率提高到百分之九十五。") == {Decimal(95): "居民参与率"}
+
+
+def test_a_measure_with_a_percent_sign_makes_a_valid_iri() -> None:
+    graph, _ = _load("0%（%")  # found by the property test: a lone % in a measure's IRI
+    assert all("%" not in o["measure"].rsplit("/", 1)[-1] for o in _observations(graph))
