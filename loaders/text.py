@@ -529,12 +529,15 @@ class TextLoader:
 
     def _scope(self, t: Text, sp: Any, m_start: int, m_end: int) -> str:
         """ "total" for a count of all there is (全市289个社区, 建立党支部2062个); "subset" for
-        a count of those that did something (6个社区入围…, 下沉到95个社区)."""
+        a count of those that did something (6个社区入围…, 下沉到95个社区); "change" for how
+        much a count grew or fell (较2020年增加了86名)."""
         norm = t.norm
         c_start = sp.start_char
         while c_start > 0 and norm[c_start - 1] not in "，。；！？,;!?\n":
             c_start -= 1
         before = norm[c_start : sp.start_char]
+        if before.endswith(tuple(_MEASURE_CUES["change_verbs"])):
+            return "change"  # 增加了86名: by how much, never a count of all there is
         deixis = "|".join(w for w in place_rules()["deixis"] if w.startswith("全"))
         if re.search(rf"({deixis}|共|累计|总|分为|划为|划分为)", before):
             return "total"  # 全镇18个行政村, 划分为96个网格: all there are

@@ -362,3 +362,9 @@ def test_a_percentage_written_in_words() -> None:
 def test_a_measure_with_a_percent_sign_makes_a_valid_iri() -> None:
     graph, _ = _load("0%（%")  # found by the property test: a lone % in a measure's IRI
     assert all("%" not in o["measure"].rsplit("/", 1)[-1] for o in _observations(graph))
+
+
+def test_a_number_after_a_verb_of_change_is_a_change_not_a_total() -> None:
+    graph, _ = _load("截至目前，全镇党员总数为1,362名，较2020年增加了86名；网格员增加到450名。")
+    scope = {Decimal(o["value"]): o["countScope"] for o in _observations(graph)}
+    assert scope == {Decimal(1362): "total", Decimal(86): "change", Decimal(450): "total"}

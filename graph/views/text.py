@@ -105,6 +105,8 @@ COUNT_SCOPE_TEXT = {
     "total": "总数：该地全部（参与冲突比较） / total: all there are (compared for conflicts)",
     "subset": "部分：仅做了某事的（不与总数比较冲突） / subset: only those that did something "
     "(not compared for conflicts)",
+    "change": "变化量：增加或减少了多少（不与总数比较冲突） / change: by how much a count grew or "
+    "fell (not compared for conflicts)",
 }
 
 

@@ -197,8 +197,8 @@ def _rollup_rows(
         measure = pref.get(o["measure"].value, "")
         if measure not in measures or "area" not in o:
             continue
-        if "scope" in o and o["scope"].value == "subset":
-            continue
+        if "scope" in o and o["scope"].value in ("subset", "change"):
+            continue  # only counts of all there are stand beside a roster's count
         a = o["area"].value
         key = by_iri.get(a) or by_name.get(zh_label.get(a, ""))
         if key is None:
