@@ -36,8 +36,10 @@ QUERIES = [
 ]
 
 
-def start_endpoint(out_dir: Path) -> tuple[subprocess.Popen[str], str, int]:
-    """``govkg serve sparql --out OUT --port 0``; the process, host and port."""
+def start_endpoint(
+    out_dir: Path, *options: str, stderr: Any = subprocess.DEVNULL
+) -> tuple[subprocess.Popen[str], str, int]:
+    """``govkg serve sparql --out OUT --port 0 [options]``; the process, host and port."""
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -49,9 +51,10 @@ def start_endpoint(out_dir: Path) -> tuple[subprocess.Popen[str], str, int]:
             str(out_dir),
             "--port",
             "0",
+            *options,
         ],
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr,
         text=True,
         env={**os.environ, "COLUMNS": "200"},
     )

@@ -18,7 +18,6 @@ import random
 import re
 import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -29,6 +28,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+
+from benchmarks.bench_endpoint import start_endpoint
 
 SEED = 14_2024
 CASES = int(os.environ.get("GOVKG_FUZZ_CASES", "5200"))
@@ -87,35 +88,14 @@ def endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
     statements = small_build(out)
     log = out.parent / "endpoint.log"
     with log.open("w") as log_file:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "govkg.graph.cli",
-                "serve",
-                "sparql",
-                "--out",
-                str(out),
-                "--port",
-                "0",
-                "--timeout",
-                "1",
-                "--workers",
-                "2",
-                "--idle-timeout",
-                "5",
-            ],
-            stdout=subprocess.PIPE,
-            stderr=log_file,
-            text=True,
-            env={**os.environ, "COLUMNS": "200"},
-        )
+        try:
+            proc, host, port = start_endpoint(
+                out, "--timeout", "1", "--workers", "2", "--idle-timeout", "5", stderr=log_file
+            )
+        except RuntimeError as exc:
+            raise AssertionError(f"{exc} {log.read_text()}") from None
     try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        m = re.search(r"http://([\d.]+):(\d+)/sparql", line)
-        assert m, f"the endpoint did not start: {line!r} {log.read_text()}"
-        yield Endpoint(m[1], int(m[2]), proc, log, statements)
+        yield Endpoint(host, port, proc, log, statements)
     finally:
         proc.terminate()
         try:
