@@ -87,7 +87,12 @@ def _linkers() -> list[Linker]:
     return linkers
 
 
-def _roster_step(ctx: BuildContext, progress: Progress, cache: RosterCache | None = None) -> None:
+def _roster_step(
+    ctx: BuildContext,
+    progress: Progress,
+    cache: RosterCache | None = None,
+    on_spill: Callable[[ox.NamedNode, str], None] | None = None,
+) -> None:
     if not ctx.roster_paths:
         return
     from govkg.loaders.roster import load_rosters
@@ -97,7 +102,7 @@ def _roster_step(ctx: BuildContext, progress: Progress, cache: RosterCache | Non
         progress("rosters (unchanged)")
     else:
         progress("reading rosters")
-        loaded = load_rosters(ctx.roster_paths)
+        loaded = load_rosters(ctx.roster_paths, on_spill)
         if cache is not None:
             cache.remember(loaded)
     for name, graph, report in loaded:
@@ -124,11 +129,13 @@ def assemble(
     progress: Progress | None = None,
     cache: DocumentCache | None = None,
     roster_cache: RosterCache | None = None,
+    on_spill: Callable[[ox.NamedNode, str], None] | None = None,
 ) -> tuple[Dataset, list[LoadReport]]:
     """Run the ontology, document loaders, roster loaders and linkers into one dataset;
     with ``cache``, a report whose inputs are unchanged gets the graph and reports its
     loaders made before, and every report's are kept in the cache; with ``roster_cache``,
-    the same for the rosters as a whole."""
+    the same for the rosters as a whole; ``on_spill`` gets each chunk file a roster graph
+    spills to disk while it is read (:func:`~govkg.loaders.roster.load_rosters`)."""
     say = progress or (lambda _msg: None)
     dataset = Dataset()
     onto = dataset.graph(ONTOLOGY_GRAPH)
@@ -151,7 +158,7 @@ def assemble(
         if cache is not None:
             cache.put(doc, graph, doc_reports)
     ctx = BuildContext(documents, dataset, reports, list(rosters or []))
-    _roster_step(ctx, say, roster_cache)
+    _roster_step(ctx, say, roster_cache, on_spill)
     for linker in _linkers():
         say(f"linking: {linker.name}")
         reports.append(linker.link(ctx))
@@ -194,11 +201,17 @@ class SortedFile:
 
     def blocks(self, size: int = 1 << 26) -> Iterator[bytes]:
         """The file's text in blocks of about ``size`` bytes, each ending after a statement."""
-        with open(self.path, "rb") as fh:
-            while block := fh.read(size):
-                if not block.endswith(b"\n"):
-                    block += fh.readline()
-                yield block
+        return _blocks(self.path, size)
+
+
+def _blocks(path: str, size: int) -> Iterator[bytes]:
+    """The text of the file at ``path`` (a statement a line) in blocks of about ``size``
+    bytes, each ending after a statement."""
+    with open(path, "rb") as fh:
+        while block := fh.read(size):
+            if not block.endswith(b"\n"):
+                block += fh.readline()
+            yield block
 
 
 def _unlink(path: str) -> None:
@@ -519,7 +532,9 @@ class StoreLoader:
     def __init__(
         self, path: Path, base: Path | None = None, known: dict[str, str] | None = None
     ) -> None:
-        self._chunks: queue.SimpleQueue[tuple[str, bytes] | None] = queue.SimpleQueue()
+        # a chunk is N-Quads text, or (a str) the path of a file of a graph's N-Triples
+        # lines to load and then remove (:meth:`preload`)
+        self._chunks: queue.SimpleQueue[tuple[str, bytes | str] | None] = queue.SimpleQueue()
         # what is handed over and not loaded yet is bounded: a producer faster than the
         # loader waits instead of piling up a province's N-Quads in memory
         self._room = threading.BoundedSemaphore(QUEUED_CHUNKS)
@@ -528,6 +543,8 @@ class StoreLoader:
         self._known = dict(known or {}) if self._base is not None else {}
         self.hashes: dict[str, str] = {}
         self.replaced: list[str] = []
+        #: graphs whose statements were all handed over by :meth:`preload`
+        self._preloaded: set[str] = set()
         self._thread = threading.Thread(
             target=self._run, args=(path,), name="govkg-store-load", daemon=True
         )
@@ -543,6 +560,9 @@ class StoreLoader:
             cleared: set[str] = set()
             while (item := self._chunks.get()) is not None:
                 name, chunk = item
+                if isinstance(chunk, str):
+                    _load_file(store, name, chunk)
+                    continue
                 self._room.release()
                 if self._base is not None and name in self._known and name not in cleared:
                     store.remove_graph(ox.NamedNode(name))
@@ -564,12 +584,34 @@ class StoreLoader:
             del store
         except BaseException as exc:
             self._failure = exc
-            while self._chunks.get() is not None:  # let the producer finish handing over
-                self._room.release()
+            # let the producer finish handing over
+            while (item := self._chunks.get()) is not None:
+                if isinstance(item[1], str):
+                    _unlink(item[1])
+                else:
+                    self._room.release()
 
     def _put(self, name: str, chunk: bytes) -> None:
         self._room.acquire()
         self._chunks.put((name, chunk))
+
+    def preload(self, name: ox.NamedNode, path: str) -> None:
+        """Load the N-Triples lines in the file at ``path`` into graph ``name`` (a roster's
+        chunk file, as the roster is read: the store fills beside the reading instead of
+        after it). Only for a new store; the file is linked under a name of its own, so its
+        owner may remove it at once. The graph must still be handed over whole by
+        :meth:`add_lines` (for its hash); its statements are not loaded a second time."""
+        if self._base is not None:
+            raise ValueError("a store copied from a previous build is not preloaded")
+        fd, link = tempfile.mkstemp(prefix="govkg-preload-", suffix=".nt", dir=Path(path).parent)
+        os.close(fd)
+        os.unlink(link)
+        try:
+            os.link(path, link)
+        except OSError:
+            shutil.copyfile(path, link)
+        self._preloaded.add(name.value)
+        self._chunks.put((name.value, link))
 
     def add(self, name: ox.NamedNode, chunk: bytes) -> None:
         """Hand over the N-Quads of graph ``name`` (every graph once, empty ones too)."""
@@ -598,10 +640,11 @@ class StoreLoader:
         there is one."""
         h = hashlib.blake2b(digest_size=16)
         held: list[bytes] = []
+        loaded = name.value in self._preloaded
         for chunk in chunks:
             h.update(chunk)
             if self._base is None:
-                if chunk:
+                if chunk and not loaded:
                     self._put(name.value, chunk)
             else:
                 held.append(chunk)
@@ -621,6 +664,18 @@ class StoreLoader:
         self._thread.join()
         if self._failure is not None:
             raise self._failure
+
+
+def _load_file(store: ox.Store, name: str, path: str) -> None:
+    """Bulk-load the N-Triples lines of the file at ``path`` into graph ``name``, a block at
+    a time; remove the file."""
+    suffix = f" <{name}> .\n".encode()
+    try:
+        for block in _blocks(path, CHUNK_BYTES):
+            # a line break inside a literal is escaped: " .\n" only ends a statement
+            store.bulk_load(block.replace(b" .\n", suffix), format=ox.RdfFormat.N_QUADS)
+    finally:
+        _unlink(path)
 
 
 #: Statements per N-Quads chunk handed to the store loader, and chunks waiting at most.
@@ -758,28 +813,28 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
     out_dir = options.out_dir.resolve()
     cache = DocumentCache.of_output(out_dir) if options.incremental else DocumentCache(None)
     rosters = RosterCache.of_output(out_dir) if options.incremental else RosterCache(None)
-    dataset, reports = assemble(documents, options.rosters, say, cache, rosters)
-    corpus_report = LoadReport("corpus", str(options.corpus_dir), read=len(documents))
-    corpus_report.accepted = len(documents)
-    corpus_report.read += len(corpus_rejections)
-    corpus_report.rejected.extend(corpus_rejections)
-    reports.insert(0, corpus_report)
-    rejections = sorted(r for rep in reports for r in rep.rejected)
-    if rejections and not options.allow_rejects:
-        ser = Serialized.of(dataset, consume=True)
-        report = _report(options, ser, reports, rejections)
-        return BuildResult(options.out_dir, report, written=False, rejections=rejections)
-
-    out_dir = options.out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
+    written = False
     try:
-        say("sorting statements and loading the store")
-        base, known = (None, None)
-        if options.incremental:
-            base, known = previous_store(out_dir)
+        base, known = previous_store(out_dir) if options.incremental else (None, None)
+        # the store is started first: into a new store, a roster's statements are loaded as
+        # its chunk files are written, beside the reading of the rest of it
         loader = StoreLoader(tmp / "store", base, known)
         try:
+            spilled = loader.preload if base is None else None
+            dataset, reports = assemble(documents, options.rosters, say, cache, rosters, spilled)
+            corpus_report = LoadReport("corpus", str(options.corpus_dir), read=len(documents))
+            corpus_report.accepted = len(documents)
+            corpus_report.read += len(corpus_rejections)
+            corpus_report.rejected.extend(corpus_rejections)
+            reports.insert(0, corpus_report)
+            rejections = sorted(r for rep in reports for r in rep.rejected)
+            if rejections and not options.allow_rejects:
+                ser = Serialized.of(dataset, consume=True)
+                report = _report(options, ser, reports, rejections)
+                return BuildResult(options.out_dir, report, written=False, rejections=rejections)
+            say("sorting statements and loading the store")
             ser = Serialized.of(dataset, consume=True, sink=loader.add_lines)
             del dataset
             say("writing TriG and Turtle")
@@ -806,9 +861,10 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
         _after_write(tmp, report, say)
         write_report(report, tmp)
         _swap_into_place(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        written = True
+    finally:
+        if not written:
+            shutil.rmtree(tmp, ignore_errors=True)
     return BuildResult(out_dir, report, written=True, rejections=rejections, reused=cache.reused)
 
 

@@ -100,3 +100,42 @@ def test_spilled_graphs_read_back_whole(tmp_path: Path, monkeypatch: pytest.Monk
         assert graph.triples == whole.triples
     del graphs, graph
     assert list((tmp_path / "spill").iterdir()) == []  # removed with the graphs
+
+
+def test_the_store_loads_spilled_chunks_while_the_roster_is_read(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into a new store, each chunk file a roster graph spills is loaded as it is written,
+    before the build sorts its graphs; the graph's statements are not handed over a second
+    time, and the preload links are gone after the build."""
+    roster = tmp_path / "roster"
+    shutil.copytree(FIXTURE, roster)
+    spill_dir = tmp_path / "spill"
+    chunks = _spilling(monkeypatch, spill_dir, 7)
+    events: list[tuple[str, str]] = []
+    preload, put = build_module.StoreLoader.preload, build_module.StoreLoader._put
+    of = build_module.Serialized.of.__func__  # type: ignore[attr-defined]
+
+    def watched_preload(self: build_module.StoreLoader, name: object, path: str) -> None:
+        events.append(("preload", str(getattr(name, "value", name))))
+        preload(self, name, path)  # type: ignore[arg-type]
+
+    def watched_put(self: build_module.StoreLoader, name: str, chunk: bytes) -> None:
+        events.append(("put", name))
+        put(self, name, chunk)
+
+    def watched_of(cls: type, *args: object, **kwargs: object) -> object:
+        events.append(("sort", ""))
+        return of(cls, *args, **kwargs)
+
+    monkeypatch.setattr(build_module.StoreLoader, "preload", watched_preload)
+    monkeypatch.setattr(build_module.StoreLoader, "_put", watched_put)
+    monkeypatch.setattr(build_module.Serialized, "of", classmethod(watched_of))
+    out = tmp_path / "out"
+    build(BuildOptions(corpus_dir, out, rosters=[roster], validate=False, incremental=False))
+    sort_at = events.index(("sort", ""))
+    early = {name for kind, name in events[:sort_at] if kind == "preload"}
+    assert len(chunks) > 10 and early  # chunks loaded before the graphs were sorted
+    preloaded = {name for kind, name in events if kind == "preload"}
+    assert not preloaded & {name for kind, name in events if kind == "put"}
+    assert list(spill_dir.iterdir()) == []

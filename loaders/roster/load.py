@@ -4,7 +4,7 @@ named graph, the phases run in order over all of them at once."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -21,16 +21,22 @@ from govkg.loaders.roster_mapping import MappingError
 from govkg.ontology.errors import BuildError
 
 
-def load_rosters(paths: Sequence[Path]) -> list[tuple[ox.NamedNode, GraphWriter, LoadReport]]:
+def load_rosters(
+    paths: Sequence[Path], on_spill: Callable[[ox.NamedNode, str], None] | None = None
+) -> list[tuple[ox.NamedNode, GraphWriter, LoadReport]]:
     """Load every roster file of ``paths`` (folders or files) into its own named graph.
 
     Validation runs across all the files at once (a unit's parent may be in another file);
-    every row is either in its file's graph or a rejection in its file's report.
+    every row is either in its file's graph or a rejection in its file's report. With
+    ``on_spill``, each chunk file a graph spills to disk is handed over as it is written
+    (:class:`~govkg.loaders.roster.rows.RosterGraph`).
     """
     try:
         files = open_files(paths)
     except (RosterError, MappingError) as exc:
         raise BuildError(str(exc), file=exc.file, row=exc.row) from None
+    for f in files:
+        f.graph.on_spill = on_spill
     # Millions of row tuples would make every cyclic-GC pass walk them all; nothing here
     # builds reference cycles, so collection waits until the load is done.
     enabled = gc.isenabled()

@@ -10,7 +10,7 @@ import itertools
 import os
 import tempfile
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -106,15 +106,23 @@ class RosterGraph(GraphWriter):
     Past :func:`spill_lines` lines the graph is spilled: its lines are sorted,
     de-duplicated and written to a chunk file (``chunks``: their paths, each file one
     statement a line, sorted), and ``lines`` holds only what came after. The chunk files
-    are removed with the graph (or by :meth:`release`)."""
+    are removed with the graph (or by :meth:`release`). ``on_spill``, where set, is called
+    with the graph's name and each chunk file's path as soon as the file is written: what a
+    chunk holds is final (a set of the graph's statements), so a store can load it while the
+    roster is still being read."""
 
     def __init__(self, name: ox.NamedNode, summary: RosterSummary) -> None:
         self.lines: list[bytes] = []
         self.chunks: list[str] = []
         self.spill_at = spill_lines()
+        self.on_spill: Callable[[ox.NamedNode, str], None] | None = None
         weakref.finalize(self, _remove_files, self.chunks)
         super().__init__(name)
         self.summary = summary
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a pickled graph keeps: all but the hook (it belongs to the load that ran)."""
+        return {**self.__dict__, "on_spill": None}
 
     def add(self, s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
         lines = self.lines
@@ -138,6 +146,8 @@ class RosterGraph(GraphWriter):
         self.chunks.append(path)
         with os.fdopen(fd, "wb", buffering=1 << 20) as out:
             out.writelines(line + b"\n" for line, _ in itertools.groupby(lines))
+        if self.on_spill is not None:
+            self.on_spill(self.name, path)
 
     def merged(self) -> Iterator[bytes]:
         """The graph's distinct statements, sorted, each line ending with a newline: the
