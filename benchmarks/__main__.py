@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -127,25 +128,28 @@ def bench_cq(out: Path, label: str) -> list[dict[str, Any]]:
     ]
 
 
-def extra_rows(scale: str, work: Path) -> list[dict[str, Any]]:
+def extra_rows(scale: str, work: Path, plot: Path | None) -> list[dict[str, Any]]:
     """Rows from the benchmark modules of the roster and whole build, the mirror and the
-    views (the largest page of the roster build at this scale)."""
+    views (the largest page of the roster build at this scale), then the growth of whole
+    builds (validation included) from the tiny scale up to this one, with adding a report
+    to each, and its plot at ``plot``."""
     from benchmarks import (
-        bench_incremental,
         bench_mirror,
         bench_roster,
         bench_validate,
         bench_views,
+        growth,
     )
 
     roster_work = work / "roster"
     rows = bench_roster.run(scale, roster_work)
     rows += bench_validate.run(roster_work / "out", scale)
-    if scale != "province":  # three whole builds: at province scale, run it on its own
-        rows += bench_incremental.run(scale, roster_work / "roster")
     rows += bench_cq(roster_work / "out", scale)
     rows += bench_mirror.run(scale)
     rows += bench_views.run(roster_work / "out")
+    shutil.rmtree(roster_work, ignore_errors=True)  # disk: the growth builds come next
+    scales = list(growth.ORDER[: growth.ORDER.index(scale) + 1])
+    rows += growth.run(scales, plot, work / "growth")
     return rows
 
 
@@ -155,6 +159,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=HERE / "results.json")
     parser.add_argument(
         "--markdown", action="store_true", help="print the table as Markdown (for the README)"
+    )
+    parser.add_argument(
+        "--plot",
+        type=Path,
+        default=None,
+        help="where to draw time and memory against roster rows (PNG; city and province "
+        "scale; default at province scale: docs/img/growth.png)",
     )
     args = parser.parse_args(argv)
     repeats = 1 if args.scale == "tiny" else 3
@@ -179,7 +190,10 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_extract_scaling.run(bench_extract_scaling.SIZES_BY_SCALE[args.scale])
         if args.scale != "tiny":
             step(f"{args.scale} scale")
-            rows += extra_rows(args.scale, work)
+            plot = args.plot
+            if plot is None and args.scale == "province":
+                from benchmarks.growth import PLOT as plot
+            rows += extra_rows(args.scale, work, plot)
     args.output.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(markdown(rows) if args.markdown else table(rows))
     return 0

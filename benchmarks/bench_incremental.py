@@ -13,33 +13,62 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from benchmarks.rows import ROOT, corpus_dir, row
 
 
-def _build(corpus: Path, roster: Path | None, out: Path) -> float:
+class Built(NamedTuple):
+    """One ``govkg build`` process: its wall-clock seconds and its own peak RSS."""
+
+    seconds: float
+    peak_rss_mb: float
+
+
+def timed_build(corpus: Path, roster: Path | None, out: Path) -> Built:
+    """Run ``govkg build`` (validation included) as a process of its own; its seconds and
+    peak RSS (``wait4``: this child's alone, not the largest of every child so far)."""
     args = [sys.executable, "-m", "govkg.graph.cli", "build", "--corpus", str(corpus)]
     if roster is not None:
         args += ["--roster", str(roster)]
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [*args, "--out", str(out)], capture_output=True, text=True, cwd=ROOT, check=False
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"build failed:\n{proc.stdout[-1500:]}\n{proc.stderr[-1500:]}")
-    return time.perf_counter() - started
+    with tempfile.TemporaryFile() as log:
+        started = time.perf_counter()
+        proc = subprocess.Popen(
+            [*args, "--out", str(out)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            log.seek(0)
+            text = log.read().decode("utf-8", "replace")
+            raise RuntimeError(f"build failed ({proc.returncode}):\n{text[-3000:]}")
+    return Built(elapsed, usage.ru_maxrss / 1024)
+
+
+class Measured(NamedTuple):
+    """The rows of :func:`measure` and the clean build it timed (what a build of these
+    inputs costs, for the growth benchmark)."""
+
+    rows: list[dict[str, Any]]
+    clean: Built
 
 
 def measure(work: Path, roster: Path | None, label: str) -> list[dict[str, Any]]:
+    """The ``incremental_add_s_<label>`` row."""
+    return measure_builds(work, roster, label).rows
+
+
+def measure_builds(work: Path, roster: Path | None, label: str) -> Measured:
     full = work / "corpus"
     shutil.copytree(corpus_dir(), full)
     less = work / "corpus-less"
@@ -49,17 +78,19 @@ def measure(work: Path, roster: Path | None, label: str) -> list[dict[str, Any]]
     (less / f"{last}.txt").unlink()
     (less / "corpus.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True), "utf-8")
 
-    out, clean = work / "out", work / "clean"
-    _build(less, roster, out)
+    out, clean_dir = work / "out", work / "clean"
+    timed_build(less, roster, out)
     # the same corpus folder for both builds: report.json names it
     shutil.rmtree(less)
     shutil.copytree(full, less)
-    add_s = _build(less, roster, out)
-    clean_s = _build(less, roster, clean)
+    add = timed_build(less, roster, out)
+    shutil.rmtree(out / "store", ignore_errors=True)  # disk: a province store is gigabytes
+    clean = timed_build(less, roster, clean_dir)
     for name in ("govkg.trig", "govkg.ttl", "report.json"):
-        if (out / name).read_bytes() != (clean / name).read_bytes():
+        if (out / name).read_bytes() != (clean_dir / name).read_bytes():
             raise RuntimeError(f"incremental and clean builds differ in {name}")
-    return [row(f"incremental_add_s_{label}", add_s, "s", clean_s, 10.0)]
+    rows = [row(f"incremental_add_s_{label}", add.seconds, "s", clean.seconds, 10.0)]
+    return Measured(rows, clean)
 
 
 def run(scale: str, roster: Path | None = None) -> list[dict[str, Any]]:
