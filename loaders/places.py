@@ -158,6 +158,7 @@ def read_places(
             suffix = _suffix_of(name)
             if suffix is None:
                 continue
+            named = False  # a name by its position alone, whatever the segmenter knows
             head = name[: -len(suffix)]
             start = a
             if not head:
@@ -181,6 +182,17 @@ def read_places(
                     head, start = merged
                     tag = "merged"
                     name = head + suffix
+                elif follows_place and _named_after_division(
+                    prev[2],
+                    prev[3],
+                    spans[i - 2][2],
+                    text[spans[i][1] : spans[i][1] + 1],
+                    _corroborated(spans, i),
+                ):
+                    # 西湖区|留下|街道, 某市|胜利|街道: a common word between a division and
+                    # the suffix names the place, whatever its part of speech
+                    head, start, tag, named = prev[2], prev[0], "merged", True
+                    name = head + suffix
                 elif not (2 <= len(prev[2]) <= 4) or not prev[3].startswith(_NAME_TAGS):
                     continue
                 else:
@@ -201,7 +213,13 @@ def read_places(
                 head, name, start = head[cut:], name[cut:], start + cut
             if not _CJK_NAME.fullmatch(name) or len(head) < 2:
                 continue
-            if is_generic_head(head):
+            if not named and start == a and i >= 1 and a in place_ends:
+                # 道里区|胜利街道: the model read the name whole, right after a division
+                after = text[a + len(name) : a + len(name) + 1]
+                named = _named_after_division(
+                    head, tag, spans[i - 1][2], after, _corroborated(spans, i)
+                )
+            if not named and is_generic_head(head):
                 continue  # 新建网格, 示范小区: a description, not a name
             if head.endswith(tuple(rules["body_word_ends"])):
                 continue  # 民政局社区(科): an office, not a place
@@ -210,7 +228,72 @@ def read_places(
             if not named_by_model and head in _jieba_words()[0]:
                 continue  # a common noun phrase (城市社区) the model did not call a place
             out.append(SubArea(start, start + len(name), name, suffix_levels[suffix], tag))
-    return out, orgs
+    return out + _recurrences(text, out), orgs
+
+
+def _recurrences(text: str, found: list[SubArea]) -> list[SubArea]:
+    """Every other whole occurrence of a name read as a place (西湖区留下街道 …, then 留下街道
+    alone, where no division before it tells the model it is a name): the same place,
+    unless the occurrence overlaps a place already read."""
+    if not found:
+        return []
+    taken = sorted((s.start, s.end) for s in found)
+    starts = [a for a, _b in taken]
+    first: dict[str, SubArea] = {}
+    for s in sorted(found, key=lambda s: s.start):
+        first.setdefault(s.name, s)
+    out: list[SubArea] = []
+    for name, s in first.items():
+        for m in re.finditer(re.escape(name), text):
+            k = bisect.bisect_right(starts, m.start())
+            # the place read last at or before this start, and the next one after it
+            if k > 0 and taken[k - 1][1] > m.start():
+                continue
+            if k < len(taken) and taken[k][0] < m.end():
+                continue
+            out.append(SubArea(m.start(), m.end(), name, s.level, "recurs"))
+    return out
+
+
+def _corroborated(spans: list[tuple[int, int, str, str]], i: int) -> bool:
+    """True when the place word at ``spans[i]`` is followed by its organ (留下街道党工委) or
+    by a place inside it (留下街道|金鱼井社区): what a name has and a level word after a verb
+    (赋予街道管理权限) has not."""
+    w = spans[i][2]
+    if _without_organ(w) != w:
+        return True
+    nxt = [sp[2] for sp in spans[i + 1 : i + 3]]
+    organs = tuple(place_rules()["organ_suffixes"])
+    if nxt and nxt[0].startswith(organs):
+        return True
+    return any(_suffix_of(_without_organ(x)) is not None for x in nxt)
+
+
+def _named_after_division(
+    word: str, tag: str, division: str, after: str, corroborated: bool
+) -> bool:
+    """True when ``word``, right after the place ``division`` and right before a bare place
+    suffix, is the place's name though the segmenter reads it as a common word (留下, 胜利,
+    幸福: street names are often such words): two or three characters, none of number,
+    quantity or reference, not a word of those kinds, not one of the words that describe
+    places in that position (城市, 农村, 试点). Not after a province (吉林省|赋予|街道: a
+    province acts on the level), nor before a gloss of the level (街道（乡镇）, ``after``
+    the text right after the suffix): there the suffix is the level, not a name. A word
+    the dictionary calls a verb (留下, 前进; 赋予, 指导 too) needs ``corroborated``: the
+    place's organ or a place inside it right after."""
+    rules = place_rules()
+    tag = _jieba_words()[0].get(word, tag)  # the dictionary's word class, where it has one
+    if tag in rules["verb_tags_needing_corroboration"] and not corroborated:
+        return False
+    return (
+        2 <= len(word) <= 3
+        and _CJK_NAME.fullmatch(word) is not None
+        and not set(word) & set(rules["not_in_name_chars"])
+        and tag in rules["name_after_division_tags"]
+        and word not in rules["descriptive_after_division"]
+        and not division.endswith(tuple(rules["province_name_ends"]))
+        and not after.startswith(("（", "("))
+    )
 
 
 class _Either:
@@ -283,7 +366,11 @@ def _describes(before: str) -> bool:
 
     words = jieba.lcut(before[-6:])
     # one character may be the end of a name the segmenter does not know (龙|都街道)
-    return bool(words) and len(words[-1]) >= 2 and is_generic_head(words[-1])
+    if not words or len(words[-1]) < 2 or not is_generic_head(words[-1]):
+        return False
+    # 西湖区|留下|街道: right after a division the word may be the name (the model decides)
+    rest = before[: -len(words[-1])]
+    return not rest.endswith(tuple(place_rules()["division_name_ends"]))
 
 
 def organ_places(text: str) -> list[tuple[int, int, str]]:
@@ -641,7 +728,9 @@ class AreaFinder:
         # 安定区|内|官营镇 read as 官营镇 where the report also names 内官营镇: the longer name
         names = {x.name for x in self.sub_areas}
         longer = {n: sorted((m for m in names if m != n and m.endswith(n)), key=len) for n in names}
-        for s in sorted(self.sub_areas, key=lambda s: s.start):
+        resolved: dict[str, Area] = {}
+        # a name where the model read it first, then its recurrences as the same place
+        for s in sorted(self.sub_areas, key=lambda s: (s.tag == "recurs", s.start)):
             for name in longer[s.name]:
                 extra = len(name) - len(s.name)
                 if s.start >= extra and self.norm[s.start - extra : s.end] == name:
@@ -652,9 +741,12 @@ class AreaFinder:
             if self.default is not None and s.name == self.default.label:
                 self._add(AreaMention(s.start, s.end, self.default))
                 continue
-            parent = self._place_before(s.start) or self.default_division()
             in_name = self._in_name(s.start, s.end)
-            area = self.sub_area(s.name, s.level, parent)
+            area = resolved.get(s.name) if s.tag == "recurs" else None
+            if area is None:
+                parent = self._place_before(s.start) or self.default_division()
+                area = self.sub_area(s.name, s.level, parent)
+                resolved.setdefault(s.name, area)
             self._add(AreaMention(s.start, s.end, area, in_name=in_name))
 
     def at_level(self, level: str) -> Area | None:

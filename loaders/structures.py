@@ -417,6 +417,18 @@ def recognise_alliance_joining(ctx: Context) -> Iterable[Structure]:
         yield Alliance(name, _items(e), e.start, end, True, (e.end, end), role=m.group(1).strip())
 
 
+def _is_member_unit(name: str, suffixes: tuple[str, ...]) -> bool:
+    """True when ``name``, an item of a list of members, names a unit or a kind of unit
+    (派出所, 卫生院, 某某物业公司): it ends like one and is no shorter than the shortest
+    such name the cues allow (not a bare 局 or 所)."""
+    c = cues()
+    return (
+        name.endswith(suffixes)
+        and c["unit_min_chars"] <= len(name) <= c["unit_max_chars"]
+        and not set(name) & set(c["unit_banned_chars"])
+    )
+
+
 @recogniser("alliance-composed")
 def recognise_alliance_composed(ctx: Context) -> Iterable[Structure]:
     """成立由A、B、C组成的党建联盟: the units an alliance is made of, listed before it."""
@@ -429,7 +441,7 @@ def recognise_alliance_composed(ctx: Context) -> Iterable[Structure]:
     )
     for m in pattern.finditer(norm, ctx.lo, ctx.hi):
         parts = m.group("body").split("、")
-        if len(parts) < 2 or not all(p.endswith(units) and 4 <= len(p) <= 40 for p in parts):
+        if len(parts) < 2 or not all(_is_member_unit(p, units) for p in parts):
             continue
         items, pos = [], m.start("body")
         for p in parts:
@@ -471,7 +483,7 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
         body = body.removesuffix("等")
         parts = body.split("、")
         parts = [*parts[:-1], *_split_last(parts[-1])] if parts else parts
-        if not parts or not all(p.endswith(units) and 4 <= len(p) <= 40 for p in parts):
+        if not parts or not all(_is_member_unit(p, units) for p in parts):
             continue
         if count and len(parts) > 1 and not examples:
             n = count.group(1)

@@ -346,3 +346,46 @@ def test_the_report_is_about_the_place_that_ends_its_first_run_of_names() -> Non
     props = _obs_props(graph)
     assert {props[Decimal(v)]["area"].rsplit("/", 1)[-1] for v in (18, 96, 25)} == {"内官营镇"}
     assert {props[Decimal(v)]["countScope"] for v in (18, 96)} == {"total"}
+
+
+def test_a_common_word_between_a_division_and_a_suffix_names_the_place() -> None:
+    """Street names are often common words (留下, 胜利, 幸福, 前进): right after a division
+    they name the place, whether the model reads the name whole or cut; a verb needs the
+    place's organ or a place inside it after the suffix; words that describe places in that
+    position (城市, 部分, 试点) still do not, nor a level after a province or glossed."""
+    for text, name in [
+        ("近日，西湖区留下街道党工委召开推进会。", "留下街道"),
+        ("西湖区留下街道青山社区建成网格。", "留下街道"),
+        ("道里区胜利街道开展走访。", "胜利街道"),
+        ("南关区幸福街道建成网格。", "幸福街道"),
+        ("朝阳区前进街道办事处推行议事会。", "前进街道"),
+    ]:
+        assert name in {s.name for s in recognise_sub_areas(text)}, text
+    for text in [
+        "该区部分街道开展试点。",
+        "全区重点社区名单公布。",
+        "南岗区示范小区挂牌。",
+        # a verb acting on the level: no organ, no place inside it after the suffix
+        "某市赋予街道管理权限。",
+        "近日，西湖区留下街道召开推进会。",
+        # after a province, before a gloss of the level: the level
+        "出台《某某省赋予街道（乡镇）权力事项目录》。",
+    ]:
+        assert recognise_sub_areas(text) == [], text
+
+
+def test_a_name_read_once_is_the_same_place_where_it_recurs_alone() -> None:
+    """西湖区留下街道 once, then 留下街道 alone (no division before it for the model): every
+    number in those sentences is about the one street, with its district as parent."""
+    text = (
+        "近日，西湖区留下街道党工委召开推进会。\n"
+        "留下街道党工委书记介绍，街道下辖12个社区，划分网格186个。\n"
+        "据统计，全街道化解纠纷1300余件。"
+    )
+    graph, report = _load(text, area="杭州市")
+    props = _obs_props(graph)
+    street = GKD + "area/330106/留下街道"
+    assert {props[Decimal(n)]["area"] for n in (12, 186, 1300)} == {street}
+    assert report["details"].get("area_inferred", []) == []
+    spans = [(s.start, s.name) for s in recognise_sub_areas(text)]
+    assert [n for _s, n in spans].count("留下街道") == 2

@@ -325,6 +325,11 @@ def test_alliance_made_of_units_listed_before_it() -> None:
     (a,) = of(Alliance, "成立由区人民医院、区教育局、区住建局、区供电公司组成的党建联盟。")
     assert (a.name, items(a)) == ("党建联盟", ["区人民医院", "区教育局", "区住建局", "区供电公司"])
     assert of(Alliance, "由街道党工委牵头，联合辖区单位组成党建联盟。") == []
+    # three-character units (派出所, 卫生院) and a count after the examples
+    (a,) = of(Alliance, "街道成立了由派出所、卫生院、物业公司等28家单位组成的区域党建联盟。")
+    assert (a.name, items(a)) == ("区域党建联盟", ["派出所", "卫生院", "物业公司"])
+    # words of reference are no units
+    assert of(Alliance, "成立由各单位、其他部门组成的党建联盟。") == []
 
 
 def test_a_contact_system_whose_levels_are_written_in_pairs() -> None:
