@@ -780,9 +780,16 @@ class AreaFinder:
         self._anaphora()
 
     def _only_named(self, level: str) -> Area | None:
-        """The one place of ``level`` below the county the report names, if only one."""
+        """The one place of ``level`` the report names (a county, a street, a community), if
+        only one."""
         if level not in self._only:
-            named = {m.iri: m.area for m in self.mentions if m.named_sub and m.area.level == level}
+            # a division counts where it is a topic (not inside a body's name, not an organ)
+            named = {
+                m.iri: m.area
+                for m in self.mentions
+                if m.area.level == level
+                and (m.named_sub or (m.area.is_division and not (m.in_name or m.organ)))
+            }
             self._only[level] = next(iter(named.values())) if len(named) == 1 else None
         return self._only[level]
 

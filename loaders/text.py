@@ -367,6 +367,18 @@ class TextLoader:
             return "a label in brackets (a phase or an edition)"
         return ""
 
+    def _people_after_verb(self, sp: Any, words: list[tuple[str, str]]) -> bool:
+        """True for people counted with a two-character word of the verb class before the
+        noun that names them (3200名|在职|党员, 45名|下沉|干部)."""
+        return (
+            len(words) > 1
+            and words[0][1] == "v"
+            and len(words[0][0]) == 2
+            and _is_nounish(*words[1])
+            and words[1][0].endswith(tuple(_MEASURE_CUES["person_noun_endings"]))
+            and self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time")
+        )
+
     def _measure(
         self, t: Text, sp: Any, s_start: int, prev: dict[int, tuple[str, int, int]]
     ) -> tuple[str, int, int]:
@@ -382,8 +394,10 @@ class TextLoader:
             c_start -= 1
         after = norm[end:c_end]
         words = _posseg(after) if after else []
-        # pre-nominal: 289个社区 …
-        if words and (_is_nounish(*words[0]) or words[0][0] == "“"):
+        # pre-nominal: 289个社区 …, 3200名在职党员 …
+        if words and (
+            _is_nounish(*words[0]) or words[0][0] == "“" or self._people_after_verb(sp, words)
+        ):
             acc = ""
             i = 0
             depth = 0

@@ -389,3 +389,17 @@ def test_a_name_read_once_is_the_same_place_where_it_recurs_alone() -> None:
     assert report["details"].get("area_inferred", []) == []
     spans = [(s.start, s.name) for s in recognise_sub_areas(text)]
     assert [n for _s, n in spans].count("留下街道") == 2
+
+
+def test_words_for_this_county_mean_the_one_county_the_report_names() -> None:
+    """With the city as the manifest area, 全区 and 该区 are the one district the report
+    names (its numbers are the district's, not the city's); with two districts named they
+    stay undecided and the number takes the report's area."""
+    text = "游仙区构建四级联动体系。\n全区划分网格1260个。\n该区建立党建联盟46个。"
+    graph, _ = _load(text, area="绵阳市")
+    props = _obs_props(graph)
+    assert props[Decimal(1260)]["area"] == GKD + "area/510704"
+    assert props[Decimal(46)]["area"] == GKD + "area/510704"
+    two = "游仙区、涪城区构建四级联动体系。\n全区划分网格1260个。"
+    graph, _ = _load(two, area="绵阳市")
+    assert _obs_props(graph)[Decimal(1260)]["area"] == GKD + "area/510700"

@@ -368,3 +368,14 @@ def test_a_number_after_a_verb_of_change_is_a_change_not_a_total() -> None:
     graph, _ = _load("截至目前，全镇党员总数为1,362名，较2020年增加了86名；网格员增加到450名。")
     scope = {Decimal(o["value"]): o["countScope"] for o in _observations(graph)}
     assert scope == {Decimal(1362): "total", Decimal(86): "change", Decimal(450): "total"}
+
+
+def test_people_counted_with_a_verb_before_their_noun() -> None:
+    """3200名在职党员, 45名下沉干部: the verb and the noun of people are what is counted."""
+    text = "目前已有3200名在职党员完成报到，45名下沉干部参加培训。"
+    doc = CorpusDocument("902_measure", Path("902_measure.txt"), text, "0", {"area": "绵阳市"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    labels = {t.object.value for t in graph if t.predicate.value.endswith("#measure")}
+    names = {value.rsplit("/", 1)[-1] for value in labels}
+    assert {"在职党员", "下沉干部"} <= names
