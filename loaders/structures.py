@@ -578,8 +578,12 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
     steps numbered in order (一是…二是…, 第一步…第二步…), read on into the next sentences;
     a count in the name must be the number of steps."""
     c, norm = cues(), ctx.norm
+    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    # the name, a head noun after a quoted one (“三事分流”工作法), then a colon, or a comma
+    # where the first step's mark follows at once
     name_re = re.compile(
-        rf"(?:[“「](?P<quoted>[^”」]{{2,12}})[”」]|(?P<counted>[{_CN_ORDINALS}\d]+[\u4e00-\u9fff]{{1,6}}))[:：]"
+        rf"(?:[“「](?P<quoted>[^”」]{{2,12}})[”」](?P<head>{heads})?"
+        rf"|(?P<counted>[{_CN_ORDINALS}\d]+[\u4e00-\u9fff]{{1,6}}))[:：，,]"
     )
     for m in name_re.finditer(norm, ctx.lo, ctx.hi):
         for before, after in c["numbered_step_forms"]:
@@ -609,7 +613,7 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
                 pos = stop
             if len(items) < 2:
                 continue
-            name = m.group("quoted") or m.group("counted")
+            name = m.group("quoted") or m.group("counted")  # the head is no part of the name
             count = _count_re().match(name)
             if count:
                 n = count.group(1)
@@ -620,6 +624,39 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
             ctx.take(None, [i.text for i in items])
             yield Mechanism(name, items, m.start(), items[-1].end, True, (m.start(), m.end()))
             break
+
+
+@recogniser("glossed-clauses")
+def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
+    """推行“双报到”制度：A到社区报到，B到居住地社区报到。: a quoted name that opens with a
+    count (双, 两, 三…), a colon, and exactly that many clauses to the end of the sentence,
+    each a step or part of it."""
+    c, norm = cues(), ctx.norm
+    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    counts = c["gloss_counts"]
+    name_re = re.compile(
+        rf"[“「](?P<quoted>(?P<n>[{''.join(counts)}])[^”」]{{1,10}})[”」](?P<head>{heads})?[:：]"
+    )
+    low, high = c["gloss_clause_chars"]
+    for m in name_re.finditer(norm, ctx.lo, ctx.hi):
+        end = m.end()
+        while end < ctx.hi and norm[end] not in "。！？!?\n":
+            end += 1
+        items: list[Item] = []
+        pos = m.end()
+        for part in re.split(r"[，；,;]", norm[m.end() : end]):
+            text = part.strip()
+            if text:
+                a = norm.index(text, pos)
+                items.append(Item(text, a, a + len(text)))
+            pos += len(part) + 1
+        if len(items) != counts[m.group("n")]:
+            continue
+        if not all(low <= len(i.text) <= high for i in items):
+            continue
+        ctx.take(None, [i.text for i in items])
+        name = m.group("quoted")  # 双报到, not 双报到制度: the head says what kind it is
+        yield Mechanism(name, items, m.start(), items[-1].end, True, (m.start(), m.end()))
 
 
 @recogniser("mechanism")
@@ -722,6 +759,7 @@ def _clause_before(norm: str, start: int, lo: int) -> str:
 
 DEFAULT_RECOGNISERS = [
     "numbered",
+    "glossed-clauses",
     "baobao",
     "joined",
     "compact-levels",

@@ -337,3 +337,20 @@ def test_a_contact_system_whose_levels_are_written_in_pairs() -> None:
     (s,) = of(System, text)
     assert s.name == "联系制度"
     assert [t.covered for t in s.tiers] == ["县区", "乡镇街道", "村社区"]
+
+
+def test_steps_numbered_after_a_quoted_name_its_head_and_a_comma() -> None:
+    text = "探索“三事分流”工作法，第一步收集民意，第二步分类交办，第三步反馈评价。"
+    (m,) = of(Mechanism, text)
+    assert (m.name, items(m)) == ("三事分流", ["收集民意", "分类交办", "反馈评价"])
+    # a comma with no step mark after it is no gloss
+    assert of(Mechanism, "探索“三事分流”工作法，收集民意并反馈评价。") == []
+
+
+def test_a_counted_name_glossed_by_as_many_clauses_after_a_colon() -> None:
+    text = "该区推行“双报到”制度：机关单位党组织到社区报到，在职党员到居住地社区报到。"
+    (m,) = of(Mechanism, text)
+    assert (m.name, items(m)) == ("双报到", ["机关单位党组织到社区报到", "在职党员到居住地社区报到"])
+    # the count must be the number of clauses
+    three = "该区推行“双报到”制度：单位党组织到社区报到，党员到社区报到，群众参与评议。"
+    assert of(Mechanism, three) == []
