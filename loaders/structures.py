@@ -262,14 +262,18 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
             if len(tiers) < 2:
                 continue
             a, b = items[0].start, ctx.lo + m.end()
+            # “…包镇、…包村”的三级包保责任制: the name after a quoted list
+            tail = b + 1 if norm[b : b + 1] in "”」" else b
             # 的“五级包保”责任制: the quoted word is the system's name
-            quoted = re.match(r"的?[“「]([^”」]{2,8})[”」]", norm[b : b + 12])
-            name, used = (quoted.group(1), quoted.end() - 1) if quoted else ("", 0)
+            quoted = re.match(r"的?[“「]([^”」]{2,8})[”」]", norm[tail : tail + 12])
+            name, used = (quoted.group(1), quoted.end()) if quoted else ("", 0)
             if not name:  # …的包联机制: a name after the list that ends in a system's head
                 heads = "|".join(map(re.escape, c["baobao_name_heads"]))
-                after = re.match(rf"的([\u4e00-\u9fff]{{1,8}}?(?:{heads}))", norm[b : b + 14])
-                name, used = (after.group(1), after.end() - 1) if after else ("", 0)
-            end = b + 1 + used if name else b
+                after = re.match(
+                    rf"的([\u4e00-\u9fff]{{1,8}}?(?:{heads}))", norm[tail : tail + 14]
+                )
+                name, used = (after.group(1), after.end()) if after else ("", 0)
+            end = tail + used if name else b
             if not name:  # a name before the list (落实五级包保责任制，…)
                 names = "|".join(map(re.escape, c["baobao_names"]))
                 named = re.search(rf"[\u4e00-\u9fff]{{2}}(?:{names})", norm[ctx.lo : a])

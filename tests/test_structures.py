@@ -354,3 +354,10 @@ def test_a_counted_name_glossed_by_as_many_clauses_after_a_colon() -> None:
     # the count must be the number of clauses
     three = "该区推行“双报到”制度：单位党组织到社区报到，党员到社区报到，群众参与评议。"
     assert of(Mechanism, three) == []
+
+
+def test_a_quoted_list_of_pairs_is_named_by_the_system_after_its_closing_quote() -> None:
+    text = "区委实行“县级领导包镇、镇干部包村、村干部包组”的三级包保责任制。"
+    (s,) = of(System, text)
+    assert s.name == "三级包保责任制"
+    assert [t.covered for t in s.tiers] == ["镇", "村", "组"]
