@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -540,6 +541,8 @@ def _name_after(norm: str, e: Enumeration, hi: int) -> None:
         e.kind, body, skip = "bare", "", 0
     else:
         return
+    if e.kind == "standalone" and _name_before(norm, e):
+        return
     name, used, quoted = read_name(body)
     if e.kind == "direct" and name in _heads():
         # “街道吹哨、部门报到”机制: a bare head right after a quoted list names it with the list
@@ -554,6 +557,28 @@ def _name_after(norm: str, e: Enumeration, hi: int) -> None:
             e.count = int(m.group(1)) if m.group(1).isdigit() else parse_cn_int(m.group(1))
         except ValueError:
             e.count = None
+
+
+def _name_before(norm: str, e: Enumeration) -> bool:
+    """“五步议事法”，即“提出议题、…”: a quoted list the word 即 (that is) opens, right after a
+    quoted name, is that name's list; set it as the list's name (kind "quoted-name")."""
+    c = cues()
+    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    cue = "|".join(map(re.escape, c["gloss_openers"]))
+    m = re.search(
+        rf"[“「](?P<name>[^”」]{{2,12}})[”」](?:{heads})?[，,]?(?:{cue})[:：]?$",
+        norm[max(0, e.start - 30) : e.start],
+    )
+    if m is None:
+        return False
+    name = m.group("name")
+    e.kind, e.name, e.quoted_name, e.name_end = "quoted-name", name, True, e.end
+    count = _count_re().match(name)
+    if count and len(re.findall(rf"[{CN_NUMERAL}\d]+", name)) == 1:
+        n = count.group(1)
+        with contextlib.suppress(ValueError):
+            e.count = int(n) if n.isdigit() else parse_cn_int(n)
+    return True
 
 
 def read_name(body: str) -> tuple[str, int, bool]:

@@ -361,3 +361,13 @@ def test_a_quoted_list_of_pairs_is_named_by_the_system_after_its_closing_quote()
     (s,) = of(System, text)
     assert s.name == "三级包保责任制"
     assert [t.covered for t in s.tiers] == ["镇", "村", "组"]
+
+
+def test_a_quoted_list_opened_by_ji_is_the_list_of_the_name_before_it() -> None:
+    text = "街道探索“五步议事法”，即“提出议题、民主协商、形成决议、组织实施、评估反馈”。"
+    (m,) = of(Mechanism, text)
+    assert m.name == "五步议事法"
+    assert items(m) == ["提出议题", "民主协商", "形成决议", "组织实施", "评估反馈"]
+    # a count in the name that does not fit the list: no mechanism of that name
+    wrong = "街道探索“三步议事法”，即“提出议题、民主协商、形成决议、组织实施、评估反馈”。"
+    assert all(s.name != "三步议事法" for s in of(Mechanism, wrong))
