@@ -368,7 +368,11 @@ def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
     """街道管理体制、简政放权…6个专项工作组, with who leads them."""
     c, lex, norm = cues(), ctx.lex, ctx.norm
     for e in ctx.free():
-        if c["working_group_name"] not in e.name or not _count_fits(e):
+        if c["working_group_name"] not in e.name:
+            continue
+        # 物业治理、网格治理、民生服务等6个专项工作组: examples of the six, each a group
+        examples = e.kind == "deng" and e.count is not None and e.count >= len(e.items)
+        if not (_count_fits(e) or examples):
             continue
         themes = [lex.themes.get(i) or lex.themes.get(unify(i)) for i in e.items]
         leaders = "|".join(map(re.escape, c["leader_words"]))
@@ -384,7 +388,9 @@ def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
             levels = ["省级"]
         else:
             levels = [
-                lv for lv, w in (("市级", "市"), ("县级", "县")) if w in (leader_text or sentence)
+                lv
+                for lv, words in (("市级", ("市",)), ("县级", ("县", "区级")))
+                if any(w in (leader_text or sentence) for w in words)
             ]
         ctx.take(e, e.items)
         yield WorkingGroups(

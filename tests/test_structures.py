@@ -16,6 +16,7 @@ from govkg.loaders.structures import (
     Mechanism,
     Structure,
     System,
+    WorkingGroups,
     find_enumerations,
 )
 from govkg.loaders.text import TextLoader
@@ -371,3 +372,12 @@ def test_a_quoted_list_opened_by_ji_is_the_list_of_the_name_before_it() -> None:
     # a count in the name that does not fit the list: no mechanism of that name
     wrong = "街道探索“三步议事法”，即“提出议题、民主协商、形成决议、组织实施、评估反馈”。"
     assert all(s.name != "三步议事法" for s in of(Mechanism, wrong))
+
+
+def test_working_groups_named_as_examples_of_their_count() -> None:
+    text = "区里组建物业治理、网格治理、民生服务等6个专项工作组，由区级领导担任组长。"
+    (wg,) = of(WorkingGroups, text)
+    assert items(wg) == ["物业治理", "网格治理", "民生服务"]
+    assert all(wg.themes) and wg.levels == ["县级"]
+    # a count smaller than the list is no count of these groups
+    assert of(WorkingGroups, "组建物业治理、网格治理、民生服务等2个专项工作组。") == []
