@@ -541,7 +541,7 @@ def _name_after(norm: str, e: Enumeration, hi: int) -> None:
         e.kind, body, skip = "bare", "", 0
     else:
         return
-    if e.kind == "standalone" and _name_before(norm, e):
+    if e.kind in ("standalone", "bare") and _name_before(norm, e):
         return
     name, used, quoted = read_name(body)
     if e.kind == "direct" and name in _heads():
@@ -560,24 +560,41 @@ def _name_after(norm: str, e: Enumeration, hi: int) -> None:
 
 
 def _name_before(norm: str, e: Enumeration) -> bool:
-    """“五步议事法”，即“提出议题、…”: a quoted list the word 即 (that is) opens, right after a
-    quoted name, is that name's list; set it as the list's name (kind "quoted-name")."""
+    """A list named before it: “五步议事法”，即“提出议题、…” (a quoted list the word 即, that
+    is, opens right after a quoted name), or “接诉即办”六步工作法：受理、派单… and
+    六步工作法：… (a list right after a colon and a name with a quoted word or a count, and
+    a head); set the name (kind "quoted-name"), its count checked against the items."""
     c = cues()
     heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
     cue = "|".join(map(re.escape, c["gloss_openers"]))
-    m = re.search(
-        rf"[“「](?P<name>[^”」]{{2,12}})[”」](?:{heads})?[，,]?(?:{cue})[:：]?$",
-        norm[max(0, e.start - 30) : e.start],
+    before = norm[max(0, e.start - 30) : e.start]
+    glossed = re.search(
+        rf"[“「](?P<name>[^”」]{{2,12}})[”」](?:{heads})?[，,]?(?:{cue})[:：]?$", before
     )
-    if m is None:
-        return False
-    name = m.group("name")
-    e.kind, e.name, e.quoted_name, e.name_end = "quoted-name", name, True, e.end
-    count = _count_re().match(name)
-    if count and len(re.findall(rf"[{CN_NUMERAL}\d]+", name)) == 1:
+    if e.quoted and glossed is not None:
+        name = counted = glossed.group("name")
+    else:
+        tail = rf"[\u4e00-\u9fff]{{0,6}}?(?:{heads})"
+        m = re.search(
+            rf"(?:[“「](?P<quoted>[^”」]{{2,12}})[”」](?P<named>[{CN_NUMERAL}\d]*{tail})"
+            rf"|(?P<counted>[{CN_NUMERAL}\d]+{tail}))[:：]$",
+            before,
+        )
+        if m is None:
+            return False
+        counted = m.group("named") or m.group("counted")
+        # “接诉即办”六步工作法: the quoted word stays quoted in the name
+        name = (f"“{m.group('quoted')}”" if m.group("quoted") else "") + counted
+    number: int | None = None
+    count = _count_re().match(counted)
+    if count and len(re.findall(rf"[{CN_NUMERAL}\d]+", counted)) == 1:
         n = count.group(1)
         with contextlib.suppress(ValueError):
-            e.count = int(n) if n.isdigit() else parse_cn_int(n)
+            number = int(n) if n.isdigit() else parse_cn_int(n)
+    if number is not None and number != len(e.items):
+        return False  # the name counts something else: the list is read as if unnamed
+    e.kind, e.name, e.quoted_name, e.name_end = "quoted-name", name, True, e.end
+    e.count = number
     return True
 
 

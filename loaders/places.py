@@ -728,24 +728,30 @@ class AreaFinder:
         # 安定区|内|官营镇 read as 官营镇 where the report also names 内官营镇: the longer name
         names = {x.name for x in self.sub_areas}
         longer = {n: sorted((m for m in names if m != n and m.endswith(n)), key=len) for n in names}
-        resolved: dict[str, Area] = {}
-        # a name where the model read it first, then its recurrences as the same place
-        for s in sorted(self.sub_areas, key=lambda s: (s.tag == "recurs", s.start)):
+        adjusted = []
+        for s in self.sub_areas:
             for name in longer[s.name]:
                 extra = len(name) - len(s.name)
                 if s.start >= extra and self.norm[s.start - extra : s.end] == name:
                     s = dataclasses.replace(s, start=s.start - extra, name=name)
                     break
+            adjusted.append((s, self._place_before(s.start)))
+        resolved: dict[str, Area] = {}
+        # a name where a place before it says where it lies first (龙岗区坂田街道), then
+        # where it stands alone (坂田街道共设立…): the same place, not one under the
+        # report's area; recurrences the model did not read last
+        for s, before in sorted(
+            adjusted, key=lambda sb: (sb[0].tag == "recurs", sb[1] is None, sb[0].start)
+        ):
             if s.start in self._skip:
                 continue
             if self.default is not None and s.name == self.default.label:
                 self._add(AreaMention(s.start, s.end, self.default))
                 continue
             in_name = self._in_name(s.start, s.end)
-            area = resolved.get(s.name) if s.tag == "recurs" else None
+            area = resolved.get(s.name) if before is None else None
             if area is None:
-                parent = self._place_before(s.start) or self.default_division()
-                area = self.sub_area(s.name, s.level, parent)
+                area = self.sub_area(s.name, s.level, before or self.default_division())
                 resolved.setdefault(s.name, area)
             self._add(AreaMention(s.start, s.end, area, in_name=in_name))
 

@@ -479,10 +479,13 @@ class TextLoader:
         for skip_function in (False, True):
             j = len(bwords)
             if skip_function:
-                while (
-                    j > 0
-                    and bwords[j - 1][1].startswith(("uj", "d", "p", "v"))
-                    and len(bwords[j - 1][0]) <= 2
+                # and a time or an earlier figure (满意度由2022年的…, 网格由3个增加到…)
+                while j > 0 and (
+                    (
+                        bwords[j - 1][1].startswith(("uj", "d", "p", "v", "c"))
+                        and len(bwords[j - 1][0]) <= 2
+                    )
+                    or bwords[j - 1][1] in ("m", "t")
                 ):
                     j -= 1
             acc, has_noun = "", False

@@ -403,3 +403,11 @@ def test_words_for_this_county_mean_the_one_county_the_report_names() -> None:
     two = "游仙区、涪城区构建四级联动体系。\n全区划分网格1260个。"
     graph, _ = _load(two, area="绵阳市")
     assert _obs_props(graph)[Decimal(1260)]["area"] == GKD + "area/510700"
+
+
+def test_a_place_read_again_alone_is_the_place_read_after_its_division() -> None:
+    """龙岗区坂田街道 once, then 坂田街道 alone (the model reads it both times): the same
+    street under its district, not a second one under the report's city."""
+    text = "深圳新闻网讯 近日，龙岗区坂田街道推行网格治理。\n截至目前，坂田街道共设立网格党支部312个。"
+    graph, _ = _load(text, area=None)
+    assert _obs_props(graph)[Decimal(312)]["area"] == GKD + "area/440307/坂田街道"

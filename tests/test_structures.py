@@ -381,3 +381,15 @@ def test_working_groups_named_as_examples_of_their_count() -> None:
     assert all(wg.themes) and wg.levels == ["县级"]
     # a count smaller than the list is no count of these groups
     assert of(WorkingGroups, "组建物业治理、网格治理、民生服务等2个专项工作组。") == []
+
+
+def test_a_list_after_a_colon_is_named_by_a_counted_or_quoted_name_before_it() -> None:
+    steps = "受理、派单、办理、回访、考核、归档"
+    (m,) = of(Mechanism, f"街道推行“接诉即办”六步工作法：{steps}。")
+    assert (m.name, len(m.items)) == ("“接诉即办”六步工作法", 6)
+    (m,) = of(Mechanism, f"推行六步工作法：{steps}。")
+    assert m.name == "六步工作法"
+    # a count that does not fit leaves the list unnamed; a name with neither is no name
+    (m,) = of(Mechanism, f"推行五步工作法：{steps}。")
+    assert m.name == steps
+    assert [s.name for s in of(Mechanism, "主要做法：受理、派单、办理。")] == ["受理、派单、办理"]

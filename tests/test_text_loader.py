@@ -379,3 +379,22 @@ def test_people_counted_with_a_verb_before_their_noun() -> None:
     labels = {t.object.value for t in graph if t.predicate.value.endswith("#measure")}
     names = {value.rsplit("/", 1)[-1] for value in labels}
     assert {"在职党员", "下沉干部"} <= names
+
+
+def test_the_measure_before_a_time_and_an_earlier_figure() -> None:
+    """居民满意度由2022年的82%提升至96.5%, 网格由30个增加到52个: both numbers count the noun
+    before 由, past the year and the earlier figure."""
+    text = "居民满意度由2022年的82%提升至96.5%。该区网格由30个增加到52个。"
+    doc = CorpusDocument("903_measure", Path("903_measure.txt"), text, "0", {"area": "绵阳市"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    measure_of: dict[str, str] = {}
+    value_of: dict[str, str] = {}
+    for t in graph:
+        if t.predicate.value.endswith("#measure"):
+            measure_of[t.subject.value] = t.object.value.rsplit("/", 1)[-1]
+        elif t.predicate.value.endswith("#value"):
+            value_of[t.subject.value] = t.object.value
+    by_value = {Decimal(value_of[s]): m for s, m in measure_of.items()}
+    assert by_value[Decimal("82")] == by_value[Decimal("96.5")] == "居民满意度"
+    assert by_value[Decimal(30)] == by_value[Decimal(52)] == "网格"
