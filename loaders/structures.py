@@ -436,6 +436,7 @@ def _is_member_unit(name: str, suffixes: tuple[str, ...]) -> bool:
         name.endswith(suffixes)
         and c["unit_min_chars"] <= len(name) <= c["unit_max_chars"]
         and not set(name) & set(c["unit_banned_chars"])
+        and name not in c["member_categories"]
     )
 
 
@@ -488,9 +489,14 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
             q += 1
         run = norm[a:q]
         count = re.search(rf"(\d+|[{CN_NUMERAL}]+)[{counts}]", run)
+        if count is not None and count.start() == 0 and count.end() < len(run):
+            # “6”是6个社区党委: a count of one kind of member, the kind after it
+            a, run, count = a + count.end(), run[count.end() :], None
         body = run[: count.start()] if count else run
-        examples = body.endswith("等")  # A、B、C等16家单位: named examples of the members
-        body = body.removesuffix("等")
+        # A、B、C等16家单位, A、B等成员单位: named examples of the members
+        tail = re.search(rf"等(?:{'|'.join(map(re.escape, c['member_categories']))})?$", body)
+        examples = tail is not None
+        body = body[: tail.start()] if tail else body
         parts = body.split("、")
         parts = [*parts[:-1], *_split_last(parts[-1])] if parts else parts
         if not parts or not all(_is_member_unit(p, units) for p in parts):

@@ -393,3 +393,15 @@ def test_a_list_after_a_colon_is_named_by_a_counted_or_quoted_name_before_it() -
     (m,) = of(Mechanism, f"推行五步工作法：{steps}。")
     assert m.name == steps
     assert [s.name for s in of(Mechanism, "主要做法：受理、派单、办理。")] == ["受理、派单、办理"]
+
+
+def test_alliance_members_after_each_part_of_its_quoted_formula() -> None:
+    """“1”是…，“6”是6个…，“N”是A、B等成员单位: each part's members, a count before a kind
+    of member dropped, the examples before 等 and a word for all members kept apart."""
+    text = (
+        "街道还建立“1+6+N”党建联盟，“1”是街道党工委，“6”是6个社区党委，"
+        "“N”是辖区企业、学校等成员单位。"
+    )
+    (a,) = of(Alliance, text)
+    assert a.name == "1+6+N党建联盟"
+    assert items(a) == ["街道党工委", "社区党委", "辖区企业", "学校"]
