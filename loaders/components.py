@@ -51,8 +51,11 @@ def quantity_regex() -> re.Pattern[str]:
         rf"(?P<pre>{alt(map(re.escape, before))})?"
         # 百分之九十五: a percentage written in words (its unit before the number)
         rf"(?:(?P<unit_first>百分之)(?P<pnum>{num})(?P<pq>{alt(after)})?|"
-        rf"(?P<num>{num})(?:(?P<dash>[—–\-~～至到]{{1,2}})(?P<num2>{num}))?"
-        rf"(?P<q1>{alt(after)})?(?P<big>[万亿])?(?P<q2>{alt(after)})?"
+        rf"(?:(?P<num>{num})(?:(?P<dash>[—–\-~～至到]{{1,2}})(?P<num2>{num}))?"
+        rf"(?P<q1>{alt(after)})?(?P<big>[万亿])?"
+        # 近万名, 上万人: a bare 万 or 亿 after a cue (checked in _quantity)
+        rf"|(?P<up>上)?(?P<bare>[万亿]))"
+        rf"(?P<q2>{alt(after)})?"
         rf"(?P<unit>{alt(map(re.escape, units))})"
         rf"(?P<post>{alt(map(re.escape, trailing))})?)"
     )
@@ -70,6 +73,23 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
             qualifier = lex.cue_before[m["pre"]]
         chinese = not m["pnum"][0].isdigit()
         return Quantity(value, None, "%", qualifier, chinese, m.start("pnum"), m.end())
+    if m["bare"]:
+        # 近万名 (nearly ten thousand), 上万人 / 逾万人 (more than), 建立万支… (ten thousand)
+        text = m.string
+        if not (m["pre"] or m["up"]) and (
+            text[max(0, m.start() - 1) : m.start()] == "每"
+            or text.startswith(("以上", "以下", "以内"), m.end("unit"))
+        ):
+            return None  # 每万人, 万元以上: a rate or a threshold, no count
+        qualifier = "approx_more_than" if m["up"] else "exact"
+        for cue in (m["q2"], m["post"]):
+            if cue:
+                qualifier = lex.cue_after.get(cue, qualifier)
+        if m["pre"]:
+            qualifier = lex.cue_before[m["pre"]]
+        unit = "%" if m["unit"] in ("%", "％") else m["unit"]
+        at = m.start("up") if m["up"] else m.start("bare")
+        return Quantity(_BIG[m["bare"]], None, unit, qualifier, True, at, m.end())
     try:
         value = parse_number(m["num"])
         value_max = parse_number(m["num2"]) if m["num2"] else None

@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,7 +19,7 @@ import yaml
 from govkg.loaders.base import DERIVED, A, GraphWriter, LoadReport, Ranges, literal
 from govkg.loaders.components import Quantity
 from govkg.loaders.corpus import CorpusDocument
-from govkg.loaders.gazetteer import ROOT_IRI, place_rules
+from govkg.loaders.gazetteer import ROOT_IRI, place_rules, text_names
 from govkg.loaders.lexicon import lexicon, unify
 from govkg.loaders.pipeline import nlp_pipeline
 from govkg.loaders.places import Area, AreaFinder, AreaMention, DocumentAreaError, _opener
@@ -165,6 +166,22 @@ class DocResult:
     observations: list[dict[str, Any]] = field(default_factory=list)
     structures: list[dict[str, Any]] = field(default_factory=list)
 
+
+
+@cache
+def _division_names() -> tuple[frozenset[str], int]:
+    names = frozenset(text_names())
+    return names, max(map(len, names))
+
+
+def _without_leading_division(text: str) -> str:
+    """``text`` without the name of a division it opens with, where at least two characters
+    are left: the place is where the number is, not part of what is counted."""
+    names, longest = _division_names()
+    for k in range(min(longest, len(text) - 2), 1, -1):
+        if text[:k] in names:
+            return text[k:]
+    return text
 
 class TextLoader:
     """Reads one corpus document and writes what it says into the document's graph."""
@@ -514,6 +531,7 @@ class TextLoader:
             if text.endswith(verb) and len(text) > len(verb) + 1:
                 text = text[: -len(verb)]
                 break
+        text = _without_leading_division(text)  # 南岗区党员志愿者 → 党员志愿者
         words = _posseg(text)
         lead = _MEASURE_CUES["leading_tags"]
         deixis = set(place_rules()["deixis"])

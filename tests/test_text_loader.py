@@ -398,3 +398,33 @@ def test_the_measure_before_a_time_and_an_earlier_figure() -> None:
     by_value = {Decimal(value_of[s]): m for s, m in measure_of.items()}
     assert by_value[Decimal("82")] == by_value[Decimal("96.5")] == "居民满意度"
     assert by_value[Decimal(30)] == by_value[Decimal(52)] == "网格"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("迅速建立万支服务小分队。", "10000", "exact"),
+        ("党员近万名。", "10000", "approx_nearly"),
+        ("上万名群众参与。", "10000", "approx_more_than"),
+        ("服务群众万余人次。", "10000", "approx_more_than"),
+    ],
+)
+def test_a_bare_wan_is_ten_thousand(text: str, value: str, qualifier: str) -> None:
+    (o,) = _observations(_load(text)[0])
+    assert (Decimal(o["value"]), o["qualifier"]) == (Decimal(value), qualifier)
+
+
+@pytest.mark.parametrize(
+    "text", ["千家万户都受益。", "每万人拥有社工。", "万元以上的项目。", "万人空巷。"]
+)
+def test_wan_in_words_rates_and_thresholds_is_no_number(text: str) -> None:
+    assert _observations(_load(text)[0]) == []
+
+
+def test_a_division_opening_the_counted_words_is_not_part_of_the_measure() -> None:
+    text = "南岗区党员志愿者1000名。"
+    doc = CorpusDocument("904_measure", Path("904_measure.txt"), text, "0", {"area": "哈尔滨市"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    measures = {t.object.value for t in graph if t.predicate.value.endswith("#measure")}
+    assert {m.rsplit("/", 1)[-1] for m in measures} == {"党员志愿者"}
