@@ -269,8 +269,10 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
             name, used = (quoted.group(1), quoted.end()) if quoted else ("", 0)
             if not name:  # …的包联机制: a name after the list that ends in a system's head
                 heads = "|".join(map(re.escape, c["baobao_name_heads"]))
+                # 的 may be left out right after the quote (“…包组”三级包联机制)
+                de = "的?" if tail > b else "的"
                 after = re.match(
-                    rf"的([\u4e00-\u9fff]{{1,8}}?(?:{heads}))", norm[tail : tail + 14]
+                    rf"{de}([\u4e00-\u9fff]{{1,8}}?(?:{heads}))", norm[tail : tail + 14]
                 )
                 name, used = (after.group(1), after.end()) if after else ("", 0)
             end = tail + used if name else b
@@ -299,6 +301,7 @@ def _rank_phrase(text: str, lex: Lexicon) -> str:
     """The cadre rank a 包保 pair opens with, without the words before it: the longest rank
     the lexicon knows that ends it (实行市级领导 → 市级领导), else the phrase without its
     leading verbs, adverbs and function words (全面落实网格员 → 网格员)."""
+    text = re.split(r"[“「]", text)[-1]  # 实行“镇领导: the rank opens the quoted list
     known = [r for r in lex.cadre_ranks if text.endswith(r)]
     if known:
         return max(known, key=len)

@@ -531,6 +531,12 @@ class TextLoader:
             if text.endswith(verb) and len(text) > len(verb) + 1:
                 text = text[: -len(verb)]
                 break
+        for adverb in _MEASURE_CUES["trailing_adverbs"]:
+            # 村共 (the segmenter's word in 28个村共组建): a level or a known measure and 共
+            rest = text[: -len(adverb)]
+            if text.endswith(adverb) and rest and self._known_count_word(rest):
+                text = rest
+                break
         text = _without_leading_division(text)  # 南岗区党员志愿者 → 党员志愿者
         words = _posseg(text)
         lead = _MEASURE_CUES["leading_tags"]
@@ -545,6 +551,11 @@ class TextLoader:
                 break
             words = words[:-1]
         return "".join(w for w, _ in words).strip("“”")
+
+    def _known_count_word(self, text: str) -> bool:
+        """True for a level word or a measure the lexicon knows (村, 社区, 网格员)."""
+        key, lex = unify(text), self.lex
+        return key in lex.measures or key in lex.covered_levels or key in lex.admin_levels
 
     def measure_iri(self, text: str) -> tuple[str, str]:
         """(IRI, prefLabel) of the measure concept a wording names."""

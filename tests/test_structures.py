@@ -351,7 +351,10 @@ def test_steps_numbered_after_a_quoted_name_its_head_and_a_comma() -> None:
 def test_a_counted_name_glossed_by_as_many_clauses_after_a_colon() -> None:
     text = "该区推行“双报到”制度：机关单位党组织到社区报到，在职党员到居住地社区报到。"
     (m,) = of(Mechanism, text)
-    assert (m.name, items(m)) == ("双报到", ["机关单位党组织到社区报到", "在职党员到居住地社区报到"])
+    assert (m.name, items(m)) == (
+        "双报到",
+        ["机关单位党组织到社区报到", "在职党员到居住地社区报到"],
+    )
     # the count must be the number of clauses
     three = "该区推行“双报到”制度：单位党组织到社区报到，党员到社区报到，群众参与评议。"
     assert of(Mechanism, three) == []
@@ -405,3 +408,14 @@ def test_alliance_members_after_each_part_of_its_quoted_formula() -> None:
     (a,) = of(Alliance, text)
     assert a.name == "1+6+N党建联盟"
     assert items(a) == ["街道党工委", "社区党委", "辖区企业", "学校"]
+
+
+def test_a_quoted_list_of_pairs_down_to_households_named_right_after_its_quote() -> None:
+    text = "镇党委实行“镇领导包村、村干部包组、党员包户”三级包联机制，化解纠纷326起。"
+    (s,) = of(System, text)
+    assert s.name == "三级包联机制"
+    assert [(t.cadre, t.covered) for t in s.tiers] == [
+        ("镇领导", "村"),
+        ("村干部", "组"),
+        ("党员", "户"),
+    ]

@@ -428,3 +428,9 @@ def test_a_division_opening_the_counted_words_is_not_part_of_the_measure() -> No
     TextLoader().load(doc, graph)
     measures = {t.object.value for t in graph if t.predicate.value.endswith("#measure")}
     assert {m.rsplit("/", 1)[-1] for m in measures} == {"党员志愿者"}
+
+
+def test_an_adverb_glued_to_a_level_word_is_not_part_of_the_measure() -> None:
+    obs = _observations(_load("全镇28个村共组建联户小组460个。")[0])
+    measures = {Decimal(o["value"]): o["measure"].rsplit("/", 1)[-1] for o in obs}
+    assert measures[Decimal(28)] == "村" and measures[Decimal(460)] == "联户小组"
