@@ -321,9 +321,11 @@ def _words_after_place(
         if len(head) > rules["merged_name_max_chars"] or not _CJK_NAME.fullmatch(head):
             continue
         if banned & set(head) or any(
-            t in ("LOC", "ORG", "PER", "TIME", "v", "vd") for *_x, t in words
+            t in ("LOC", "ORG", "PER", "TIME", "v", "vd", "vn") for *_x, t in words
         ):
             continue
+        if any(_suffix_of(w) is not None for _a, _b, w, _t in words):
+            continue  # 光明|社区|划分|网格: a place's own suffix is no part of another name
         if is_generic_head(head):
             continue
         return head, words[0][0]

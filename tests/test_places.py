@@ -408,6 +408,17 @@ def test_words_for_this_county_mean_the_one_county_the_report_names() -> None:
 def test_a_place_read_again_alone_is_the_place_read_after_its_division() -> None:
     """龙岗区坂田街道 once, then 坂田街道 alone (the model reads it both times): the same
     street under its district, not a second one under the report's city."""
-    text = "深圳新闻网讯 近日，龙岗区坂田街道推行网格治理。\n截至目前，坂田街道共设立网格党支部312个。"
+    text = (
+        "深圳新闻网讯 近日，龙岗区坂田街道推行网格治理。\n截至目前，坂田街道共设立网格党支部312个。"
+    )
     graph, _ = _load(text, area=None)
     assert _obs_props(graph)[Decimal(312)]["area"] == GKD + "area/440307/坂田街道"
+
+
+def test_a_place_suffix_between_a_place_and_another_suffix_is_no_name() -> None:
+    """光明|社区|划分|网格: the words between a place and 网格 hold 社区, the suffix of the
+    place itself; no grid named 社区划分网格."""
+    found = {
+        s.name for s in recognise_sub_areas("其中，东风社区划分网格12个，光明社区划分网格15个。")
+    }
+    assert "社区划分网格" not in found and {"东风社区", "光明社区"} <= found
