@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -16,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import bench_endpoint, bench_extract_scaling, bench_validate
-from benchmarks.rows import corpus_dir, row
+from benchmarks.rows import corpus_dir, row, run_measured
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,36 +26,25 @@ def bench_build(work: Path, repeats: int) -> tuple[list[dict[str, Any]], Path]:
     (an incremental build, timed apart by ``incremental_add_s``)."""
     import pyoxigraph as ox
 
-    times, base = [], []
+    times, base, peaks = [], [], []
     out = work / "corpus-out"
     for i in range(repeats):
         out = work / f"corpus-out-{i}"
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "govkg.graph.cli",
-                "build",
-                "--corpus",
-                str(corpus_dir()),
-                "--out",
-                str(out),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        times.append(time.perf_counter() - started)
+        args = [sys.executable, "-m", "govkg.graph.cli", "build", "--corpus", str(corpus_dir())]
+        run = run_measured([*args, "--out", str(out)])
+        if run.returncode != 0:
+            raise RuntimeError(f"the corpus did not build:\n{run.output[-2000:]}")
+        times.append(run.seconds)
+        peaks.append(run.peak_rss_mb)
         started = time.perf_counter()
         store = ox.Store(str(work / f"raw-{i}"))
         store.bulk_load(path=str(out / "govkg.trig"), format=ox.RdfFormat.TRIG)
         store.flush()
         del store
         base.append(time.perf_counter() - started)
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return [
         row("build_corpus_s", statistics.median(times), "s", statistics.median(base), 10.0),
-        row("peak_rss_mb_build_corpus", rss, "MB", None, None),
+        row("peak_rss_mb_build_corpus", max(peaks), "MB", None, None),
     ], out
 
 

@@ -13,18 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
 
-from benchmarks.rows import ROOT, corpus_dir, row
+from benchmarks.rows import ROOT, corpus_dir, row, run_measured
 
 
 class Built(NamedTuple):
@@ -36,23 +33,14 @@ class Built(NamedTuple):
 
 def timed_build(corpus: Path, roster: Path | None, out: Path) -> Built:
     """Run ``govkg build`` (validation included) as a process of its own; its seconds and
-    peak RSS (``wait4``: this child's alone, not the largest of every child so far)."""
+    peak RSS (:func:`benchmarks.rows.run_measured`)."""
     args = [sys.executable, "-m", "govkg.graph.cli", "build", "--corpus", str(corpus)]
     if roster is not None:
         args += ["--roster", str(roster)]
-    with tempfile.TemporaryFile() as log:
-        started = time.perf_counter()
-        proc = subprocess.Popen(
-            [*args, "--out", str(out)], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            log.seek(0)
-            text = log.read().decode("utf-8", "replace")
-            raise RuntimeError(f"build failed ({proc.returncode}):\n{text[-3000:]}")
-    return Built(elapsed, usage.ru_maxrss / 1024)
+    run = run_measured([*args, "--out", str(out)], cwd=ROOT)
+    if run.returncode != 0:
+        raise RuntimeError(f"build failed ({run.returncode}):\n{run.output[-3000:]}")
+    return Built(run.seconds, run.peak_rss_mb)
 
 
 class Measured(NamedTuple):

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.rows import row
+from benchmarks.rows import row, run_measured
 
 HERE = Path(__file__).resolve().parent
 LOAD_RATIO_TARGET = 2.0
@@ -117,8 +117,7 @@ def measure(scale: str, work: Path) -> list[dict[str, Any]]:
 def _build(roster: Path, work: Path) -> tuple[float, float]:
     """Seconds and peak RSS (MB) of ``govkg build --roster R --no-validate`` as a process."""
     out = work / "out"
-    started = time.perf_counter()
-    proc = subprocess.run(
+    run = run_measured(
         [
             sys.executable,
             "-m",
@@ -130,15 +129,11 @@ def _build(roster: Path, work: Path) -> tuple[float, float]:
             "--out",
             str(out),
         ],
-        capture_output=True,
-        text=True,
         cwd=HERE.parent,
     )
-    elapsed = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise RuntimeError(f"the synthetic roster did not build:\n{proc.stderr[-2000:]}")
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return elapsed, rss
+    if run.returncode != 0:
+        raise RuntimeError(f"the synthetic roster did not build:\n{run.output[-2000:]}")
+    return run.seconds, run.peak_rss_mb
 
 
 def run(scale: str, work: Path | None = None) -> list[dict[str, Any]]:

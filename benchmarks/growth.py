@@ -5,7 +5,7 @@ At each scale (``tiny``: the synthetic ``sample`` roster, a tenth of a city; ``c
 ``province``) the corpus is built with a synthetic roster of that scale (seed 7) by
 :func:`benchmarks.bench_incremental.measure_builds`: whole ``govkg build`` processes,
 validation included. Its clean build gives the scale's seconds and peak RSS (the process's
-own, ``wait4``); its incremental build gives ``incremental_add_s_<scale>``.
+own, read from ``/proc`` while it runs); its incremental build gives ``incremental_add_s_<scale>``.
 
 Between consecutive scales the growth exponent of time and of memory is the slope of
 log(value) against log(roster rows): 1 is linear, 0 flat. ``memory_exponent_city_province``

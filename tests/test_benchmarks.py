@@ -88,3 +88,17 @@ def test_growth_plot_is_a_png_drawn_the_same_each_time(tmp_path: Path) -> None:
     data = first.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
     assert data == second.read_bytes()
+
+
+def test_a_childs_peak_memory_is_its_own_not_its_parents() -> None:
+    """A child allocating about 200 MB from a parent holding 600 MB: run_measured gives the
+    child's peak (ru_maxrss of the child would count the parent's memory at the fork)."""
+    import sys
+
+    from benchmarks.rows import run_measured
+
+    held = b"x" * (600 << 20)
+    child = "import time; b = b'y' * (200 << 20); time.sleep(0.3)"
+    run = run_measured([sys.executable, "-c", child])
+    assert run.returncode == 0 and len(held) == 600 << 20
+    assert 180 < run.peak_rss_mb < 450
