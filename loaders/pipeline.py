@@ -9,7 +9,7 @@ import logging
 from functools import cache
 from typing import Any
 
-from govkg.loaders import components, places, structures  # noqa: F401  (registers them)
+from govkg.loaders import components, place_names, places, structures  # noqa: F401  (registers them)
 from govkg.loaders.enumerations import cues
 from govkg.loaders.lexicon import Lexicon, lexicon
 
