@@ -372,30 +372,15 @@ def test_a_number_after_a_verb_of_change_is_a_change_not_a_total() -> None:
 
 def test_people_counted_with_a_verb_before_their_noun() -> None:
     """3200名在职党员, 45名下沉干部: the verb and the noun of people are what is counted."""
-    text = "目前已有3200名在职党员完成报到，45名下沉干部参加培训。"
-    doc = CorpusDocument("902_measure", Path("902_measure.txt"), text, "0", {"area": "绵阳市"})
-    graph = GraphWriter(doc.iri)
-    TextLoader().load(doc, graph)
-    labels = {t.object.value for t in graph if t.predicate.value.endswith("#measure")}
-    names = {value.rsplit("/", 1)[-1] for value in labels}
-    assert {"在职党员", "下沉干部"} <= names
+    measures = _measures("目前已有3200名在职党员完成报到，45名下沉干部参加培训。")
+    assert measures[Decimal(3200)] == "在职党员" and measures[Decimal(45)] == "下沉干部"
 
 
 def test_the_measure_before_a_time_and_an_earlier_figure() -> None:
     """居民满意度由2022年的82%提升至96.5%, 网格由30个增加到52个: both numbers count the noun
     before 由, past the year and the earlier figure."""
     text = "居民满意度由2022年的82%提升至96.5%。该区网格由30个增加到52个。"
-    doc = CorpusDocument("903_measure", Path("903_measure.txt"), text, "0", {"area": "绵阳市"})
-    graph = GraphWriter(doc.iri)
-    TextLoader().load(doc, graph)
-    measure_of: dict[str, str] = {}
-    value_of: dict[str, str] = {}
-    for t in graph:
-        if t.predicate.value.endswith("#measure"):
-            measure_of[t.subject.value] = t.object.value.rsplit("/", 1)[-1]
-        elif t.predicate.value.endswith("#value"):
-            value_of[t.subject.value] = t.object.value
-    by_value = {Decimal(value_of[s]): m for s, m in measure_of.items()}
+    by_value = _measures(text)
     assert by_value[Decimal("82")] == by_value[Decimal("96.5")] == "居民满意度"
     assert by_value[Decimal(30)] == by_value[Decimal(52)] == "网格"
 
@@ -422,15 +407,9 @@ def test_wan_in_words_rates_and_thresholds_is_no_number(text: str) -> None:
 
 
 def test_a_division_opening_the_counted_words_is_not_part_of_the_measure() -> None:
-    text = "南岗区党员志愿者1000名。"
-    doc = CorpusDocument("904_measure", Path("904_measure.txt"), text, "0", {"area": "哈尔滨市"})
-    graph = GraphWriter(doc.iri)
-    TextLoader().load(doc, graph)
-    measures = {t.object.value for t in graph if t.predicate.value.endswith("#measure")}
-    assert {m.rsplit("/", 1)[-1] for m in measures} == {"党员志愿者"}
+    assert _measures("南岗区党员志愿者1000名。") == {Decimal(1000): "党员志愿者"}
 
 
 def test_an_adverb_glued_to_a_level_word_is_not_part_of_the_measure() -> None:
-    obs = _observations(_load("全镇28个村共组建联户小组460个。")[0])
-    measures = {Decimal(o["value"]): o["measure"].rsplit("/", 1)[-1] for o in obs}
+    measures = _measures("全镇28个村共组建联户小组460个。")
     assert measures[Decimal(28)] == "村" and measures[Decimal(460)] == "联户小组"
