@@ -144,6 +144,7 @@ def read_places(
             pos += len(w)
         if pos != hi:  # the model changed the text: skip this window, never misplace
             continue
+        spans = _joined_suffixes(spans, suffix_levels)
         place_ends = _Either({b for a, b, w, t in spans if t in _PLACE_TAGS}, known_set)
         orgs.extend((a, b) for a, b, _w, t in spans if t == "ORG")
         for i, (a, _b, w, tag) in enumerate(spans):
@@ -174,6 +175,11 @@ def read_places(
                         continue
                     head, start = merged
                     tag = "merged"
+                    name = head + suffix
+                elif _numbered_name(spans, i):
+                    # 梅川|一|居民区: a name and its number (梅川一居民区, 梅川二居民区)
+                    first = spans[i - 2]
+                    head, start, tag = first[2] + prev[2], first[0], "merged"
                     name = head + suffix
                 elif follows_place and _named_after_division(
                     prev[2],
@@ -222,6 +228,36 @@ def read_places(
                 continue  # a common noun phrase (城市社区) the model did not call a place
             out.append(SubArea(start, start + len(name), name, suffix_levels[suffix], tag))
     return out + _recurrences(text, out), orgs
+
+
+def _joined_suffixes(
+    spans: list[tuple[int, int, str, str]], suffixes: Iterable[str]
+) -> list[tuple[int, int, str, str]]:
+    """The model's words with a place suffix it cut in two joined again (居民|区 → 居民区)."""
+    whole = set(suffixes)
+    out: list[tuple[int, int, str, str]] = []
+    for sp in spans:
+        if out and out[-1][2] + sp[2] in whole and sp[2] not in whole:
+            a, _b, w, _t = out.pop()
+            sp = (a, sp[1], w + sp[2], "n")
+        out.append(sp)
+    return out
+
+
+def _numbered_name(spans: list[tuple[int, int, str, str]], i: int) -> bool:
+    """True when the bare suffix at ``spans[i]`` follows a numeral of one character that
+    follows a name (梅川|一|居民区): the place's name is the two together."""
+    if i < 2:
+        return False
+    first, number = spans[i - 2], spans[i - 1]
+    return (
+        len(number[2]) == 1
+        and number[2] in place_rules()["name_numerals"]
+        and first[3] in _NAME_TAGS
+        and 2 <= len(first[2]) <= 4
+        and _CJK_NAME.fullmatch(first[2]) is not None
+        and _suffix_of(first[2]) is None
+    )
 
 
 def _recurrences(text: str, found: list[SubArea]) -> list[SubArea]:

@@ -422,3 +422,12 @@ def test_a_place_suffix_between_a_place_and_another_suffix_is_no_name() -> None:
         s.name for s in recognise_sub_areas("其中，东风社区划分网格12个，光明社区划分网格15个。")
     }
     assert "社区划分网格" not in found and {"东风社区", "光明社区"} <= found
+
+
+def test_a_suffix_the_model_cut_in_two_and_a_numbered_name() -> None:
+    """居民|区 is one suffix again; 梅川|一|居民区 is one name with its number."""
+    found = {s.name for s in recognise_sub_areas("长征镇梅川一居民区党总支书记介绍。")}
+    assert "梅川一居民区" in found
+    found = {s.name for s in recognise_sub_areas("曹杨新村街道梅岭居民区开展议事。")}
+    assert "梅岭居民区" in found
+    assert recognise_sub_areas("全镇共有居民区42个。") == []
