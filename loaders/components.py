@@ -90,6 +90,10 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
         unit = "%" if m["unit"] in ("%", "％") else m["unit"]
         at = m.start("up") if m["up"] else m.start("bare")
         return Quantity(_BIG[m["bare"]], None, unit, qualifier, True, at, m.end())
+    up = m.string[max(0, m.start() - 1) : m.start()] == "上"  # 上千名: more than
+    cued = any(m[g] for g in ("pre", "q1", "q2", "post")) or up
+    if set(m["num"]) <= set("百千") and not cued:
+        return None  # 千户苗寨, 千方百计: a bare 百 or 千 is a word; 百余场次, 近千人 count
     try:
         value = parse_number(m["num"])
         value_max = parse_number(m["num2"]) if m["num2"] else None
@@ -105,6 +109,8 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
             qualifier = lex.cue_after.get(cue, qualifier)
     if m["pre"]:
         qualifier = lex.cue_before[m["pre"]]
+    elif up and set(m["num"]) <= set("百千"):
+        qualifier = "approx_more_than"
     unit = "%" if m["unit"] in ("%", "％") else m["unit"]
     chinese = not m["num"][0].isdigit()
     return Quantity(value, value_max, unit, qualifier, chinese, m.start("num"), m.end())

@@ -413,3 +413,21 @@ def test_a_division_opening_the_counted_words_is_not_part_of_the_measure() -> No
 def test_an_adverb_glued_to_a_level_word_is_not_part_of_the_measure() -> None:
     measures = _measures("全镇28个村共组建联户小组460个。")
     assert measures[Decimal(28)] == "村" and measures[Decimal(460)] == "联户小组"
+
+
+@pytest.mark.parametrize("text", ["西江千户苗寨有党员21名。", "千方百计服务群众50次。"])
+def test_a_bare_bai_or_qian_in_a_word_is_no_number(text: str) -> None:
+    values = {Decimal(o["value"]) for o in _observations(_load(text)[0])}
+    assert Decimal(1000) not in values and Decimal(100) not in values and values
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("开展活动百余场次。", "100", "approx_more_than"),
+        ("上千名群众参与。", "1000", "approx_more_than"),
+    ],
+)
+def test_a_bare_bai_or_qian_with_a_cue_is_a_number(text: str, value: str, qualifier: str) -> None:
+    (o,) = _observations(_load(text)[0])
+    assert (Decimal(o["value"]), o["qualifier"]) == (Decimal(value), qualifier)
