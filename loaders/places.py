@@ -301,6 +301,18 @@ class AreaFinder:
             area = self.parent_of(area)
         return area
 
+    def _parent_for_sub_areas(self) -> Area | None:
+        """Where a place below the county lies when no place right before it says: the one
+        county-level division the report names as a topic, where it lies in the report's
+        division (华大街道 in a report on 鼓楼区 filed under 福州市), else that division."""
+        division = self.default_division()
+        county = self._only_named("县级")
+        if county is None or (division is not None and division.level == "县级"):
+            return division
+        if division is None or division.iri in {a.iri for a in self.chain(county)}:
+            return county
+        return division
+
     def _sub_area_mentions(self) -> None:
         # 安定区|内|官营镇 read as 官营镇 where the report also names 内官营镇: the longer name
         names = {x.name for x in self.sub_areas}
@@ -328,7 +340,7 @@ class AreaFinder:
             in_name = self._in_name(s.start, s.end)
             area = resolved.get(s.name) if before is None else None
             if area is None:
-                area = self.sub_area(s.name, s.level, before or self.default_division())
+                area = self.sub_area(s.name, s.level, before or self._parent_for_sub_areas())
                 resolved.setdefault(s.name, area)
             self._add(AreaMention(s.start, s.end, area, in_name=in_name))
 

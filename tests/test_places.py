@@ -431,3 +431,14 @@ def test_a_suffix_the_model_cut_in_two_and_a_numbered_name() -> None:
     found = {s.name for s in recognise_sub_areas("曹杨新村街道梅岭居民区开展议事。")}
     assert "梅岭居民区" in found
     assert recognise_sub_areas("全镇共有居民区42个。") == []
+
+
+def test_a_place_below_the_county_lies_in_the_one_county_the_report_names() -> None:
+    """A report on 鼓楼区 filed under 福州市: a street named with no district before it lies
+    in 鼓楼区; with two districts named it lies in the city."""
+    text = "鼓楼区推行一窗通办。\n其中，华大街道组建志愿服务队12支。"
+    graph, _ = _load(text, area="福州市")
+    assert _obs_props(graph)[Decimal(12)]["area"] == GKD + "area/350102/华大街道"
+    two = "鼓楼区、台江区推行一窗通办。\n其中，华大街道组建志愿服务队12支。"
+    graph, _ = _load(two, area="福州市")
+    assert _obs_props(graph)[Decimal(12)]["area"] == GKD + "area/350100/华大街道"
