@@ -496,6 +496,9 @@ class AreaFinder:
         named before it in the sentence; else the subject carried from the sentence before;
         else the document's place (marked inferred). A country-wide word (全国) gives way to
         any more specific place."""
+        paired = self._respectively(pos, sentence[0])
+        if paired is not None:
+            return paired
         lo = bisect.bisect_left(self._starts, sentence[0])
         hi = bisect.bisect_right(self._starts, pos)
         named = [m for m in self.mentions[lo:hi] if m.end <= pos and not m.in_name]
@@ -523,6 +526,34 @@ class AreaFinder:
         if self.default is not None:
             return AreaMention(-1, -1, self.default, inferred=True)
         return None
+
+    def _respectively(self, pos: int, floor: int) -> AreaMention | None:
+        """球场街道、大智街道分别组建队伍8支、11支: after places listed before 分别, the k-th
+        number of the list after it is about the k-th place."""
+        cue = place_rules()["respectively"]
+        k = self.norm.rfind(cue, floor, pos)
+        if k < 0:
+            return None
+        between = self.norm[k + len(cue) : pos]
+        if any(ch in "。！？!?\n" for ch in between):
+            return None
+        # the clause the number is in (…8支、11支，发展党员12名、15名): its numbers pair with
+        # the places only where they are as many
+        start = max(between.rfind(ch) for ch in "，,；;") + 1
+        stop = pos
+        while stop < len(self.norm) and self.norm[stop] not in _CLAUSE_BREAK:
+            stop += 1
+        index = between[start:].count("、")
+        listed = index + self.norm[pos:stop].count("、") + 1
+        joins = place_rules()["list_joins"]
+        places: list[AreaMention] = []
+        end = k
+        while (m := self._mention_ending.get(end)) is not None and not m.in_name:
+            places.insert(0, m)
+            if m.start <= floor or self.norm[m.start - 1] not in joins:
+                break
+            end = m.start - 1
+        return places[index] if len(places) >= 2 and listed == len(places) else None
 
     def _in_name(self, start: int, end: int) -> bool:
         """True for a place inside an organisation's name that is not its own organ."""

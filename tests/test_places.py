@@ -442,3 +442,14 @@ def test_a_place_below_the_county_lies_in_the_one_county_the_report_names() -> N
     two = "鼓楼区、台江区推行一窗通办。\n其中，华大街道组建志愿服务队12支。"
     graph, _ = _load(two, area="福州市")
     assert _obs_props(graph)[Decimal(12)]["area"] == GKD + "area/350100/华大街道"
+
+
+def test_places_listed_before_fenbie_pair_in_order_with_the_numbers_after_it() -> None:
+    text = "江岸区球场街道和大智街道分别组建志愿服务队8支、11支，发展党员12名、15名。"
+    props = _obs_props(_load(text, area="武汉市")[0])
+    street = GKD + "area/420102/"
+    assert props[Decimal(8)]["area"] == props[Decimal(12)]["area"] == street + "球场街道"
+    assert props[Decimal(11)]["area"] == props[Decimal(15)]["area"] == street + "大智街道"
+    # a number alone in its clause is not one of the pairs
+    one = "球场街道、大智街道分别组建志愿服务队，共19支。"
+    assert _obs_props(_load(one, area="武汉市")[0])[Decimal(19)]["area"] != street + "大智街道"
