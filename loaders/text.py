@@ -382,6 +382,11 @@ class TextLoader:
             return "names an ordered structure"
         if norm[start - 1 : start] in "(（" and norm[sp.end_char : sp.end_char + 1] in ")）":
             return "a label in brackets (a phase or an edition)"
+        # 浏览次数：1234次: the page's furniture (its counters, its labels), not the report
+        line = norm[norm.rfind("\n", 0, start) + 1 : start]
+        label = re.search(r"([\u4e00-\u9fff]{1,6})[:：]\s*$", line)
+        if label is not None and label.group(1) in _MEASURE_CUES["page_furniture_labels"]:
+            return "page furniture"
         return ""
 
     def _people_after_verb(self, sp: Any, words: list[tuple[str, str]]) -> bool:

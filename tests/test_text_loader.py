@@ -431,3 +431,8 @@ def test_a_bare_bai_or_qian_in_a_word_is_no_number(text: str) -> None:
 def test_a_bare_bai_or_qian_with_a_cue_is_a_number(text: str, value: str, qualifier: str) -> None:
     (o,) = _observations(_load(text)[0])
     assert (Decimal(o["value"]), o["qualifier"]) == (Decimal(value), qualifier)
+
+
+def test_a_page_counter_is_furniture_not_a_statistic() -> None:
+    graph, _ = _load("鼓楼区建成网格136个。\n【打印本页】 浏览次数：1234次\n阅读量: 5600次")
+    assert {Decimal(o["value"]) for o in _observations(graph)} == {Decimal(136)}
