@@ -303,14 +303,14 @@ class AreaFinder:
 
     def _parent_for_sub_areas(self) -> Area | None:
         """Where a place below the county lies when no place right before it says: the one
-        county-level division the report names as a topic, where it lies in the report's
-        division (华大街道 in a report on 鼓楼区 filed under 福州市), else that division."""
+        county-level division the report names as a topic, where the report's division is the
+        city right above it (华大街道 in a report on 鼓楼区 filed under 福州市), else that
+        division."""
         division = self.default_division()
         county = self._only_named("县级")
-        if county is None or (division is not None and division.level == "县级"):
-            return division
-        if division is None or division.iri in {a.iri for a in self.chain(county)}:
-            return county
+        # only right below a city: a province's report naming one county is not about it
+        if county is not None and division is not None and division.level == "市级":
+            return county if county.parent == division.iri else division
         return division
 
     def _sub_area_mentions(self) -> None:
@@ -619,9 +619,20 @@ class AreaFinder:
         return found
 
     def sentence_subject(self, sentence: tuple[int, int]) -> AreaMention | None:
-        """A named place below the county that opens the sentence, inherited by the next."""
+        """A named place below the county that opens the sentence, inherited by the next; so
+        is a division that lies inside the report's own (鼓楼区 in a report on 福州市)."""
         m = self.subject(sentence)
-        return m if m is not None and m.named_sub else None
+        if m is None:
+            return None
+        if m.named_sub:
+            return m
+        inside = (
+            self.default is not None
+            and m.area.is_division
+            and m.iri != self.default.iri
+            and self.default.iri in {a.iri for a in self.chain(m.area)}
+        )
+        return m if inside else None
 
 
 _SENTENCE_OPEN = "。！？；;!?\n "

@@ -453,3 +453,11 @@ def test_places_listed_before_fenbie_pair_in_order_with_the_numbers_after_it() -
     # a number alone in its clause is not one of the pairs
     one = "球场街道、大智街道分别组建志愿服务队，共19支。"
     assert _obs_props(_load(one, area="武汉市")[0])[Decimal(19)]["area"] != street + "大智街道"
+
+
+def test_a_county_opening_a_sentence_after_a_time_phrase_is_carried_to_the_next() -> None:
+    """截至2024年底，鼓楼区…。今年以来累计…: the second sentence names no place; it goes on
+    about the county (inside the report's city), not the city."""
+    text = "截至2024年底，鼓楼区党员人数达到1.2万人。今年以来累计为群众办实事3600余件。"
+    props = _obs_props(_load(text, area="福州市")[0])
+    assert props[Decimal(3600)]["area"] == GKD + "area/350102"
