@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from govkg.loaders.gazetteer import place_rules
-from govkg.loaders.zh import doc_text
+from govkg.loaders.zh import CN_NUMERAL, doc_text
 
 if not Doc.has_extension("sub_areas"):
     Doc.set_extension("sub_areas", default=None)
@@ -226,8 +226,16 @@ def read_places(
             named_by_model = tag in ("LOC", "ORG", "merged") or after_place
             if not named_by_model and head in _jieba_words()[0]:
                 continue  # a common noun phrase (城市社区) the model did not call a place
+            if _counted_after(text, start + len(name)):
+                continue  # 建成智慧社区320个: a kind of place counted, not one named
             out.append(SubArea(start, start + len(name), name, suffix_levels[suffix], tag))
     return out + _recurrences(text, out), orgs
+
+
+def _counted_after(text: str, end: int) -> bool:
+    """True when a count of places follows at once (…社区320个, …网格一百余个)."""
+    units = "".join(place_rules()["place_count_units"])
+    return re.match(rf"(?:\d+|[{CN_NUMERAL}]+)[余多]?[{units}]", text[end : end + 10]) is not None
 
 
 def _joined_suffixes(

@@ -367,11 +367,24 @@ class AreaFinder:
                 target = self.city()
             else:
                 target = self.at_level(level) or self._only_named(level)
-            if target is None:
-                continue
+            named = sorted(
+                (m for m in self.mentions if m.area.level == level and not m.in_name),
+                key=lambda m: m.start,
+            )
+            starts = [m.start for m in named]
             for m in re.finditer(word, self.norm):
+                # 在许昌市，全市…: the place of that level named before it in its sentence
+                k = bisect.bisect_left(starts, m.start()) - 1
+                here = named[k] if k >= 0 and named[k].end <= m.start() else None
+                if here is not None and any(
+                    ch in "。！？!?\n" for ch in self.norm[here.end : m.start()]
+                ):
+                    here = None
+                chosen = here.area if here is not None else target
+                if chosen is None:
+                    continue
                 scope = m.start() > 0 and self.norm[m.start() - 1] not in _CLAUSE_BREAK + " "
-                self._add(AreaMention(m.start(), m.end(), target, scope=scope))
+                self._add(AreaMention(m.start(), m.end(), chosen, scope=scope))
         self._anaphora()
 
     def _only_named(self, level: str) -> Area | None:

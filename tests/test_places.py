@@ -461,3 +461,19 @@ def test_a_county_opening_a_sentence_after_a_time_phrase_is_carried_to_the_next(
     text = "截至2024年底，鼓楼区党员人数达到1.2万人。今年以来累计为群众办实事3600余件。"
     props = _obs_props(_load(text, area="福州市")[0])
     assert props[Decimal(3600)]["area"] == GKD + "area/350102"
+
+
+def test_a_deictic_word_means_the_place_of_its_level_named_before_it_in_its_sentence() -> None:
+    """A province's report: 在许昌市，全市… is 许昌市, not the province; 全市 with no city
+    named before it in its sentence keeps the report's own."""
+    text = "河南省深化基层治理。\n在许昌市，全市党组织书记一肩挑比例达到98%。\n全省建成网格28.6万个。"
+    props = _obs_props(_load(text, area="河南省")[0])
+    assert props[Decimal(98)]["area"] == GKD + "area/411000"
+    assert props[Decimal(286000)]["area"] == GKD + "area/410000"
+
+
+def test_a_kind_of_place_counted_is_no_place() -> None:
+    """郑州市建成智慧社区320个: 智慧社区 is a kind counted; the number is about 郑州市."""
+    assert recognise_sub_areas("郑州市建成智慧社区320个。") == []
+    props = _obs_props(_load("郑州市建成智慧社区320个。", area="河南省")[0])
+    assert props[Decimal(320)]["area"] == GKD + "area/410100"
