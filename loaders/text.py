@@ -481,6 +481,7 @@ class TextLoader:
         bwords = _posseg(before) if before else []
         acc = ""
         depth = 0
+        taken = 0
         for w, f in reversed(bwords):
             if w in "”)）":
                 depth += 1
@@ -489,6 +490,13 @@ class TextLoader:
             elif depth <= 0 and not _is_nounish(w, f):
                 break
             acc = w + acc
+            taken += 1
+        if acc in _MEASURE_CUES["nominal_endings"] and len(acc) == 1:
+            # 按时|办结|率: a rate is named by the words before it, whatever their class
+            for w, _f in reversed(bwords[: len(bwords) - taken][-2:]):
+                if not re.fullmatch(r"[\u4e00-\u9fff]+", w):
+                    break
+                acc = w + acc
         place = unify(self._clean(acc)) in self.lex.covered_levels
         persons = self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time")
         if place and persons:
@@ -529,6 +537,8 @@ class TextLoader:
         counters and place words before it (全县基层党组织 → 基层党组织), and a one-character
         verb, adverb or particle after it (楼组有 → 楼组, 基层党组织共 → 基层党组织)."""
         text = text.strip().strip("“”")
+        # +N服务阵地 (after “1+N”): a measure opens with a word, not with a sign or a letter
+        text = re.sub(r"^[^\u4e00-\u9fff“]+", "", text)
         opener = _opener().match(text)
         if opener is not None and len(text) - opener.end() >= 2:
             text = text[opener.end() :]  # 今年以来群众满意率 → 群众满意率

@@ -436,3 +436,12 @@ def test_a_bare_bai_or_qian_with_a_cue_is_a_number(text: str, value: str, qualif
 def test_a_page_counter_is_furniture_not_a_statistic() -> None:
     graph, _ = _load("鼓楼区建成网格136个。\n【打印本页】 浏览次数：1234次\n阅读量: 5600次")
     assert {Decimal(o["value"]) for o in _observations(graph)} == {Decimal(136)}
+
+
+def test_a_one_character_rate_takes_the_words_before_it() -> None:
+    assert _measures("全市诉求按时办结率99.2%。") == {Decimal("99.2"): "按时办结率"}
+
+
+def test_a_measure_opens_with_a_word_not_a_sign() -> None:
+    measures = _measures("全市打造“1+N”服务阵地300余处。")
+    assert measures[Decimal(300)] == "服务阵地"
