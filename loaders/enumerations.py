@@ -571,8 +571,15 @@ def _name_before(norm: str, e: Enumeration) -> bool:
     glossed = re.search(
         rf"[“「](?P<name>[^”」]{{2,12}})[”」](?:{heads})?[，,]?(?:{cue})[:：]?$", before
     )
-    if e.quoted and glossed is not None:
+    alone = re.search(r"[“「](?P<name>[^”」]{2,12})[”」][:：]$", before)
+    if glossed is not None and (e.quoted or _count_re().match(glossed.group("name"))):
+        # an unquoted list after 即 only where the name counts it (“四议…”，即A、B、C、D)
         name = counted = glossed.group("name")
+    elif alone is not None and (
+        _count_re().match(alone.group("name")) or alone.group("name").endswith(_heads())
+    ):
+        # “三张清单”：需求清单、…: a quoted name alone before the colon, counted or headed
+        name = counted = alone.group("name")
     else:
         tail = rf"[\u4e00-\u9fff]{{0,6}}?(?:{heads})"
         m = re.search(

@@ -419,3 +419,11 @@ def test_a_quoted_list_of_pairs_down_to_households_named_right_after_its_quote()
         ("村干部", "组"),
         ("党员", "户"),
     ]
+
+
+def test_a_quoted_counted_name_alone_before_a_colon_names_the_list_after_it() -> None:
+    (m,) = of(Mechanism, "社区打造“三张清单”：需求清单、资源清单、项目清单。")
+    assert (m.name, items(m)) == ("三张清单", ["需求清单", "资源清单", "项目清单"])
+    # a count that does not fit leaves the list unnamed
+    (m,) = of(Mechanism, "社区打造“两张清单”：需求清单、资源清单、项目清单。")
+    assert m.name != "两张清单"
