@@ -427,3 +427,8 @@ def test_a_quoted_counted_name_alone_before_a_colon_names_the_list_after_it() ->
     # a count that does not fit leaves the list unnamed
     (m,) = of(Mechanism, "社区打造“两张清单”：需求清单、资源清单、项目清单。")
     assert m.name != "两张清单"
+
+
+def test_an_unquoted_list_after_ji_takes_a_counted_quoted_name() -> None:
+    (m,) = of(Mechanism, "推行“三步工作法”，即摸底排查、分类处置、跟踪回访。")
+    assert (m.name, len(m.items)) == ("三步工作法", 3)
