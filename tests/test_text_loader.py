@@ -445,3 +445,14 @@ def test_a_one_character_rate_takes_the_words_before_it() -> None:
 def test_a_measure_opens_with_a_word_not_a_sign() -> None:
     measures = _measures("全市打造“1+N”服务阵地300余处。")
     assert measures[Decimal(300)] == "服务阵地"
+
+
+def test_spaces_around_a_number_from_a_web_page() -> None:
+    """社区 28 个, 96.5 %: the number meets its unit; the span still quotes the text as stored."""
+    graph, doc = _load("答: 全区共有社区 28 个 , 网格员 412 名 . 满意度达到 96.5 % .")
+    assert {Decimal(o["value"]) for o in _observations(graph)} == {
+        Decimal(28),
+        Decimal(412),
+        Decimal("96.5"),
+    }
+    _spans_match(graph, doc)
