@@ -61,6 +61,13 @@ def nlp_pipeline() -> Any:
     lex: Lexicon = lexicon()
     for word in lex.user_words():
         jieba.add_word(word, freq=200000, tag="n")
+    from govkg.loaders.gazetteer import place_rules
+
+    jieba.initialize()
+    for suffix in place_rules()["sub_area_suffixes"]:
+        # 嘎查, 苏木: level words the dictionary lacks would be cut into characters
+        if len(suffix) >= 2 and not jieba.dt.FREQ.get(suffix):
+            jieba.add_word(suffix, freq=200000, tag="n")
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer = JiebaTokenizer(nlp.vocab)
     # Reports are read whole; spaCy's 1M-character guard is for parsers we do not run.

@@ -416,9 +416,19 @@ class TextLoader:
             c_start -= 1
         after = norm[end:c_end]
         words = _posseg(after) if after else []
+        # 党员中心户56户联系牧户680户: a noun before the number that ends in its unit (户)
+        # is what it counts, whatever follows
+        unit = sp._.quantity.unit or ""
+        echoed = len(unit) == 1 and norm[sp.start_char - 1 : sp.start_char] == unit
         # pre-nominal: 289个社区 …, 3200名在职党员 …
-        if words and (
-            _is_nounish(*words[0]) or words[0][0] == "“" or self._people_after_verb(sp, words)
+        if (
+            words
+            and not echoed
+            and (
+                _is_nounish(*words[0])
+                or words[0][0] == "“"
+                or self._people_after_verb(sp, words)
+            )
         ):
             acc = ""
             i = 0

@@ -456,3 +456,14 @@ def test_spaces_around_a_number_from_a_web_page() -> None:
         Decimal("96.5"),
     }
     _spans_match(graph, doc)
+
+
+def test_a_noun_ending_in_the_unit_before_the_number_is_what_it_counts() -> None:
+    measures = _measures("苏木党委组织党员中心户56户联系牧户680户。")
+    assert measures[Decimal(56)] == "党员中心户"
+
+
+def test_level_words_of_inner_mongolia_are_words() -> None:
+    """嘎查 (a village) and 全苏木 (the whole sumu): the segmenter keeps 嘎查 whole."""
+    text = "阿尔巴斯苏木推行网格治理，全苏木8个嘎查共划分网格24个。"
+    assert _measures(text)[Decimal(8)] == "嘎查"
