@@ -240,7 +240,8 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
     verbs = "|".join(map(re.escape, sorted(c["baobao_verbs"], key=len, reverse=True)))
     pair = rf"({rank})(?:{verbs})([^、，。；,;“”]{{1,8}}?)(?=[、，。；,;“”的])"
     sentence = norm[ctx.lo : ctx.hi]
-    for m in re.finditer(rf"{pair}(?:、{pair})+", sentence):
+    # pairs joined by 、, or by commas where each clause is a pair (“双包”：A包B，C包D)
+    for m in re.finditer(rf"{pair}(?:[、，,；;]{pair})+", sentence):
         tiers: list[Tier] = []
         items: list[Item] = []
         for pm in re.finditer(pair, m.group(0) + "、"):
@@ -276,6 +277,12 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
                 )
                 name, used = (after.group(1), after.end()) if after else ("", 0)
             end = tail + used if name else b
+            if not name:  # a quoted name and a colon right before the list (“双包”制度：…)
+                heads = "|".join(map(re.escape, c["baobao_name_heads"]))
+                glossed = re.search(
+                    rf"[“「]([^”」]{{2,8}})[”」](?:{heads})?[:：]$", norm[max(ctx.lo, a - 20) : a]
+                )
+                name = glossed.group(1) if glossed else ""
             if not name:  # a name before the list (落实五级包保责任制，…)
                 names = "|".join(map(re.escape, c["baobao_names"]))
                 named = re.search(rf"[\u4e00-\u9fff]{{2}}(?:{names})", norm[ctx.lo : a])
@@ -299,14 +306,23 @@ def _one_level(text: str) -> bool:
 
 def _rank_phrase(text: str, lex: Lexicon) -> str:
     """The cadre rank a 包保 pair opens with, without the words before it: the longest rank
-    the lexicon knows that ends it (实行市级领导 → 市级领导), else the phrase without its
-    leading verbs, adverbs and function words (全面落实网格员 → 网格员)."""
+    the lexicon knows that ends it (实行市级领导 → 市级领导), else a level, 级 and a head
+    that end it (全面推行区级领导 → 区级领导), else the phrase without its leading verbs,
+    adverbs and function words (全面落实网格员 → 网格员)."""
     text = re.split(r"[“「]", text)[-1]  # 实行“镇领导: the rank opens the quoted list
     known = [r for r in lex.cadre_ranks if text.endswith(r)]
     if known:
         return max(known, key=len)
+    # 全面推行区级领导 → 区级领导: a level word (and 级) opening the rank ends what is before
+    levels = "|".join(
+        sorted((w for ws in cues()["level_order"] for w in ws), key=len, reverse=True)
+    )
+    heads = "|".join(map(re.escape, sorted(cues()["cadre_heads"], key=len, reverse=True)))
+    leveled = re.search(rf"(?:{levels})级?(?:{heads})$", text)
+    if leveled is not None and leveled.start() > 0:
+        return leveled.group(0)
     words = list(_posseg(text))
-    while len(words) > 1 and words[0][1].startswith(("v", "d", "p", "c", "u", "r")):
+    while len(words) > 1 and words[0][1].startswith(("v", "d", "p", "c", "u", "r", "ad")):
         words = words[1:]
     return "".join(w for w, _f in words)
 
@@ -671,6 +687,8 @@ def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
             pos += len(part) + 1
         if len(items) != counts[m.group("n")]:
             continue
+        if tuple(unify(i.text) for i in items) in ctx.found:
+            continue  # read already (the pairs of a 包保 system)
         if not all(low <= len(i.text) <= high for i in items):
             continue
         ctx.take(None, [i.text for i in items])
@@ -778,8 +796,8 @@ def _clause_before(norm: str, start: int, lo: int) -> str:
 
 DEFAULT_RECOGNISERS = [
     "numbered",
-    "glossed-clauses",
     "baobao",
+    "glossed-clauses",
     "joined",
     "compact-levels",
     "working-groups",

@@ -432,3 +432,15 @@ def test_a_quoted_counted_name_alone_before_a_colon_names_the_list_after_it() ->
 def test_an_unquoted_list_after_ji_takes_a_counted_quoted_name() -> None:
     (m,) = of(Mechanism, "推行“三步工作法”，即摸底排查、分类处置、跟踪回访。")
     assert (m.name, len(m.items)) == ("三步工作法", 3)
+
+
+def test_baobao_pairs_after_a_quoted_name_and_a_colon_joined_by_commas() -> None:
+    (s,) = of(System, "该区实行“双包”制度：区级领导包街道，街道领导包社区。")
+    assert (s.name, items(s)) == ("双包", ["区级领导包街道", "街道领导包社区"])
+    assert of(Mechanism, "该区实行“双包”制度：区级领导包街道，街道领导包社区。") == []
+
+
+def test_a_rank_opening_with_a_level_ends_the_words_before_it() -> None:
+    text = "全面推行区级领导包街、街道干部包社区、社区干部包网格“三级包保”工作机制。"
+    (s,) = of(System, text)
+    assert items(s)[0] == "区级领导包街"
