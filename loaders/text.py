@@ -609,6 +609,8 @@ class TextLoader:
         before = norm[c_start : sp.start_char]
         if before.endswith(tuple(_MEASURE_CUES["change_verbs"])):
             return "change"  # 增加了86名: by how much, never a count of all there is
+        if before.lstrip(" \u3000").startswith(tuple(_MEASURE_CUES["subset_openers"])):
+            return "subset"  # 其中综合网格41个、专属网格6个: parts of a total just given
         deixis = "|".join(w for w in place_rules()["deixis"] if w.startswith("全"))
         if re.search(rf"({deixis}|共|累计|总|分为|划为|划分为)", before):
             return "total"  # 全镇18个行政村, 划分为96个网格: all there are

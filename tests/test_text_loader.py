@@ -467,3 +467,9 @@ def test_level_words_of_inner_mongolia_are_words() -> None:
     """嘎查 (a village) and 全苏木 (the whole sumu): the segmenter keeps 嘎查 whole."""
     text = "阿尔巴斯苏木推行网格治理，全苏木8个嘎查共划分网格24个。"
     assert _measures(text)[Decimal(8)] == "嘎查"
+
+
+def test_numbers_after_qizhong_are_parts_of_a_total() -> None:
+    graph, _ = _load("街道共设立网格47个，其中综合网格41个、专属网格6个。")
+    scope = {Decimal(o["value"]): o["countScope"] for o in _observations(graph)}
+    assert scope == {Decimal(47): "total", Decimal(41): "subset", Decimal(6): "subset"}
