@@ -233,9 +233,11 @@ def read_places(
 
 
 def _counted_after(text: str, end: int) -> bool:
-    """True when a count of places follows at once (…社区320个, …网格一百余个)."""
+    """True when a count of places follows at once and ends its clause (建成智慧社区320个,
+    …网格一百余个。), not a count of something else (东风社区3个网格)."""
     units = "".join(place_rules()["place_count_units"])
-    return re.match(rf"(?:\d+|[{CN_NUMERAL}]+)[余多]?[{units}]", text[end : end + 10]) is not None
+    counted = rf"(?:\d+|[{CN_NUMERAL}]+)[余多]?[{units}](?:[，。；、,;！？!?\n]|$)"
+    return re.match(counted, text[end : end + 12]) is not None
 
 
 def _joined_suffixes(

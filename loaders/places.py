@@ -34,6 +34,7 @@ from govkg.loaders.place_names import (  # noqa: F401  (read_places and more: us
     read_places,
     recognise_sub_areas,
 )
+from govkg.loaders.zh import CN_NUMERAL
 from govkg.ontology import GKD
 from govkg.ontology.errors import InputError
 
@@ -587,6 +588,8 @@ class AreaFinder:
             return False  # 长春市、吉林市: divisions listed are places still
         before = self.norm[mention.start - 1 : mention.start]
         after = self.norm[mention.end : mention.end + 1]
+        if after.isdigit() or (after and after in CN_NUMERAL):
+            return False  # 东湖社区120户、西湖社区95户: each item is a place and its number
         return before == "、" or after == "、"
 
     def _after_origin_cue(self, mention: AreaMention) -> bool:

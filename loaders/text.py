@@ -256,7 +256,9 @@ class TextLoader:
                         }
                     )
                     continue
-                measure_text, m_start, m_end = self._measure(text, sp, s_start, prev_measure)
+                measure_text, m_start, m_end = self._measure(
+                    text, sp, s_start, prev_measure, place_names
+                )
                 if any(measure_text.startswith(w) for w in self.lex.structure_words):
                     rejected_numbers.append(
                         {
@@ -389,6 +391,26 @@ class TextLoader:
             return "page furniture"
         return ""
 
+    def _measure_named_before(
+        self, norm: str, lo: int, hi: int, names: Ranges
+    ) -> tuple[str, int, int] | None:
+        """The measure the lexicon knows that ends last in ``norm[lo:hi]`` outside place
+        names (东湖社区 is no 社区 counted), the longest of those ending there, with its
+        span; None if there is none."""
+        best: tuple[str, int, int] | None = None
+        for label in self.lex.measures:
+            if len(label) < 2:
+                continue
+            k = norm.rfind(label, lo, hi)
+            while k >= 0 and names.holder(k) is not None:
+                k = norm.rfind(label, lo, k)
+            if k < 0:
+                continue
+            end = k + len(label)
+            if best is None or (end, len(label)) > (best[2], len(best[0])):
+                best = (label, k, end)
+        return best
+
     def _people_after_verb(self, sp: Any, words: list[tuple[str, str]]) -> bool:
         """True for people counted with a two-character word of the verb class before the
         noun that names them (3200名|在职|党员, 45名|下沉|干部)."""
@@ -402,9 +424,22 @@ class TextLoader:
         )
 
     def _measure(
-        self, t: Text, sp: Any, s_start: int, prev: dict[int, tuple[str, int, int]]
+        self,
+        t: Text,
+        sp: Any,
+        s_start: int,
+        prev: dict[int, tuple[str, int, int]],
+        names: Ranges | None = None,
     ) -> tuple[str, int, int]:
         norm = t.norm
+        place = names.holder(sp.start_char - 1) if names is not None else None
+        ends_item = norm[sp.end_char : sp.end_char + 1] in ("", *"、，。；,;\n")
+        if place is not None and place[1] == sp.start_char and ends_item:
+            # 党员中心户分布为：东湖社区120户、西湖社区95户: right after a place's name, the
+            # number counts the measure named before it in the sentence, not the place
+            earlier = self._measure_named_before(norm, s_start, place[0], names)
+            if earlier is not None:
+                return earlier
         q_end = sp._.quantity.end
         end = q_end if sp.start_char < q_end <= sp.end_char else sp.end_char
         # clause bounds

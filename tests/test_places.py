@@ -477,3 +477,21 @@ def test_a_kind_of_place_counted_is_no_place() -> None:
     assert recognise_sub_areas("郑州市建成智慧社区320个。") == []
     props = _obs_props(_load("郑州市建成智慧社区320个。", area="河南省")[0])
     assert props[Decimal(320)]["area"] == GKD + "area/410100"
+
+
+def test_a_list_of_places_each_with_its_number() -> None:
+    """东湖社区120户、西湖社区95户…: each number is its own place's, counting the measure
+    named before the list (党员中心户), not the places."""
+    text = "全街道党员中心户分布为：东湖社区120户、西湖社区95户、南湖社区88户。"
+    props = _obs_props(_load(text, area="杭州市")[0])
+    assert [props[Decimal(n)]["area"].rsplit("/", 1)[-1] for n in (120, 95, 88)] == [
+        "东湖社区",
+        "西湖社区",
+        "南湖社区",
+    ]
+    assert {props[Decimal(n)]["measure"].rsplit("/", 1)[-1] for n in (120, 95, 88)} == {
+        "党员中心户"
+    }
+    # a place followed by a count of something else is still a place
+    props = _obs_props(_load("其中东风社区3个网格、西湖社区5个网格。", area="杭州市")[0])
+    assert props[Decimal(3)]["area"].endswith("/东风社区")
