@@ -484,6 +484,8 @@ class TextLoader:
                         pass
                     else:
                         break
+                elif depth <= 0 and f != "n" and self._known_count_word(acc):
+                    break  # 21个街道|全面推广: after a level word only a plain noun goes on
                 acc += w
                 i += 1
                 if depth < 0:

@@ -473,3 +473,8 @@ def test_numbers_after_qizhong_are_parts_of_a_total() -> None:
     graph, _ = _load("街道共设立网格47个，其中综合网格41个、专属网格6个。")
     scope = {Decimal(o["value"]): o["countScope"] for o in _observations(graph)}
     assert scope == {Decimal(47): "total", Decimal(41): "subset", Decimal(6): "subset"}
+
+
+def test_after_a_level_word_only_a_plain_noun_goes_on_in_the_measure() -> None:
+    measures = _measures("下一步将在全区21个街道全面推广，68个街道党工委参与。")
+    assert measures[Decimal(21)] == "街道" and measures[Decimal(68)] == "街道党工委"
