@@ -646,6 +646,11 @@ class TextLoader:
         before = norm[c_start : sp.start_char]
         if before.endswith(tuple(_MEASURE_CUES["change_verbs"])):
             return "change"  # 增加了86名: by how much, never a count of all there is
+        if any(v in before for v in _MEASURE_CUES["new_verbs"]):
+            return "change"  # 今年新增“红色驿站”15个: those added, not all there are
+        verbs = "|".join(map(re.escape, _MEASURE_CUES["change_verbs"]))
+        if re.search(rf"[比较][^，。；,;]{{0,8}}(?:{verbs})", before):
+            return "change"  # 比上年减少网格12个: a comparison, the verb before the measure
         if before.lstrip(" \u3000").startswith(tuple(_MEASURE_CUES["subset_openers"])):
             return "subset"  # 其中综合网格41个、专属网格6个: parts of a total just given
         deixis = "|".join(w for w in place_rules()["deixis"] if w.startswith("全"))

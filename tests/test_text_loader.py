@@ -478,3 +478,16 @@ def test_numbers_after_qizhong_are_parts_of_a_total() -> None:
 def test_after_a_level_word_only_a_plain_noun_goes_on_in_the_measure() -> None:
     measures = _measures("下一步将在全区21个街道全面推广，68个街道党工委参与。")
     assert measures[Decimal(21)] == "街道" and measures[Decimal(68)] == "街道党工委"
+
+
+def test_numbers_of_what_was_added_or_compared_are_changes() -> None:
+    graph, _ = _load(
+        "今年新增“红色驿站”15个，累计达到86个。全年新发展党员320名。比上年减少网格12个。"
+    )
+    scope = {Decimal(o["value"]): o["countScope"] for o in _observations(graph)}
+    assert scope == {
+        Decimal(15): "change",
+        Decimal(86): "total",
+        Decimal(320): "change",
+        Decimal(12): "change",
+    }
