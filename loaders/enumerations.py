@@ -571,6 +571,13 @@ def _name_before(norm: str, e: Enumeration) -> bool:
     glossed = re.search(
         rf"[“「](?P<name>[^”」]{{2,12}})[”」](?:{heads})?[，,]?(?:{cue})[:：]?$", before
     )
+    if glossed is None:
+        # “五心”服务为主线，即“用心、…”: a few words between, where the name counts the list
+        far = re.search(
+            rf"[“「](?P<name>[^”」]{{2,12}})[”」][\u4e00-\u9fff]{{1,8}}[，,](?:{cue})[:：]?$", before
+        )
+        if far is not None and _fits(far.group("name"), len(e.items)):
+            glossed = far
     alone = re.search(r"[“「](?P<name>[^”」]{2,12})[”」][:：]$", before)
     if glossed is not None and (e.quoted or _count_re().match(glossed.group("name"))):
         # an unquoted list after 即 only where the name counts it (“四议…”，即A、B、C、D)
@@ -603,6 +610,18 @@ def _name_before(norm: str, e: Enumeration) -> bool:
     e.kind, e.name, e.quoted_name, e.name_end = "quoted-name", name, True, e.end
     e.count = number
     return True
+
+
+def _fits(name: str, items: int) -> bool:
+    """True when ``name`` opens with one count (五心, 三张清单) and it is ``items``."""
+    count = _count_re().match(name)
+    if count is None or len(re.findall(rf"[{CN_NUMERAL}\d]+", name)) != 1:
+        return False
+    n = count.group(1)
+    try:
+        return (int(n) if n.isdigit() else parse_cn_int(n)) == items
+    except ValueError:
+        return False
 
 
 def read_name(body: str) -> tuple[str, int, bool]:

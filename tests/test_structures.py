@@ -444,3 +444,12 @@ def test_a_rank_opening_with_a_level_ends_the_words_before_it() -> None:
     text = "全面推行区级领导包街、街道干部包社区、社区干部包网格“三级包保”工作机制。"
     (s,) = of(System, text)
     assert items(s)[0] == "区级领导包街"
+
+
+def test_a_counted_quoted_name_a_few_words_before_ji_names_the_list() -> None:
+    text = "街道以“五心”服务为主线，即“用心、耐心、细心、热心、贴心”，打造服务圈。"
+    (m,) = of(Mechanism, text)
+    assert (m.name, len(m.items)) == ("五心", 5)
+    # with words between, a name that does not count the list is no name
+    other = "街道以“暖心”服务为主线，即“用心、耐心、细心、热心、贴心”，打造服务圈。"
+    assert all(s.name != "暖心" for s in of(Mechanism, other))
