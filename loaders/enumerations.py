@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -599,12 +598,7 @@ def _name_before(norm: str, e: Enumeration) -> bool:
         counted = m.group("named") or m.group("counted")
         # “接诉即办”六步工作法: the quoted word stays quoted in the name
         name = (f"“{m.group('quoted')}”" if m.group("quoted") else "") + counted
-    number: int | None = None
-    count = _count_re().match(counted)
-    if count and len(re.findall(rf"[{CN_NUMERAL}\d]+", counted)) == 1:
-        n = count.group(1)
-        with contextlib.suppress(ValueError):
-            number = int(n) if n.isdigit() else parse_cn_int(n)
+    number = _count_of(counted)
     if number is not None and number != len(e.items):
         return False  # the name counts something else: the list is read as if unnamed
     e.kind, e.name, e.quoted_name, e.name_end = "quoted-name", name, True, e.end
@@ -612,16 +606,21 @@ def _name_before(norm: str, e: Enumeration) -> bool:
     return True
 
 
-def _fits(name: str, items: int) -> bool:
-    """True when ``name`` opens with one count (五心, 三张清单) and it is ``items``."""
+def _count_of(name: str) -> int | None:
+    """The count ``name`` opens with (五心 → 5, 三张清单 → 3), where it holds one number."""
     count = _count_re().match(name)
     if count is None or len(re.findall(rf"[{CN_NUMERAL}\d]+", name)) != 1:
-        return False
+        return None
     n = count.group(1)
     try:
-        return (int(n) if n.isdigit() else parse_cn_int(n)) == items
+        return int(n) if n.isdigit() else parse_cn_int(n)
     except ValueError:
-        return False
+        return None
+
+
+def _fits(name: str, items: int) -> bool:
+    """True when ``name`` opens with one count and it is ``items``."""
+    return _count_of(name) == items
 
 
 def read_name(body: str) -> tuple[str, int, bool]:
