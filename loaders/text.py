@@ -25,7 +25,7 @@ from govkg.loaders.pipeline import nlp_pipeline
 from govkg.loaders.places import Area, AreaFinder, AreaMention, DocumentAreaError, _opener
 from govkg.loaders.structure_writer import StructureWriter
 from govkg.loaders.structures import Structure
-from govkg.loaders.zh import doc_text, normalise
+from govkg.loaders.zh import CN_NUMERAL, doc_text, normalise
 from govkg.ontology import DCTERMS, GKD, SKOS
 from govkg.ontology.errors import InputError
 from govkg.ontology.ids import gk, iri
@@ -166,6 +166,15 @@ class DocResult:
     observations: list[dict[str, Any]] = field(default_factory=list)
     structures: list[dict[str, Any]] = field(default_factory=list)
 
+
+
+def _ranked_noun(words: list[tuple[str, str]]) -> bool:
+    """True for a noun after a rank word (12个|一级|网格, 68个|二级|网格)."""
+    return (
+        len(words) > 1
+        and re.fullmatch(rf"[{CN_NUMERAL}]+级", words[0][0]) is not None
+        and _is_nounish(*words[1])
+    )
 
 
 @cache
@@ -463,6 +472,7 @@ class TextLoader:
                 _is_nounish(*words[0])
                 or words[0][0] == "“"
                 or self._people_after_verb(sp, words)
+                or _ranked_noun(words)
             )
         ):
             acc = ""
@@ -475,7 +485,9 @@ class TextLoader:
                 elif w in "”)）":
                     depth -= 1
                 elif depth <= 0 and not _is_nounish(w, f):
-                    if (
+                    if i == 0 and _ranked_noun(words):
+                        pass  # 一级|网格: the rank is part of what is counted
+                    elif (
                         len(acc.strip("“”")) < 2
                         and f.startswith("v")
                         and i + 1 < len(words)
@@ -604,6 +616,8 @@ class TextLoader:
         lead = _MEASURE_CUES["leading_tags"]
         deixis = set(place_rules()["deixis"])
         while len(words) > 1 and (words[0][1].startswith(tuple(lead)) or words[0][0] in deixis):
+            if re.fullmatch(rf"[{CN_NUMERAL}]+级", words[0][0]):
+                break  # 一级网格: a rank, part of what is counted
             words = words[1:]
         trail = _MEASURE_CUES["trailing_tags"]
         # only a one-character word: a longer verb may be what is counted (送医送药1.6万次)

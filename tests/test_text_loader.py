@@ -491,3 +491,9 @@ def test_numbers_of_what_was_added_or_compared_are_changes() -> None:
         Decimal(320): "change",
         Decimal(12): "change",
     }
+
+
+def test_a_rank_word_before_the_counted_noun_is_part_of_it() -> None:
+    obs = _observations(_load("街道将辖区划分为12个一级网格、68个二级网格。")[0])
+    texts = {Decimal(o["value"]): o["measureText"] for o in obs}
+    assert texts == {Decimal(12): "一级网格", Decimal(68): "二级网格"}
