@@ -68,6 +68,8 @@ def _is_nounish(word: str, flag: str) -> bool:
         return True  # 县(局)|级|领导干部
     if word.endswith(tuple(_MEASURE_CUES["nominal_endings"])):
         return True  # 办结|率, 满意度: the segmenter may tag a rate as a verb
+    if word in _MEASURE_CUES["verbal_words"]:
+        return False  # 选派|专职网格员: a verb the segmenter's dictionary calls a noun
     return flag.startswith(_NOUNISH) and not flag.startswith(("nr", "r"))
 
 

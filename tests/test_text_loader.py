@@ -497,3 +497,9 @@ def test_a_rank_word_before_the_counted_noun_is_part_of_it() -> None:
     obs = _observations(_load("街道将辖区划分为12个一级网格、68个二级网格。")[0])
     texts = {Decimal(o["value"]): o["measureText"] for o in obs}
     assert texts == {Decimal(12): "一级网格", Decimal(68): "二级网格"}
+
+
+def test_a_verb_the_dictionary_calls_a_noun_is_no_part_of_the_measure() -> None:
+    obs = _observations(_load("街道选派专职网格员1100余名，联系牧户680户。")[0])
+    texts = {Decimal(o["value"]): o["measureText"] for o in obs}
+    assert texts == {Decimal(1100): "专职网格员", Decimal(680): "牧户"}
