@@ -562,6 +562,9 @@ class TextLoader:
         persons = self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time")
         if place and persons:
             acc = ""  # 在职党员进社区1.8万人 counts people, not places: read the whole phrase
+        verbs = "|".join(map(re.escape, _MEASURE_CUES["change_verbs"]))
+        if -1 in prev and re.search(rf"[较比][^，。；,;]{{0,8}}(?:{verbs})$", before):
+            return prev[-1]  # 满意率98.7%，较去年同期提升3.2个百分点: the change of that rate
         if acc.strip("“”()（）") and self._clean(acc):
             return self._clean(acc), sp.start_char - len(acc), sp.start_char
         if not before.strip() and -1 in prev:

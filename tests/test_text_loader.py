@@ -503,3 +503,10 @@ def test_a_verb_the_dictionary_calls_a_noun_is_no_part_of_the_measure() -> None:
     obs = _observations(_load("街道选派专职网格员1100余名，联系牧户680户。")[0])
     texts = {Decimal(o["value"]): o["measureText"] for o in obs}
     assert texts == {Decimal(1100): "专职网格员", Decimal(680): "牧户"}
+
+
+def test_a_comparison_after_a_rate_is_the_change_of_that_rate() -> None:
+    graph, _ = _load("群众满意率98.7%，较去年同期提升3.2个百分点。")
+    obs = {Decimal(o["value"]): o for o in _observations(graph)}
+    assert obs[Decimal("3.2")]["measureText"] == "群众满意率"
+    assert obs[Decimal("3.2")]["countScope"] == "change"
