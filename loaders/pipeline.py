@@ -64,10 +64,10 @@ def nlp_pipeline() -> Any:
     from govkg.loaders.gazetteer import place_rules
 
     jieba.initialize()
-    for suffix in place_rules()["sub_area_suffixes"]:
-        # 嘎查, 苏木: level words the dictionary lacks would be cut into characters
-        if len(suffix) >= 2 and not jieba.dt.FREQ.get(suffix):
-            jieba.add_word(suffix, freq=200000, tag="n")
+    # 嘎查: level words, and 网格长, 楼栋长: roles, that the dictionary lacks would be cut
+    for word in [*place_rules()["sub_area_suffixes"], *cues()["role_words"]]:
+        if len(word) >= 2 and not jieba.dt.FREQ.get(word):
+            jieba.add_word(word, freq=200000, tag="n")
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer = JiebaTokenizer(nlp.vocab)
     # Reports are read whole; spaCy's 1M-character guard is for parsers we do not run.

@@ -510,3 +510,9 @@ def test_a_comparison_after_a_rate_is_the_change_of_that_rate() -> None:
     obs = {Decimal(o["value"]): o for o in _observations(graph)}
     assert obs[Decimal("3.2")]["measureText"] == "群众满意率"
     assert obs[Decimal("3.2")]["countScope"] == "change"
+
+
+def test_a_role_the_dictionary_lacks_stays_whole_in_the_measure() -> None:
+    obs = _observations(_load("全街道配齐网格长218名、网格员436名。")[0])
+    texts = {Decimal(o["value"]): o["measureText"] for o in obs}
+    assert texts[Decimal(218)] == "网格长"
