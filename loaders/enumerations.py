@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -347,15 +348,19 @@ def _joined(norm: str, lo: int, hi: int) -> list[Enumeration]:
     return out
 
 
+def _per_quote(pattern: Callable[[str, str], str]) -> list[re.Pattern[str]]:
+    """``pattern(open, close)`` compiled for each pair of quotes the cues name (their
+    escaped forms; the ASCII apostrophe left out)."""
+    return [
+        re.compile(pattern(re.escape(o), re.escape(cl)))
+        for o, cl in cues()["quotes"]
+        if o != "'"
+    ]
+
+
 @cache
 def _quoted_list_res() -> list[re.Pattern[str]]:
-    out = []
-    for o, cl in cues()["quotes"]:
-        if o == "'":
-            continue
-        oo, cc = re.escape(o), re.escape(cl)
-        out.append(re.compile(rf"{oo}([^{oo}{cc}\n]{{2,120}}?){cc}"))
-    return out
+    return _per_quote(lambda oo, cc: rf"{oo}([^{oo}{cc}\n]{{2,120}}?){cc}")
 
 
 def _quoted_lists(norm: str, lo: int, hi: int) -> list[Enumeration]:
@@ -384,13 +389,7 @@ def _quoted_lists(norm: str, lo: int, hi: int) -> list[Enumeration]:
 
 @cache
 def _quoted_run_res() -> list[re.Pattern[str]]:
-    out = []
-    for o, cl in cues()["quotes"]:
-        if o == "'":
-            continue
-        oo, cc = re.escape(o), re.escape(cl)
-        out.append(re.compile(rf"(?:{oo}[^{oo}{cc}\n、，,]{{1,10}}{cc}、?){{2,}}"))
-    return out
+    return _per_quote(lambda oo, cc: rf"(?:{oo}[^{oo}{cc}\n、，,]{{1,10}}{cc}、?){{2,}}")
 
 
 def _quoted_runs(norm: str, lo: int, hi: int) -> list[Enumeration]:
