@@ -133,6 +133,7 @@ def read_places(
     suffix_levels: dict[str, str] = rules["sub_area_suffixes"]
     known = sorted(set(known_ends))
     known_set = set(known)
+    roads = tuple(rules["road_words"])
     out: list[SubArea] = []
     orgs: list[tuple[int, int]] = []
     for lo, hi in _windows(text, suffix_levels):
@@ -206,8 +207,9 @@ def read_places(
                     name = first[2] + "·" + name
                     start = first[0]
             # 西湖区青山社区(党委): a division named inside the word opens the place's chain
+            # (上海|路街道: a division that names a road is part of the road's name)
             k = bisect.bisect_left(known, start + len(head)) - 1
-            if k >= 0 and known[k] > start:
+            if k >= 0 and known[k] > start and not head[known[k] - start :].startswith(roads):
                 cut = known[k] - start
                 head, name, start = head[cut:], name[cut:], start + cut
             if not _CJK_NAME.fullmatch(name) or len(head) < 2:
@@ -233,11 +235,16 @@ def read_places(
 
 
 def _counted_after(text: str, end: int) -> bool:
-    """True when a count of places follows at once and ends its clause (建成智慧社区320个,
-    …网格一百余个。), not a count of something else (东风社区3个网格)."""
-    units = "".join(place_rules()["place_count_units"])
-    counted = rf"(?:\d+|[{CN_NUMERAL}]+)[余多]?[{units}](?:[，。；、,;！？!?\n]|$)"
-    return re.match(counted, text[end : end + 12]) is not None
+    """True when a count of places, or of their organs, follows at once and ends its clause
+    (建成智慧社区320个, …网格一百余个。, 新增小区党组织126个), not a count of something else
+    (东风社区3个网格)."""
+    rules = place_rules()
+    units = "".join(rules["place_count_units"])
+    organs = "|".join(sorted(map(re.escape, rules["organ_suffixes"]), key=len, reverse=True))
+    counted = (
+        rf"(?:{organs})?(?:\d+|[{CN_NUMERAL}]+)[余多]?[{units}](?:[，。；、,;！？!?\n]|$)"
+    )
+    return re.match(counted, text[end : end + 20]) is not None
 
 
 def _joined_suffixes(

@@ -495,3 +495,21 @@ def test_a_list_of_places_each_with_its_number() -> None:
     # a place followed by a count of something else is still a place
     props = _obs_props(_load("其中东风社区3个网格、西湖社区5个网格。", area="杭州市")[0])
     assert props[Decimal(3)]["area"].endswith("/东风社区")
+
+
+def test_a_kind_of_place_organ_counted_is_no_place() -> None:
+    """柳江区新增小区党组织46个: the organs of a kind of place are counted; the number is
+    about 柳江区, not about a place called 新增小区."""
+    text = "今年，柳江区新增小区党组织46个，覆盖率提高到91.2%。"
+    assert [s.name for s in recognise_sub_areas(text)] == []
+    props = _obs_props(_load(text, area="广西壮族自治区柳州市")[0])
+    assert props[Decimal(46)]["area"] == GKD + "area/450206"
+
+
+def test_a_division_naming_a_road_is_part_of_the_place_name() -> None:
+    """天津路街道 in a report on 汇川区: 天津 names the road, not the place's parent; the
+    numbers of the street are its own, never 天津市's."""
+    text = "汇川区持续深化网格治理。天津路街道推行“两访”工作法，收集群众意见320余条。"
+    props = _obs_props(_load(text, area="贵州省遵义市")[0])
+    assert props[Decimal(320)]["area"].endswith("/天津路街道")
+    assert "120000" not in props[Decimal(320)]["area"]
