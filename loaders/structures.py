@@ -367,7 +367,7 @@ def recognise_joined(ctx: Context) -> Iterable[Structure]:
             continue
         if not _count_fits(e):
             continue
-        chain = is_chain(e.items, ctx.lex)
+        chain = is_chain(e.items, ctx.lex) or _headed_chain(e, ctx.lex)
         named = _valid_name(e.name)
         name = e.name if named else _unnamed(e)
         ctx.take(e, e.items)
@@ -380,6 +380,18 @@ def recognise_joined(ctx: Context) -> Iterable[Structure]:
             named,
             (e.start, max(e.end, e.name_end)),
         )
+
+
+def _headed_chain(e: Enumeration, lex: Lexicon) -> bool:
+    """A chain named by a head noun of a hierarchy (…”五级组织体系, …”的组织架构) where all
+    items but one are units or roles: its lowest level may be people (…楼栋党小组—党员)."""
+    if len(e.items) < 3 or len(set(e.items)) < len(e.items):
+        return False
+    if not e.name.endswith(tuple(cues()["hierarchy_heads"])):
+        return False
+    limit = cues()["max_unit_chars"]
+    units = sum((_is_unit(i, lex) or _is_role(i)) and len(i) <= limit for i in e.items)
+    return units >= len(e.items) - 1
 
 
 @recogniser("working-groups")

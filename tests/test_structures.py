@@ -453,3 +453,17 @@ def test_a_counted_quoted_name_a_few_words_before_ji_names_the_list() -> None:
     # with words between, a name that does not count the list is no name
     other = "街道以“暖心”服务为主线，即“用心、耐心、细心、热心、贴心”，打造服务圈。"
     assert all(s.name != "暖心" for s in of(Mechanism, other))
+
+
+def test_a_chain_named_by_a_hierarchy_head_may_end_in_people() -> None:
+    """…—楼组党小组—党员”的组织架构, …—党员联系户”四级组织体系: the head noun names a chain
+    whose lowest level is people, not a mechanism with steps."""
+    text = "形成了“居民区党总支—楼组党小组—党员”的组织架构。"
+    (c,) = of(Chain, text)
+    assert items(c) == ["居民区党总支", "楼组党小组", "党员"]
+    assert not of(Mechanism, text)
+    text = "健全“社区党委—网格党支部—楼道党小组—党员联系户”四级组织体系。"
+    (c,) = of(Chain, text)
+    assert c.name == "四级组织体系" and len(c.items) == 4
+    # without the head noun, a list ending in people is no chain
+    assert not of(Chain, "坚持“党委—支部—党员”一起抓。")
