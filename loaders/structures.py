@@ -673,6 +673,17 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
             break
 
 
+def _step_mark(text: str, k: int) -> str:
+    """The mark of the ``k``-th numbered step that opens ``text`` (一是, 第二步), or ""."""
+    if k > len(_CN_ORDINALS):
+        return ""
+    for before, after in cues()["numbered_step_forms"]:
+        mark = f"{before}{_CN_ORDINALS[k - 1]}{after}"
+        if text.startswith(mark):
+            return mark
+    return ""
+
+
 @recogniser("glossed-clauses")
 def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
     """推行“双报到”制度：A到社区报到，B到居住地社区报到。: a quoted name that opens with a
@@ -695,7 +706,9 @@ def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
             text = part.strip()
             if text:
                 a = norm.index(text, pos)
-                items.append(Item(text, a, a + len(text)))
+                # 一是…，二是…: the step's number is no part of it
+                mark = _step_mark(text, len(items) + 1)
+                items.append(Item(text[len(mark) :], a + len(mark), a + len(text)))
             pos += len(part) + 1
         if len(items) != counts[m.group("n")]:
             continue

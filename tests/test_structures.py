@@ -467,3 +467,10 @@ def test_a_chain_named_by_a_hierarchy_head_may_end_in_people() -> None:
     assert c.name == "四级组织体系" and len(c.items) == 4
     # without the head noun, a list ending in people is no chain
     assert not of(Chain, "坚持“党委—支部—党员”一起抓。")
+
+
+def test_numbered_steps_after_a_counted_quoted_name_are_read_once() -> None:
+    """“四步议事法”：一是…，二是…: one mechanism, its steps without their numbers."""
+    text = "该社区推行“四步议事法”：一是居民提事，二是两委议事，三是会议决事，四是公开晒事。"
+    (m,) = of(Mechanism, text)
+    assert items(m) == ["居民提事", "两委议事", "会议决事", "公开晒事"]
