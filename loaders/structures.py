@@ -234,7 +234,9 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
     lex, norm = ctx.lex, ctx.norm
     c = cues()
     ranks = "|".join(map(re.escape, sorted(lex.cadre_ranks, key=len, reverse=True)))
-    heads = "|".join(map(re.escape, sorted(c["cadre_heads"], key=len, reverse=True)))
+    heads = "|".join(
+        map(re.escape, sorted({*c["cadre_heads"], *c["role_words"]}, key=len, reverse=True))
+    )
     # a rank the lexicon knows, or a phrase that ends like one (街道班子成员, 社区“两委”成员)
     rank = rf"(?:{ranks}|[\u4e00-\u9fff“”]{{0,{c['cadre_max_chars']}}}?(?:{heads}))"
     verbs = "|".join(map(re.escape, sorted(c["baobao_verbs"], key=len, reverse=True)))
@@ -317,7 +319,10 @@ def _rank_phrase(text: str, lex: Lexicon) -> str:
     levels = "|".join(
         sorted((w for ws in cues()["level_order"] for w in ws), key=len, reverse=True)
     )
-    heads = "|".join(map(re.escape, sorted(cues()["cadre_heads"], key=len, reverse=True)))
+    c = cues()
+    heads = "|".join(
+        map(re.escape, sorted({*c["cadre_heads"], *c["role_words"]}, key=len, reverse=True))
+    )
     leveled = re.search(rf"(?:{levels})级?(?:{heads})$", text)
     if leveled is not None and leveled.start() > 0:
         return leveled.group(0)

@@ -474,3 +474,15 @@ def test_numbered_steps_after_a_counted_quoted_name_are_read_once() -> None:
     text = "该社区推行“四步议事法”：一是居民提事，二是两委议事，三是会议决事，四是公开晒事。"
     (m,) = of(Mechanism, text)
     assert items(m) == ["居民提事", "两委议事", "会议决事", "公开晒事"]
+
+
+def test_baobao_pairs_with_a_role_ending_in_zhang_and_a_stairwell() -> None:
+    """…、网格长包楼道: a role word (网格长) is a cadre rank, 楼道 a covered level; the
+    system has all three tiers."""
+    text = "全镇落实“三级包干”：镇班子成员包村、村书记包网格、网格长包楼道。"
+    (s,) = of(System, text)
+    assert [(t.cadre, t.covered) for t in s.tiers] == [
+        ("镇班子成员", "村"),
+        ("村书记", "网格"),
+        ("网格长", "楼道"),
+    ]
