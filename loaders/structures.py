@@ -476,6 +476,21 @@ def _is_member_unit(name: str, suffixes: tuple[str, ...]) -> bool:
     )
 
 
+def _after_last_verb(text: str) -> str:
+    """The words of a name before its head noun, without the clause before them: what
+    follows the last verb that is not the last word (街道成立党建 → 党建; 邻里共建 stays)."""
+    if not text or not re.fullmatch(r"[\u4e00-\u9fff]+", text):
+        return text
+    words = list(_posseg(text))
+    cut = 0
+    pos = 0
+    for w, flag in words[:-1]:
+        pos += len(w)
+        if flag.startswith("v") and len(w) >= 2:
+            cut = pos
+    return text[cut:]
+
+
 @recogniser("alliance-composed")
 def recognise_alliance_composed(ctx: Context) -> Iterable[Structure]:
     """成立由A、B、C组成的党建联盟: the units an alliance is made of, listed before it."""
@@ -511,6 +526,7 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
     if m is None:
         return
     name = re.sub(rf"^[\u4e00-\u9fff]*?(?=[\u4e00-\u9fff]{{0,6}}{word}$)", "", m.group(1), count=1)
+    name = _after_last_verb(name[: -len(word)]) + word
     cue_words = "|".join(map(re.escape, sorted(c["alliance_member_cues"], key=len, reverse=True)))
     units = tuple(c["unit_suffixes"])
     counts = "".join(c["member_count_units"])
@@ -520,6 +536,8 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
         a = ctx.lo + m.end() + cm.end()
         if a - len(cm.group(0)) < after:
             continue  # inside the list before
+        while a < ctx.hi and norm[a] in ":：":
+            a += 1  # 成员单位有：A、B…
         q = a
         while q < ctx.hi and norm[q] not in "，。；,;":
             q += 1

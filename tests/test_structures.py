@@ -486,3 +486,14 @@ def test_baobao_pairs_with_a_role_ending_in_zhang_and_a_stairwell() -> None:
         ("村书记", "网格"),
         ("网格长", "楼道"),
     ]
+
+
+def test_an_alliance_named_after_a_verb_and_members_after_a_colon() -> None:
+    """镇里组建党建联盟，成员单位有：A、B、C: the alliance is 党建联盟 (组建 opens the
+    clause, it is no part of the name) and the first member has no colon."""
+    text = "镇里组建党建联盟，成员单位有：镇派出所、镇卫生院、镇中心小学等15家。"
+    (a,) = of(Alliance, text)
+    assert a.name == "党建联盟"
+    assert items(a) == ["镇派出所", "镇卫生院", "镇中心小学"]
+    (a,) = of(Alliance, "打造邻里共建联盟，成员单位包括社区卫生站、物业公司、幼儿园等8家单位。")
+    assert a.name == "邻里共建联盟"
