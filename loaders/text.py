@@ -539,6 +539,12 @@ class TextLoader:
                 return cleaned, end, end + len(acc)
         # post-nominal: 建立党建联盟601个
         before = norm[c_start : sp.start_char]
+        # 化解率为96.2%: a rate and a one-character word joining it to its value (为, 达)
+        endings = "|".join(map(re.escape, _MEASURE_CUES["nominal_endings"]))
+        joiners = "|".join(map(re.escape, _MEASURE_CUES["rate_joiners"]))
+        joined = re.search(rf"(?:{endings})({joiners})$", before)
+        gap = len(joined.group(1)) if joined else 0
+        before = before[: len(before) - gap]
         bwords = _posseg(before) if before else []
         acc = ""
         depth = 0
@@ -563,10 +569,23 @@ class TextLoader:
         if place and persons:
             acc = ""  # 在职党员进社区1.8万人 counts people, not places: read the whole phrase
         verbs = "|".join(map(re.escape, _MEASURE_CUES["change_verbs"]))
-        if -1 in prev and re.search(rf"[较比][^，。；,;]{{0,8}}(?:{verbs})$", before):
-            return prev[-1]  # 满意率98.7%，较去年同期提升3.2个百分点: the change of that rate
+        compared = re.search(rf"[较比][^，。；,;]{{0,8}}(?:{verbs})$", before)
+        if compared is not None:
+            # 群众满意率较去年同期提升4.1个百分点: the change of the rate named before 较
+            subject = self._clean(before[: compared.start()])
+            if subject.endswith(tuple(_MEASURE_CUES["nominal_endings"])):
+                k = before.rfind(subject, 0, compared.start())
+                return subject, c_start + k, c_start + k + len(subject)
+            if -1 in prev:
+                return prev[-1]  # 满意率98.7%，较去年同期提升3.2个百分点: that rate's change
+        if len(acc) == 1 and taken < len(bwords):
+            # 派|单1568件: one character of a noun after one of a verb is one word with it
+            w, f = bwords[len(bwords) - taken - 1]
+            if len(w) == 1 and f.startswith("v"):
+                acc = w + acc
+        end_at = sp.start_char - gap
         if acc.strip("“”()（）") and self._clean(acc):
-            return self._clean(acc), sp.start_char - len(acc), sp.start_char
+            return self._clean(acc), end_at - len(acc), end_at
         if not before.strip() and -1 in prev:
             return prev[-1]
         # a verb phrase (清理乱堆乱放), or the subject before function words (收取率由原来的)
@@ -617,6 +636,7 @@ class TextLoader:
                 text = rest
                 break
         text = _without_leading_division(text)  # 南岗区党员志愿者 → 党员志愿者
+        text = self._after_count_opener(text)  # 全区共有区级领导 → 区级领导
         words = _posseg(text)
         lead = _MEASURE_CUES["leading_tags"]
         deixis = set(place_rules()["deixis"])
@@ -626,12 +646,31 @@ class TextLoader:
             words = words[1:]
         trail = _MEASURE_CUES["trailing_tags"]
         # only a one-character word: a longer verb may be what is counted (送医送药1.6万次)
-        while len(words) > 1 and words[-1][1] in trail and len(words[-1][0]) == 1:
+        while (
+            len(words) > 1
+            and words[-1][1] in trail
+            and len(words[-1][0]) == 1
+            and not _is_nounish(*words[-1])  # 率 tagged as a verb (响应|率) stays
+        ):
             rest = "".join(w for w, _ in words[:-1]).strip("“”")
             if len(rest) < 2 or not any(_is_nounish(w, f) for w, f in words[:-1]):
                 break
             words = words[:-1]
         return "".join(w for w, _ in words).strip("“”")
+
+    def _after_count_opener(self, text: str) -> str:
+        """``text`` after the last word that opens a count (共有, 累计, 共), where a word of
+        two characters or more is left (该街道共受理群众诉求 → 受理群众诉求); a word the
+        segmenter glues to the next (共有|区 in 共有区级领导) still opens it."""
+        openers = tuple(sorted(_MEASURE_CUES["count_openers"], key=len, reverse=True))
+        cut, pos = 0, 0
+        for w, _f in _posseg(text):
+            opener = next((o for o in openers if w.startswith(o)), None)
+            whole = opener is not None and (len(opener) >= 2 or w == opener)
+            if opener is not None and whole and len(text) - (pos + len(opener)) >= 2:
+                cut = pos + len(opener)
+            pos += len(w)
+        return text[cut:]
 
     def _known_count_word(self, text: str) -> bool:
         """True for a level word or a measure the lexicon knows (村, 社区, 网格员)."""

@@ -54,3 +54,31 @@ def test_places_that_did_something_in_a_list_are_a_subset() -> None:
         "街道": "subset",
     }
     assert _scopes("全市共有城区6个。") == {"城区": "total"}
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        # a rate and the one character that joins it to its value
+        ("全镇群众诉求回访率为97.1%。", "诉求回访率"),
+        ("社区矛盾纠纷响应率达99%。", "纠纷响应率"),
+        ("群众知晓率达92%。", "群众知晓率"),
+        # a word that opens a count, and the words before it
+        ("全县共有镇级领导26名。", "镇级领导"),
+        ("该社区共受理居民诉求815件。", "受理居民诉求"),
+        ("辖区共有在职党员进社区报到1200余人次。", "在职党员进社区报到"),
+        # one character of a noun after one of a verb
+        ("全年累计派单968件。", "派单"),
+    ],
+)
+def test_joining_and_opening_words_are_no_part_of_a_measure(text: str, measure: str) -> None:
+    assert _measure_texts(text) == [measure]
+
+
+def test_a_change_after_a_rate_named_before_the_comparison_is_that_rates() -> None:
+    """…办结率达96%，居民满意率较上年提高3.5个百分点: the change is 居民满意率's, not the
+    办结率's before it."""
+    text = "全年办结率达96%，居民满意率较上年提高3.5个百分点。"
+    assert _measure_texts(text) == ["办结率", "居民满意率"]
+    scopes = _scopes(text)
+    assert scopes["居民满意率"] == "change"
