@@ -574,7 +574,9 @@ def _name_before(norm: str, e: Enumeration) -> bool:
         far = re.search(
             rf"[“「](?P<name>[^”」]{{2,12}})[”」][\u4e00-\u9fff]{{1,8}}[，,](?:{cue})[:：]?$", before
         )
-        if far is not None and _fits(far.group("name"), len(e.items)):
+        if far is not None and (
+            _fits(far.group("name"), len(e.items)) or _echoes(far.group("name"), e.items)
+        ):
             glossed = far
     alone = re.search(r"[“「](?P<name>[^”」]{2,12})[”」][:：]$", before)
     if glossed is not None and (e.quoted or _count_re().match(glossed.group("name"))):
@@ -615,6 +617,24 @@ def _count_of(name: str) -> int | None:
         return int(n) if n.isdigit() else parse_cn_int(n)
     except ValueError:
         return None
+
+
+def _echoes(name: str, items: list[str]) -> bool:
+    """True when ``name`` is a count of the items and the words they all end with or all
+    open with (三到位: 组织到位、人员到位、责任到位; 五进: 进社区、进小区…)."""
+    m = re.fullmatch(rf"([{CN_NUMERAL}]+|\d+)([\u4e00-\u9fff]{{1,3}})", name)
+    if m is None or len(items) < 2:
+        return False
+    n = m.group(1)
+    try:
+        count = int(n) if n.isdigit() else parse_cn_int(n)
+    except ValueError:
+        return False
+    word = m.group(2)
+    shared = all(i.endswith(word) and len(i) > len(word) for i in items) or all(
+        i.startswith(word) and len(i) > len(word) for i in items
+    )
+    return count == len(items) and shared
 
 
 def _fits(name: str, items: int) -> bool:

@@ -25,6 +25,7 @@ from govkg.loaders.enumerations import (
     Enumeration,
     _clause_breaks,
     _count_re,
+    _echoes,
     _heads,
     _level_of,
     _level_rank,
@@ -754,9 +755,11 @@ def recognise_mechanism(ctx: Context) -> Iterable[Structure]:
     for e in ctx.free():
         if e.joiner != "、" or not _count_fits(e) or not _plain(e, ctx.lex):
             continue
+        if _composition(ctx.norm, e):
+            continue
         if _mechanism_named(e) or _mechanism_unnamed(e, ctx):
             ctx.take(e, e.items)
-            named = _valid_name(e.name)
+            named = _valid_name(e.name) or _echoed_name(e)
             name = e.name if named else _unnamed(e)
             if not named and _described_parts(e.items):
                 # …的领导体系、…的权责体系、…的标准体系 → 领导体系、权责体系、标准体系
@@ -765,8 +768,22 @@ def recognise_mechanism(ctx: Context) -> Iterable[Structure]:
             yield Mechanism(name, _items(e), e.start, end, named, (e.end, end))
 
 
+def _composition(norm: str, e: Enumeration) -> bool:
+    """由A、B、C组成的…: the list says what a body is made of, not the steps of a method."""
+    verbs = tuple(cues()["composition_verbs"])
+    return norm[max(0, e.start - 1) : e.start] == "由" and e.items[-1].endswith(verbs)
+
+
+def _echoed_name(e: Enumeration) -> bool:
+    """A quoted name that counts the items by the word they share (“三到位”…，即“组织到位、
+    人员到位、责任到位”): a name, though it ends in a verb."""
+    return e.kind == "quoted-name" and _echoes(e.name, e.items)
+
+
 def _mechanism_named(e: Enumeration) -> bool:
     c = cues()
+    if _echoed_name(e):
+        return True
     if not _valid_name(e.name):
         return False
     if len(e.items) < (2 if e.quoted and not e.run else c["unquoted_min_items"]):

@@ -497,3 +497,23 @@ def test_an_alliance_named_after_a_verb_and_members_after_a_colon() -> None:
     assert items(a) == ["镇派出所", "镇卫生院", "镇中心小学"]
     (a,) = of(Alliance, "打造邻里共建联盟，成员单位包括社区卫生站、物业公司、幼儿园等8家单位。")
     assert a.name == "邻里共建联盟"
+
+
+def test_a_quoted_name_counting_the_word_its_items_share_names_the_list_after_ji() -> None:
+    """以“三到位”为目标，即“A到位、B到位、C到位”: the count and the shared word name the
+    list, though the name ends in a verb."""
+    text = "村里以“三到位”为要求，即“宣传到位、排查到位、整改到位”，推进安全治理。"
+    (m,) = of(Mechanism, text)
+    assert m.name == "三到位"
+    assert items(m) == ["宣传到位", "排查到位", "整改到位"]
+    # a count that does not fit leaves the list unnamed by it
+    assert not [
+        s for s in structures("以“四到位”为要求，即“宣传到位、排查到位、整改到位”，推进治理。")
+        if s.name == "四到位"
+    ]
+
+
+def test_units_a_body_is_made_of_are_no_mechanism() -> None:
+    """由A、B、C组成的联合执法组: the parts of a body, not the steps of a method."""
+    text = "镇里组建由司法所、派出所、综治中心组成的联合执法组，化解纠纷。"
+    assert not of(Mechanism, text)
