@@ -466,6 +466,15 @@ class TextLoader:
         # is what it counts, whatever follows
         unit = sp._.quantity.unit or ""
         echoed = len(unit) == 1 and norm[sp.start_char - 1 : sp.start_char] == unit
+        # 42名区级领导、96个区直|部门: a count opening an item of a list of counts is
+        # followed by what it counts, whatever class the segmenter gives its first word
+        list_item = (
+            norm[c_start - 1 : c_start] == "、"
+            and c_start == sp.start_char
+            and len(words) > 1
+            and words[0][1].startswith("v")
+            and _is_nounish(*words[1])
+        )
         # pre-nominal: 289个社区 …, 3200名在职党员 …
         if (
             words
@@ -475,6 +484,7 @@ class TextLoader:
                 or words[0][0] == "“"
                 or self._people_after_verb(sp, words)
                 or _ranked_noun(words)
+                or list_item
             )
         ):
             acc = ""
@@ -555,6 +565,9 @@ class TextLoader:
             elif w in "“(（":
                 depth -= 1
             elif depth <= 0 and not _is_nounish(w, f):
+                if acc and re.fullmatch(rf"[{CN_NUMERAL}]+级", w):
+                    acc = w + acc  # 划分一级网格17个: the rank is part of what is counted
+                    taken += 1
                 break
             acc = w + acc
             taken += 1
@@ -632,7 +645,10 @@ class TextLoader:
         for adverb in _MEASURE_CUES["trailing_adverbs"]:
             # 村共 (the segmenter's word in 28个村共组建): a level or a known measure and 共
             rest = text[: -len(adverb)]
-            if text.endswith(adverb) and rest and self._known_count_word(rest):
+            known = self._known_count_word(rest) or (
+                len(adverb) > 1 and rest.endswith(tuple(_MEASURE_CUES["nominal_endings"]))
+            )
+            if text.endswith(adverb) and rest and known:
                 text = rest
                 break
         text = _without_leading_division(text)  # 南岗区党员志愿者 → 党员志愿者

@@ -82,3 +82,18 @@ def test_a_change_after_a_rate_named_before_the_comparison_is_that_rates() -> No
     assert _measure_texts(text) == ["办结率", "居民满意率"]
     scopes = _scopes(text)
     assert scopes["居民满意率"] == "change"
+
+
+@pytest.mark.parametrize(
+    ("text", "measures"),
+    [
+        # a count opening an item of a list, whatever the segmenter calls the word after it
+        ("全镇18个机关党组织、35个共建单位全部参与。", ["共建单位", "机关党组织"]),
+        # a rank before what is counted after it
+        ("全县划分一级网格12个、二级网格140个。", ["一级网格", "二级网格"]),
+        # an adverb of two characters after a rate
+        ("服务站覆盖率分别达到100%和91%。", ["服务站覆盖率", "服务站覆盖率"]),
+    ],
+)
+def test_what_a_count_in_a_list_counts(text: str, measures: list[str]) -> None:
+    assert _measure_texts(text) == measures
