@@ -145,7 +145,7 @@ class AreaFinder:
                     }
                 )
                 continue
-            in_name = self._in_name(start, end)
+            in_name = self._in_name(start, end) or self._names_media(end)
             area = self._division(picked[0])
             self._add(AreaMention(start, end, area, in_name=in_name, organ=organ))
         if name and self.default is None:
@@ -581,6 +581,12 @@ class AreaFinder:
         where a place is part of the name; not for an organ of the place (成都市委组织部)."""
         heads: list[str] = place_rules()["body_name_heads"]
         return any(h in self.norm[start:end] for h in heads)
+
+    def _names_media(self, end: int) -> bool:
+        """True for a division that opens the name of a newspaper, a news site or a station
+        (西安新闻网讯, 临沂日报): the outlet's name, not what the sentence is about."""
+        heads: list[str] = place_rules()["media_name_heads"]
+        return self.norm.startswith(tuple(heads), end)
 
     def _list_item(self, mention: AreaMention) -> bool:
         """True for a name that is a whole item of a list (、 on either side of it)."""

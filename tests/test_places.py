@@ -513,3 +513,12 @@ def test_a_division_naming_a_road_is_part_of_the_place_name() -> None:
     props = _obs_props(_load(text, area="贵州省遵义市")[0])
     assert props[Decimal(320)]["area"].endswith("/天津路街道")
     assert "120000" not in props[Decimal(320)]["area"]
+
+
+def test_a_division_opening_a_news_outlets_name_is_not_the_topic() -> None:
+    """洛阳新闻网讯…，某街道辖区…，常住人口约8万人: the numbers are the street's, not 洛阳市's,
+    whose name opens the outlet's."""
+    text = "洛阳新闻网讯（记者 刘洋）记者从西工区获悉，红山街道辖区共有社区9个，常住人口约8万人。"
+    props = _obs_props(_load(text, area=None)[0])
+    assert props[Decimal(80000)]["area"].endswith("/红山街道")
+    assert props[Decimal(9)]["area"].endswith("/红山街道")
