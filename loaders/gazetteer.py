@@ -191,6 +191,31 @@ class Gazetteer:
             current = d.parent
             seen += 1
 
+    def path(self, name: str) -> tuple[list[Division], str]:
+        """The divisions a name written as a path opens with, each one lying in the one
+        before (浙江省杭州市西湖区, 浙江杭州西湖区 → 330000, 330100, 330106), and the rest of
+        the name (a place below the county: …西湖区留下街道 → 留下街道). Each part is the
+        longest name the gazetteer knows at that point; the path stops at a part that is
+        not one division inside the last."""
+        parts: list[Division] = []
+        rest = name
+        while len(rest) >= 2:
+            head = next(
+                (rest[:k] for k in range(len(rest), 1, -1) if self.candidates(rest[:k])), None
+            )
+            if head is None:
+                break
+            picked = self.resolve(head, [d.code for d in parts])
+            if parts:
+                inside = parts[-1].code
+                picked = [d for d in picked if inside in {a.code for a in self.ancestors(d.code)}]
+                picked = [d for d in picked if d.code != inside]
+            if len(picked) != 1:
+                break
+            parts.append(picked[0])
+            rest = rest[len(head) :]
+        return parts, rest
+
     def resolve(self, name: str, context: Iterable[str] = ()) -> list[Division]:
         """The divisions ``name`` can mean, narrowed by codes of places named nearby: a
         candidate inside a context place, or containing one, is kept over the others."""

@@ -121,6 +121,7 @@ class AreaFinder:
         self._only: dict[str, Area | None] = {}
         self._sub_area_ending: dict[int, SubArea] | None = None
         self.default: Area | None = None
+        self._manifest_parent: Area | None = None  # the division a manifest path names
         raw = self._division_mentions()
         known = [c[0].code for _, _, c, _ in raw if len(c) == 1]
         name = self._manifest_area()
@@ -132,8 +133,9 @@ class AreaFinder:
         ]
         self._orgs = Ranges(self.organisations)
         context = list(known)
-        if self.default is not None:
-            context += [a.code for a in self.chain(self.default) if a.code]
+        for given in (self.default, self._manifest_parent):
+            if given is not None:
+                context += [a.code for a in self.chain(given) if a.code]
         for start, end, cands, organ in raw:
             picked = self.gaz.resolve(cands[0].name, context) if len(cands) > 1 else cands
             if len(picked) != 1:
@@ -250,6 +252,14 @@ class AreaFinder:
         None when it names no division (a place below the county)."""
         cands = self.gaz.candidates(name)
         if not cands:
+            # a path (浙江省杭州市西湖区, 杭州市西湖区留下街道): its last division, and a place
+            # below the county that ends it lies in that division
+            parts, rest = self.gaz.path(name)
+            if parts and not rest:
+                return self._division(parts[-1])
+            if parts and _suffix_of(rest) is not None:
+                self._manifest_parent = self._division(parts[-1])
+                return None
             if _suffix_of(name) is None:
                 raise DocumentAreaError(
                     f"area {name!r} is not a PRC division (GB/T 2260) nor a place name ending "
@@ -272,6 +282,12 @@ class AreaFinder:
         """A manifest area below the county, placed where the text first names it after
         another place, else under the most specific division the text names."""
         level = place_rules()["sub_area_suffixes"][_suffix_of(name)]
+        parent = self._manifest_parent
+        if parent is not None:
+            # the manifest wrote the divisions it lies in: they place it, not the text
+            for part, part_level in _nested_names(self.gaz.path(name)[1]):
+                parent = self.sub_area(part, part_level, parent)
+            return parent
         for s in sorted(self.sub_areas, key=lambda s: s.start):
             if s.name == name:
                 parent = self._place_before(s.start)
@@ -658,6 +674,27 @@ class AreaFinder:
 
 
 _SENTENCE_OPEN = "。！？；;!?\n "
+
+
+def _nested_names(run: str) -> list[tuple[str, str]]:
+    """The places of a run of names below the county, each with its level, the largest
+    first: 赊店镇东裕社区 → (赊店镇, 街道), (东裕社区, 社区). A run is cut after a name of a
+    higher level than what follows it; each name keeps two characters before its suffix."""
+    levels = place_rules()["sub_area_suffixes"]
+    order = place_rules()["sub_area_levels"]
+    for i in range(3, len(run) - 2):
+        head, tail = run[:i], run[i:]
+        first, second = _suffix_of(head), _suffix_of(tail)
+        if (
+            first is not None
+            and second is not None
+            and len(head) - len(first) >= 2
+            and len(tail) - len(second) >= 2
+            and order.index(levels[first]) < order.index(levels[second])
+        ):
+            return [(head, levels[first]), *_nested_names(tail)]
+    suffix = _suffix_of(run)
+    return [(run, levels[suffix])] if suffix is not None else []
 
 
 def _opener_before(text: str, pos: int) -> bool:

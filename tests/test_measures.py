@@ -25,6 +25,11 @@ def _measure_texts(text: str) -> list[str]:
         ("全县基层党组织共1163个。", "基层党组织"),
         ("新成立的志愿服务队有41个。", "志愿服务队"),
         ("农业人口占90%以上。", "农业人口"),
+        # verbs the segmenter's dictionary does not call verbs (新建 a place, 轮训 a noun)
+        ("城关镇北门街道新建服务站5个。", "服务站"),
+        ("改扩建服务阵地40处。", "服务阵地"),
+        ("今年轮训党员3000人次。", "党员"),
+        ("命名示范点20个。", "示范点"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:

@@ -145,6 +145,43 @@ def test_an_ambiguous_manifest_area_is_decided_by_the_text_or_rejected() -> None
     assert "330106" in rejection["reason"] and "360103" in rejection["reason"]
 
 
+@pytest.mark.parametrize("area", ["浙江省杭州市西湖区", "浙江杭州西湖区", "杭州市西湖区"])
+def test_a_manifest_area_written_as_a_path_is_its_last_division(area: str) -> None:
+    graph, report = _load("新建服务站5个。", area=area)
+    assert report["rejected"] == []
+    assert _obs_props(graph)[Decimal(5)]["area"] == GKD + "area/330106"
+
+
+def test_a_manifest_path_may_end_below_the_county() -> None:
+    graph, report = _load("新建服务站5个。西湖区共有党员800名。", area="杭州市西湖区北山街道")
+    assert report["rejected"] == []
+    obs = _obs_props(graph)
+    assert obs[Decimal(5)]["area"] == GKD + "area/330106/北山街道"
+    # the district the manifest names decides the text's 西湖区 (杭州, not 南昌)
+    assert obs[Decimal(800)]["area"] == GKD + "area/330106"
+
+
+def test_a_manifest_run_of_places_below_the_county_nests_them() -> None:
+    graph, _ = _load("新建服务站5个。", area="河南省南阳市社旗县赊店镇东裕社区")
+    town, community = GKD + "area/411327/赊店镇", GKD + "area/411327/东裕社区"
+    assert _obs_props(graph)[Decimal(5)]["area"] == community
+    broader = {
+        (t.subject.value, t.object.value) for t in graph if t.predicate.value.endswith("broader")
+    }
+    assert {(community, town), (town, GKD + "area/411327")} <= broader
+
+
+def test_a_path_of_divisions_is_read_part_by_part() -> None:
+    gaz = gazetteer()
+    parts, rest = gaz.path("南昌市西湖区")
+    assert [d.code for d in parts] == ["360100", "360103"] and rest == ""
+    parts, rest = gaz.path("北京市朝阳区和平街道")
+    assert [d.code for d in parts] == ["110000", "110105"] and rest == "和平街道"
+    # a part that is not inside the one before ends the path
+    parts, rest = gaz.path("浙江省南昌市")
+    assert [d.code for d in parts] == ["330000"] and rest == "南昌市"
+
+
 def test_an_unknown_manifest_area_is_rejected_naming_it() -> None:
     _, report = _load("新建服务站5个。", area="不存在的地方")
     (rejection,) = report["rejected"]
