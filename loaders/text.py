@@ -651,6 +651,10 @@ class TextLoader:
             if text.endswith(adverb) and rest and known:
                 text = rest
                 break
+        for verb in _MEASURE_CUES["leading_verbs"]:
+            if text.startswith(verb) and len(text) >= len(verb) + 2:
+                text = text[len(verb) :]
+                break
         text = _without_leading_division(text)  # 南岗区党员志愿者 → 党员志愿者
         text = self._after_count_opener(text)  # 全区共有区级领导 → 区级领导
         words = _posseg(text)

@@ -30,6 +30,10 @@ def _measure_texts(text: str) -> list[str]:
         ("改扩建服务阵地40处。", "服务阵地"),
         ("今年轮训党员3000人次。", "党员"),
         ("命名示范点20个。", "示范点"),
+        # verbs that only say an activity took place; adverbs after what is counted
+        ("今年开展政策宣讲320场次。", "政策宣讲"),
+        ("召开议事会12次。", "议事会"),
+        ("全镇28个嘎查全部建立服务站。", "嘎查"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
