@@ -56,9 +56,20 @@ _MEASURE_CUES: dict[str, list[str]] = yaml.safe_load(
 
 
 def _posseg(text: str) -> list[tuple[str, str]]:
+    """jieba's words and tags; a word that opens with one of the verbs of ``verbal_words``
+    is that verb and the words after it (联系群众, one idiom to jieba → 联系 | 群众)."""
     import jieba.posseg
 
-    return [(w, f) for w, f in jieba.posseg.cut(text)]
+    out: list[tuple[str, str]] = []
+    verbs = _MEASURE_CUES["verbal_words"]
+    for w, f in jieba.posseg.cut(text):
+        verb = next((v for v in verbs if w.startswith(v) and len(w) > len(v)), None)
+        if verb is None:
+            out.append((w, f))
+            continue
+        out.append((verb, "v"))
+        out.extend((x, g) for x, g in jieba.posseg.cut(w[len(verb) :]))
+    return out
 
 
 def _is_nounish(word: str, flag: str) -> bool:

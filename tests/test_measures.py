@@ -34,6 +34,8 @@ def _measure_texts(text: str) -> list[str]:
         ("今年开展政策宣讲320场次。", "政策宣讲"),
         ("召开议事会12次。", "议事会"),
         ("全镇28个嘎查全部建立服务站。", "嘎查"),
+        # 联系群众 is one word to the segmenter; 联系 is a verb
+        ("全街道联系群众两千多户。", "群众"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
