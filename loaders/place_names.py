@@ -187,7 +187,7 @@ def read_places(
                     prev[3],
                     spans[i - 2][2],
                     text[spans[i][1] : spans[i][1] + 1],
-                    _corroborated(spans, i),
+                    _corroborated(spans, i, text, prev[2] + name),
                 ):
                     # 西湖区|留下|街道, 某市|胜利|街道: a common word between a division and
                     # the suffix names the place, whatever its part of speech
@@ -218,7 +218,7 @@ def read_places(
                 # 道里区|胜利街道: the model read the name whole, right after a division
                 after = text[a + len(name) : a + len(name) + 1]
                 named = _named_after_division(
-                    head, tag, spans[i - 1][2], after, _corroborated(spans, i)
+                    head, tag, spans[i - 1][2], after, _corroborated(spans, i, text, name)
                 )
             if not named and is_generic_head(head):
                 continue  # 新建网格, 示范小区: a description, not a name
@@ -301,10 +301,11 @@ def _recurrences(text: str, found: list[SubArea]) -> list[SubArea]:
     return out
 
 
-def _corroborated(spans: list[tuple[int, int, str, str]], i: int) -> bool:
+def _corroborated(spans: list[tuple[int, int, str, str]], i: int, text: str, name: str) -> bool:
     """True when the place word at ``spans[i]`` is followed by its organ (留下街道党工委) or
-    by a place inside it (留下街道|金鱼井社区): what a name has and a level word after a verb
-    (赋予街道管理权限) has not."""
+    by a place inside it (留下街道|金鱼井社区), there or where ``name`` (the place's name, its
+    suffix included) comes again in ``text`` (…前进街道。…在前进街道光明社区): what a name has
+    and a level word after a verb (赋予街道管理权限) has not."""
     w = spans[i][2]
     if _without_organ(w) != w:
         return True
@@ -312,7 +313,24 @@ def _corroborated(spans: list[tuple[int, int, str, str]], i: int) -> bool:
     organs = tuple(place_rules()["organ_suffixes"])
     if nxt and nxt[0].startswith(organs):
         return True
-    return any(_suffix_of(_without_organ(x)) is not None for x in nxt)
+    if any(_suffix_of(_without_organ(x)) is not None for x in nxt):
+        return True
+    return _corroborated_elsewhere(text, name)
+
+
+def _corroborated_elsewhere(text: str, name: str) -> bool:
+    """True when ``name`` comes in ``text`` right before its organ or a place of a lower
+    level (a name of two to five characters and its suffix)."""
+    suffix = _suffix_of(name)
+    if suffix is None:
+        return False
+    rules = place_rules()
+    levels, order = rules["sub_area_suffixes"], rules["sub_area_levels"]
+    lower = [s for s, lv in levels.items() if order.index(lv) > order.index(levels[suffix])]
+    organs = "|".join(map(re.escape, sorted(rules["organ_suffixes"], key=len, reverse=True)))
+    inner = "|".join(map(re.escape, sorted(lower, key=len, reverse=True)))
+    after = re.compile(rf"(?:{organs})|[\u4e00-\u9fff]{{2,5}}?(?:{inner})" if inner else organs)
+    return any(after.match(text, m.end()) for m in re.finditer(re.escape(name), text))
 
 
 def _named_after_division(

@@ -398,6 +398,11 @@ class AreaFinder:
                 ):
                     here = None
                 chosen = here.area if here is not None else target
+                # 宁夏全区, 吉林市全市: right after a place whose name ends as the word does,
+                # the word is that place as a whole
+                before = self._mention_ending.get(m.start())
+                if before is not None and before.area.label.endswith(word[-1]):
+                    chosen = before.area
                 if chosen is None:
                     continue
                 scope = m.start() > 0 and self.norm[m.start() - 1] not in _CLAUSE_BREAK + " "

@@ -559,3 +559,28 @@ def test_a_division_opening_a_news_outlets_name_is_not_the_topic() -> None:
     props = _obs_props(_load(text, area=None)[0])
     assert props[Decimal(80000)]["area"].endswith("/红山街道")
     assert props[Decimal(9)]["area"].endswith("/红山街道")
+
+
+def test_a_common_word_street_is_a_name_where_it_comes_again_before_a_place_inside_it() -> None:
+    # 前进 is a verb to the dictionary: a name only where something corroborates it, here its
+    # second mention, right before a community
+    text = "长春市朝阳区前进街道。该街道辖8个社区。在前进街道光明社区，今年解决问题56个。"
+    graph, _ = _load(text, area=None)
+    obs = _obs_props(graph)
+    assert obs[Decimal(8)]["area"] == GKD + "area/220104/前进街道"
+    # the verb alone after a division, with nothing to corroborate it, names no place
+    graph, _ = _load("长春市朝阳区前进街道。该街道辖8个社区。", area=None)
+    assert _obs_props(graph)[Decimal(8)]["area"] != GKD + "area/220104/前进街道"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("银川市兴庆区有社区40个。宁夏全区共有城市社区537个。", "640000"),
+        ("南宁市青秀区有社区9个。广西全区共有社区党组织2100个。", "450000"),
+    ],
+)
+def test_a_deictic_word_right_after_a_place_is_that_place(text: str, code: str) -> None:
+    graph, _ = _load(text, area=None)
+    obs = _obs_props(graph)
+    assert obs[max(obs)]["area"] == GKD + f"area/{code}"
