@@ -253,6 +253,10 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
             level = lex.covered_levels.get(covered) or lex.covered_levels.get(unify(covered))
             if level is None:
                 level = _covered_by_initial(covered, lex)
+            short = c["covered_short_forms"].get(covered)
+            if level is None and short is not None:
+                # 包片, 包格: one character for the level (片区, 网格)
+                level = lex.covered_levels.get(short) or iri("covered-level", short).value
             if level is None and _one_level(covered):
                 # 楼栋, 单元: a level still; 乡镇街道, 村社区: two names of one level
                 level = iri("covered-level", unify(covered)).value
@@ -324,8 +328,8 @@ def _rank_phrase(text: str, lex: Lexicon) -> str:
     heads = "|".join(
         map(re.escape, sorted({*c["cadre_heads"], *c["role_words"]}, key=len, reverse=True))
     )
-    leveled = re.search(rf"(?:{levels})级?(?:{heads})$", text)
-    if leveled is not None and leveled.start() > 0:
+    leveled = re.search(rf"(?:{levels})[级直]?(?:{heads})$", text)  # 区直部门 too
+    if leveled is not None:
         return leveled.group(0)
     words = list(_posseg(text))
     while len(words) > 1 and words[0][1].startswith(("v", "d", "p", "c", "u", "r", "ad")):

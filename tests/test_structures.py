@@ -517,3 +517,13 @@ def test_units_a_body_is_made_of_are_no_mechanism() -> None:
     """由A、B、C组成的联合执法组: the parts of a body, not the steps of a method."""
     text = "镇里组建由司法所、派出所、综治中心组成的联合执法组，化解纠纷。"
     assert not of(Mechanism, text)
+
+
+def test_baobao_pairs_of_units_and_one_character_levels() -> None:
+    """县直单位包联村; 领导包片、干部包格、党员包户: a unit covers a level as a cadre does, and
+    片, 格 are the levels 片区, 网格 written short."""
+    (s,) = of(System, "全县推行“双包联”：县级领导包联乡镇，县直单位包联村。")
+    assert [(t.cadre, t.covered) for t in s.tiers] == [("县级领导", "乡镇"), ("县直单位", "村")]
+    assert not of(Mechanism, "全县推行“双包联”：县级领导包联乡镇，县直单位包联村。")
+    (s,) = of(System, "推行“书记包片、委员包格、党员包户”责任制。")
+    assert [t.level_iri.rsplit("/", 1)[-1] for t in s.tiers][:2] == ["片区", "网格（小区）"]
