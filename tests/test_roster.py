@@ -303,9 +303,11 @@ def test_broken_manifest_is_a_build_error(roster: Path) -> None:
 Edit = Callable[[Path], None]
 
 
-def _gbk(roster: Path) -> None:
-    text = (roster / "units.csv").read_text(encoding="utf-8")
-    (roster / "units.csv").write_bytes(text.encode("gbk"))
+def _undecodable(roster: Path) -> None:
+    data = (roster / "units.csv").read_bytes()
+    cut = data.index(b"\n") + 1
+    # bytes valid in no encoding a table is read in: neither UTF-8 nor GB 18030
+    (roster / "units.csv").write_bytes(data[:cut] + b"\x80\xff\xfe" + data[cut:])
 
 
 def _cycle(roster: Path) -> None:
@@ -447,7 +449,7 @@ CASES: dict[str, tuple[Edit, str, str, str | None, str]] = {
         "name",
         "required value 'name' is empty",
     ),
-    "non-UTF-8 file": (_gbk, "units.csv", "line 2, byte", None, "not valid UTF-8"),
+    "undecodable file": (_undecodable, "units.csv", "line 2, byte", None, "neither UTF-8 nor"),
 }
 
 
@@ -503,12 +505,33 @@ def test_identical_duplicates_collapse(roster: Path) -> None:
     assert len([t for t in triples if t.subject == unit("U-C1") and t.predicate == A]) == 1
 
 
-def test_non_utf8_file_is_described_but_not_loaded(roster: Path) -> None:
-    _gbk(roster)
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-8-sig"])
+def test_a_table_saved_by_a_chinese_spreadsheet_loads_as_its_utf8_copy(
+    roster: Path, encoding: str
+) -> None:
+    """CSV saved as GBK (a Chinese spreadsheet's CSV), UTF-16 with its mark (its "Unicode
+    text") or UTF-8 with a mark: the same statements as the UTF-8 file, the encoding noted."""
+    def described(loaded: Loaded) -> set[ox.Triple]:
+        # all but the hash of the file's bytes, which differ
+        return {t for t in union(loaded) if not t.predicate.value.endswith("sha256")}
+
+    expected = described(load_rosters([roster]))
+    text = (roster / "units.csv").read_text(encoding="utf-8")
+    (roster / "units.csv").write_bytes(text.encode(encoding))
+    loaded = load_rosters([roster])
+    assert described(loaded) == expected
+    rep = report_of(loaded, "units.csv")
+    assert rep.rejected == []
+    noted = {"gbk": "gb18030", "gb18030": "gb18030", "utf-16": "utf-16", "utf-8-sig": None}
+    assert rep.details.get("encoding") == noted[encoding]
+
+
+def test_an_undecodable_file_is_described_but_not_loaded(roster: Path) -> None:
+    _undecodable(roster)
     loaded = load_rosters([roster])
     rep = report_of(loaded, "units.csv")
     assert rep.read == 0 and rep.accepted == 0 and len(rep.rejected) == 1
-    assert "GBK" in rep.rejected[0].reason
+    assert "GB 18030" in rep.rejected[0].reason
     # the alliances led by the units it held are rejected, naming why
     alliances = report_of(loaded, "alliances.csv").rejected
     assert alliances and all("unknown units id" in r.reason for r in alliances)

@@ -19,16 +19,36 @@ from govkg.loaders.roster_mapping import (
     header_key,
 )
 
+#: What a table that is not UTF-8 is read as: GB 18030, which holds GBK and GB 2312, the
+#: encodings Chinese spreadsheet programs save CSV in.
+LEGACY_ENCODING = "gb18030"
 
-def _decode(data: bytes) -> str:
+
+def _decode(data: bytes, notes: dict[str, Any] | None = None) -> str:
+    """The text of a table: UTF-8 (with or without its byte-order mark), UTF-16 with its
+    mark (a spreadsheet's "Unicode text"), else GB 18030 where the bytes are valid in it;
+    a text read in other than UTF-8 is noted in ``notes["encoding"]``."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FileRejected(f"byte {exc.start}", "not valid UTF-16 after its mark") from None
+        if notes is not None:
+            notes["encoding"] = "utf-16"
+        return text[1:] if text.startswith("\ufeff") else text
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise FileRejected(
-            f"line {line}, byte {exc.start}",
-            "not valid UTF-8 (is it GBK or another legacy encoding?); the file was not loaded",
-        ) from None
+        try:
+            text = data.decode(LEGACY_ENCODING)
+        except UnicodeDecodeError:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise FileRejected(
+                f"line {line}, byte {exc.start}",
+                "neither UTF-8 nor GBK/GB 18030 text; the file was not loaded",
+            ) from None
+        if notes is not None:
+            notes["encoding"] = LEGACY_ENCODING
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -44,12 +64,15 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def read_rows(path: Path, data: bytes, table: str) -> tuple[list[str], Iterator[Cells], bool]:
+def read_rows(
+    path: Path, data: bytes, table: str, notes: dict[str, Any] | None = None
+) -> tuple[list[str], Iterator[Cells], bool]:
     """``(header, rows, strict)`` of a roster file; ``strict``: rows must have exactly as
-    many fields as the header (CSV), rather than at most as many (XLSX)."""
+    many fields as the header (CSV), rather than at most as many (XLSX). A text file read in
+    other than UTF-8 says which in ``notes["encoding"]``."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        text = _decode(data)
+        text = _decode(data, notes)
         reader = csv.reader(io.StringIO(text, newline=""))
         try:
             header = next(reader)
@@ -61,7 +84,7 @@ def read_rows(path: Path, data: bytes, table: str) -> tuple[list[str], Iterator[
     if suffix == ".xlsx":
         return _xlsx_rows(data, table)
     if suffix in (".yaml", ".yml"):
-        return _yaml_rows(_decode(data))
+        return _yaml_rows(_decode(data, notes))
     raise FileRejected("", f"unsupported file type {suffix!r} (use .csv, .xlsx or .yaml)")
 
 
@@ -144,7 +167,7 @@ def read(load: RosterLoad) -> None:
     for fi, f in enumerate(load.files):
         spec = load.specs[f.table]
         try:
-            header, rows, strict = read_rows(f.path, f.data, f.table)
+            header, rows, strict = read_rows(f.path, f.data, f.table, f.report.details)
             _read_file(load, fi, f, spec, header, rows, strict)
         except FileRejected as exc:
             f.report.reject(exc.location, exc.reason)
@@ -171,10 +194,12 @@ def _read_file(
             pos[spec.index[name]] = j
     missing = [c.name for c in spec.columns if c.required and pos[spec.index[c.name]] < 0]
     if missing:
+        encoding = f.report.details.get("encoding")
         raise FileRejected(
             "header",
             f"required column(s) {', '.join(missing)} missing from the header "
-            f"(expected: {', '.join(c.name for c in spec.columns)})",
+            f"(expected: {', '.join(c.name for c in spec.columns)})"
+            + (f"; the file is not UTF-8 and was read as {encoding}" if encoding else ""),
         )
     if ignored:
         f.report.details["ignored_columns"] = ignored
