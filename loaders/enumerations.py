@@ -50,7 +50,7 @@ def cues() -> Cues:
 def _heads() -> tuple[str, ...]:
     c = cues()
     words = set(c["mechanism_heads"]) | set(c["hierarchy_heads"]) | set(c["count_words"])
-    words |= set(c["baobao_names"]) | {c["working_group_name"], c["alliance_word"]}
+    words |= set(c["baobao_names"]) | set(c["working_group_names"]) | {c["alliance_word"]}
     return tuple(sorted(words, key=len, reverse=True))
 
 

@@ -409,7 +409,8 @@ def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
     """街道管理体制、简政放权…6个专项工作组, with who leads them."""
     c, lex, norm = cues(), ctx.lex, ctx.norm
     for e in ctx.free():
-        if c["working_group_name"] not in e.name:
+        word = next((w for w in c["working_group_names"] if w in e.name), None)
+        if word is None:
             continue
         # 物业治理、网格治理、民生服务等6个专项工作组: examples of the six, each a group
         examples = e.kind == "deng" and e.count is not None and e.count >= len(e.items)
@@ -424,7 +425,8 @@ def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
         sentence = norm[ctx.lo : ctx.hi]
         scope = leader_text + sentence
         if "省级" in leader_text or (
-            "省" in scope[: scope.find("工作组")] and "市" not in leader_text
+            "省" in scope[: scope.find("工作组" if "工作组" in word else word)]
+            and "市" not in leader_text
         ):
             levels = ["省级"]
         else:

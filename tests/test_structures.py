@@ -527,3 +527,12 @@ def test_baobao_pairs_of_units_and_one_character_levels() -> None:
     assert not of(Mechanism, "全县推行“双包联”：县级领导包联乡镇，县直单位包联村。")
     (s,) = of(System, "推行“书记包片、委员包格、党员包户”责任制。")
     assert [t.level_iri.rsplit("/", 1)[-1] for t in s.tiers][:2] == ["片区", "网格（小区）"]
+
+
+def test_working_groups_under_another_name() -> None:
+    """网格治理、物业治理、民生服务3个工作专班: 工作专班 is what many reports call the
+    专项工作组."""
+    (w,) = of(WorkingGroups, "县里成立网格治理、物业治理、民生服务3个工作专班。")
+    assert items(w) == ["网格治理", "物业治理", "民生服务"]
+    # a count that does not fit is no list of groups
+    assert not of(WorkingGroups, "县里成立网格治理、物业治理、民生服务5个工作专班。")
