@@ -828,6 +828,11 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
             corpus_report.accepted = len(documents)
             corpus_report.read += len(corpus_rejections)
             corpus_report.rejected.extend(corpus_rejections)
+            corpus_report.details["not_utf8"] = [
+                {"document": d.doc_id, "encoding": d.encoding}
+                for d in documents
+                if d.encoding != "utf-8"
+            ]
             reports.insert(0, corpus_report)
             rejections = sorted(r for rep in reports for r in rep.rejected)
             if rejections and not options.allow_rejects:
@@ -892,6 +897,8 @@ def _report(
 WARNING_KINDS = {
     "area_inferred": "statistics placed by the document's area (their sentence names no place)",
     "places_ambiguous": "place names that several divisions share, left unresolved",
+    "not_utf8": "reports read as GBK/GB 18030 or UTF-16, not UTF-8 (their offsets count "
+    "the characters of that text)",
 }
 
 

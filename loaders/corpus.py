@@ -1,4 +1,5 @@
-"""Reads a corpus folder (``corpus.yaml`` plus one UTF-8 text file per report) into
+"""Reads a corpus folder (``corpus.yaml`` plus one text file per report: UTF-8, else UTF-16
+with its mark or GBK/GB 18030, :mod:`govkg.loaders.encoding`) into
 :class:`CorpusDocument` records and describes each as a ``gk:SourceDocument``.
 
 ``corpus.yaml`` holds ``documents:``, a list of entries with the keys in :data:`ENTRY_KEYS`
@@ -34,6 +35,7 @@ import pyoxigraph as ox
 import yaml
 
 from govkg.loaders.base import A, GraphWriter, LoadReport, Rejection
+from govkg.loaders.encoding import decode
 from govkg.ontology import DCTERMS, RDFS, XSD
 from govkg.ontology.errors import InputError
 from govkg.ontology.ids import doc_iri, gk
@@ -61,6 +63,9 @@ class CorpusDocument:
     text: str
     sha256: str
     meta: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    #: What the file was read as (:mod:`govkg.loaders.encoding`): its offsets count the
+    #: characters of that text.
+    encoding: str = field(default="utf-8", compare=False)
 
     @cached_property
     def iri(self) -> ox.NamedNode:
@@ -87,14 +92,15 @@ def default_corpus_dir(cwd: Path | None = None) -> Path | None:
 
 
 def read_text_file(path: Path) -> str:
-    """Decode a file as UTF-8 exactly as stored; raise ValueError naming the byte offset."""
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(
-            f"not valid UTF-8 at byte {exc.start} (is it GBK or another legacy encoding?)"
-        ) from None
+    """The text of a file exactly as stored (:func:`read_text_and_encoding`)."""
+    return read_text_and_encoding(path)[0]
+
+
+def read_text_and_encoding(path: Path) -> tuple[str, str]:
+    """``(text, encoding)`` of a file: UTF-8 exactly as stored, else UTF-16 after its mark or
+    GBK/GB 18030 (:func:`govkg.loaders.encoding.decode`); raise ValueError naming the line
+    and byte where it is none of them."""
+    return decode(path.read_bytes())
 
 
 def read_corpus(corpus_dir: Path) -> tuple[list[CorpusDocument], list[Rejection]]:
@@ -163,7 +169,7 @@ def read_corpus(corpus_dir: Path) -> tuple[list[CorpusDocument], list[Rejection]
             )
             continue
         try:
-            text = read_text_file(path)
+            text, encoding = read_text_and_encoding(path)
         except (OSError, ValueError) as exc:
             rejections.append(Rejection(str(path), "", f"unreadable: {exc}"))
             continue
@@ -172,7 +178,7 @@ def read_corpus(corpus_dir: Path) -> tuple[list[CorpusDocument], list[Rejection]
             rejections.extend(Rejection(str(path), "out_of_scope", p) for p in bad_ranges)
             continue
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        docs.append(CorpusDocument(doc_id, path, text, digest, dict(entry)))
+        docs.append(CorpusDocument(doc_id, path, text, digest, dict(entry), encoding))
     for path in sorted(corpus_dir.glob("*.txt")):
         if path.stem not in named:
             rejections.append(

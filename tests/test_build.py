@@ -163,13 +163,51 @@ def test_missing_corpus_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert "nowhere" in output and "Traceback" not in output
 
 
-def test_non_utf8_document_is_rejected_by_name(corpus_dir: Path, tmp_path: Path) -> None:
+def test_a_report_saved_as_gbk_or_utf16_is_read_and_its_spans_check(tmp_path: Path) -> None:
+    """A report saved by a Chinese editor as GBK, or as UTF-16 with its mark, is read; its
+    spans count the characters of that text, so validation finds them equal to the file's,
+    and the report lists the encoding under the warnings."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    entries = "".join(
+        f"  - {{id: {i}, title: t, date: 2024-01-01, area: 绿园区}}\n" for i in ("a1", "a2")
+    )
+    (corpus / "corpus.yaml").write_text(f"documents:\n{entries}", encoding="utf-8")
+    text = "全区新建党群服务中心5个，社区党组织12个。"
+    gbk, utf16 = corpus / "a1.txt", corpus / "a2.txt"
+    gbk.write_bytes(text.encode("gbk"))
+    utf16.write_bytes(text.encode("utf-16"))
+    result = build(BuildOptions(corpus, tmp_path / "out"))
+    report = result.report
+    assert report["rejections"] == []
+    assert report["validation"]["conforms"] is True
+    (corpus_report,) = [r for r in report["loaders"] if r["loader"] == "corpus"]
+    assert corpus_report["details"]["not_utf8"] == [
+        {"document": gbk.stem, "encoding": "gb18030"},
+        {"document": utf16.stem, "encoding": "utf-16"},
+    ]
+    assert {"kind": "not_utf8", "count": 2}.items() <= next(
+        w for w in report["warnings"] if w["kind"] == "not_utf8"
+    ).items()
+    assert report["entities"]["StatisticObservation"] == 4
+    quotes = [
+        t.object.value
+        for t in ox.parse(path=str(tmp_path / "out" / "govkg.ttl"), format=ox.RdfFormat.TURTLE)
+        if t.predicate.value.endswith("#quote")
+    ]
+    assert quotes.count("党群服务中心5个") == 2 and quotes.count("社区党组织12个") == 2
+
+
+def test_a_document_in_no_known_encoding_is_rejected_by_name(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
     corpus = _corpus_copy(corpus_dir, tmp_path)
     victim = sorted(corpus.glob("*.txt"))[0]
-    victim.write_bytes("街道党工委和社区党组织".encode("gbk"))
+    victim.write_bytes("街道党工委".encode() + b"\x80\xff\xfe")
     code, output = _run_build(corpus, tmp_path / "out")
     assert code == 1
-    assert victim.name in output.replace("\n", "") and "UTF-8" in output
+    flat = output.replace("\n", "")
+    assert victim.name in flat and "neither UTF-8 nor GBK" in flat
     assert not (tmp_path / "out").exists()
     code, _ = _run_build(corpus, tmp_path / "out", "--allow-rejects")
     assert code == 0

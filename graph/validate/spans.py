@@ -24,6 +24,7 @@ from govkg.graph.validate.graphs import (
 )
 from govkg.graph.validate.report import SPAN_TEXT_MISSING_RULE, SPAN_TEXT_RULE, Violation, node_text
 from govkg.graph.validate.sparql_engine import OX_TYPE, ox_describe
+from govkg.loaders.corpus import read_text_file
 
 
 def _ox_single(store: ox.Store, node: Any, prop: URIRef) -> Any:
@@ -110,7 +111,7 @@ def document_texts(store: ox.Store, corpus_dir: Path) -> dict[str, str]:
         path = corpus_dir / file_name.value
         try:
             # Bytes then decode: text mode would translate line endings and shift offsets.
-            texts[doc_id.value] = path.read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+            texts[doc_id.value] = read_text_file(path)  # as the loader read it
+        except (OSError, ValueError):
             continue  # reported as a warning: the spans of this document are not checked
     return texts

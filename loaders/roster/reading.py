@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from govkg.loaders.encoding import UTF8, EncodingError, decode
 from govkg.loaders.roster.rows import Cells, FileRejected, RosterFile, Row
 from govkg.loaders.roster.state import RosterLoad
 from govkg.loaders.roster_mapping import (
@@ -19,37 +20,20 @@ from govkg.loaders.roster_mapping import (
     header_key,
 )
 
-#: What a table that is not UTF-8 is read as: GB 18030, which holds GBK and GB 2312, the
-#: encodings Chinese spreadsheet programs save CSV in.
-LEGACY_ENCODING = "gb18030"
-
 
 def _decode(data: bytes, notes: dict[str, Any] | None = None) -> str:
-    """The text of a table: UTF-8 (with or without its byte-order mark), UTF-16 with its
-    mark (a spreadsheet's "Unicode text"), else GB 18030 where the bytes are valid in it;
-    a text read in other than UTF-8 is noted in ``notes["encoding"]``."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise FileRejected(f"byte {exc.start}", "not valid UTF-16 after its mark") from None
-        if notes is not None:
-            notes["encoding"] = "utf-16"
-        return text[1:] if text.startswith("\ufeff") else text
+    """The text of a table (:func:`~govkg.loaders.encoding.decode`); a text read in other
+    than UTF-8 is noted in ``notes["encoding"]``."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        try:
-            text = data.decode(LEGACY_ENCODING)
-        except UnicodeDecodeError:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise FileRejected(
-                f"line {line}, byte {exc.start}",
-                "neither UTF-8 nor GBK/GB 18030 text; the file was not loaded",
-            ) from None
-        if notes is not None:
-            notes["encoding"] = LEGACY_ENCODING
-    return text[1:] if text.startswith("\ufeff") else text
+        text, encoding = decode(data, keep_mark=False)
+    except EncodingError as exc:
+        raise FileRejected(
+            f"line {exc.line}, byte {exc.byte}",
+            "neither UTF-8 nor GBK/GB 18030 text; the file was not loaded",
+        ) from None
+    if encoding != UTF8 and notes is not None:
+        notes["encoding"] = encoding
+    return text
 
 
 def _cell(value: object) -> str:
