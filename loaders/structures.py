@@ -453,18 +453,18 @@ def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
 def recognise_alliance_joining(ctx: Context) -> Iterable[Structure]:
     """公安、住建…等职能部门纳入街道党建联盟: the units that join an alliance."""
     c, norm = cues(), ctx.norm
-    verbs = "|".join(map(re.escape, c["alliance_join_verbs"]))
+    verbs = "|".join(map(re.escape, c["alliance_join_verbs"] + c["alliance_found_verbs"]))
     word = re.escape(c["alliance_word"])
     for e in ctx.free():
         if e.kind != "deng":
             continue
         m = re.match(
-            rf"等([^，。；]{{0,8}}?)(?:{verbs})([\u4e00-\u9fff“”]{{0,8}}?{word})",
+            rf"等([^，。；]{{0,8}}?)(?:{verbs})([\u4e00-\u9fff“”「」]{{0,8}}?{word})",
             norm[e.end : ctx.hi],
         )
         if m is None:
             continue
-        name = m.group(2).replace("“", "").replace("”", "")
+        name = re.sub("[“”「」]", "", m.group(2)).removeprefix("的")  # 共同组建的…联盟
         end = e.end + m.end()
         ctx.take(e, e.items)
         yield Alliance(name, _items(e), e.start, end, True, (e.end, end), role=m.group(1).strip())

@@ -536,3 +536,14 @@ def test_working_groups_under_another_name() -> None:
     assert items(w) == ["网格治理", "物业治理", "民生服务"]
     # a count that does not fit is no list of groups
     assert not of(WorkingGroups, "县里成立网格治理、物业治理、民生服务5个工作专班。")
+
+
+def test_units_that_found_an_alliance_are_its_members() -> None:
+    """A、B、C等12家单位成立「某某联盟」: the founders are members, in either quotes."""
+    for q in ("“”", "「」"):
+        text = f"社区联合卫生院、派出所、供电所等12家单位成立{q[0]}邻里同心联盟{q[1]}。"
+        (a,) = of(Alliance, text)
+        assert a.name == "邻里同心联盟"
+        assert items(a) == ["卫生院", "派出所", "供电所"]
+    (a,) = of(Alliance, "联合卫生院、派出所等9家单位共同组建的社区共治联盟正式运行。")
+    assert a.name == "社区共治联盟"
