@@ -576,6 +576,10 @@ class TextLoader:
             elif w in "“(（":
                 depth -= 1
             elif depth <= 0 and not _is_nounish(w, f):
+                if acc in _MEASURE_CUES["bare_heads"] and f.startswith("v") and len(w) == 2:
+                    acc = w + acc  # 村级|调解|委员会: a bare head and the verb naming its work
+                    taken += 1
+                    continue
                 if acc and re.fullmatch(rf"[{CN_NUMERAL}]+级", w):
                     acc = w + acc  # 划分一级网格17个: the rank is part of what is counted
                     taken += 1
@@ -629,7 +633,9 @@ class TextLoader:
             for w, f in reversed(bwords[:j]):
                 if f.startswith(("x", "c", "p", "uj", "m", "r", "t")) and w not in "“”()（）":
                     break
-                has_noun = has_noun or _is_nounish(w, f)
+                # 调解纠纷 (z), 就地解决 (i): a set phrase of a verb and its object
+                phrase = f in _MEASURE_CUES["set_phrase_tags"] and len(w) >= 3
+                has_noun = has_noun or _is_nounish(w, f) or phrase
                 acc = w + acc
             if acc and has_noun:
                 k = before.rfind(acc)

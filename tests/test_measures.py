@@ -108,3 +108,16 @@ def test_a_change_after_a_rate_named_before_the_comparison_is_that_rates() -> No
 )
 def test_what_a_count_in_a_list_counts(text: str, measures: list[str]) -> None:
     assert _measure_texts(text) == measures
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        # a bare head of a body's name and the verb naming its work
+        ("全镇建立村级调解委员会21个。", "村级调解委员会"),
+        # a verb and its object the segmenter keeps whole, with no noun before the number
+        ("今年共调解纠纷412件。", "调解纠纷"),
+    ],
+)
+def test_a_body_named_by_its_work_and_a_set_phrase_are_counted(text: str, measure: str) -> None:
+    assert _measure_texts(text) == [measure]
