@@ -6,17 +6,20 @@ the same text later."""
 
 from __future__ import annotations
 
+from govkg.ontology.errors import InputError
+
 UTF8 = "utf-8"
 #: What a file that is not UTF-8 and has no UTF-16 mark is read as.
 LEGACY = "gb18030"
 
 
-class EncodingError(ValueError):
+class EncodingError(InputError, ValueError):
     """Bytes that are text in none of the encodings read; ``line`` and ``byte`` say where
-    UTF-8 first fails."""
+    UTF-8 first fails (also as ``row`` and ``offset``)."""
 
     def __init__(self, line: int, byte: int) -> None:
-        super().__init__(f"neither UTF-8 nor GBK/GB 18030 text (line {line}, byte {byte})")
+        message = f"neither UTF-8 nor GBK/GB 18030 text (line {line}, byte {byte})"
+        InputError.__init__(self, message, row=line, offset=byte)
         self.line, self.byte = line, byte
 
 

@@ -4,6 +4,7 @@ a map back to the stored offsets, numeral parsing, and the spaCy pipeline."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -107,7 +108,8 @@ def normalise(text: str) -> tuple[str, list[int]]:
     simplified (character by character, so lengths stay equal), a line break that cuts a
     sentence in the middle (the line before is long and does not end a sentence) is dropped
     so that the words on both sides meet again, and so is a space between a number and a
-    Chinese word or per cent sign (社区 28 个).
+    Chinese word or per cent sign (社区 28 个), and every invisible format character (a
+    zero-width space, a byte-order mark, a soft hyphen).
     """
     converter = _t2s()
     chars: list[str] = []
@@ -138,6 +140,8 @@ def normalise(text: str) -> tuple[str, list[int]]:
         for i, ch in enumerate(folded):
             if ch in _GAP and _joins_number(chars[-1:], folded[i + 1 : i + 2]):
                 continue  # 社区 28 个, 96.5 %: a web page's spaces around a number
+            if ch > "\x7f" and unicodedata.category(ch) == "Cf":
+                continue  # a zero-width space, joiner, soft hyphen or mark a web copy carries
             chars.append(ch)
             index.append(pos + i)
         pos += len(part)

@@ -47,7 +47,7 @@ def test_build_with_rejected_input_raises(corpus_dir: Path, tmp_path: Path) -> N
     corpus = tmp_path / "corpus"
     shutil.copytree(corpus_dir, corpus)
     victim = sorted(corpus.glob("*.txt"))[0]
-    victim.write_bytes("社区党组织".encode("gbk"))
+    victim.write_bytes("社区党组织".encode() + b"\x80\xff\xfe")  # text in no encoding read
     with pytest.raises(BuildError, match=victim.name):
         KnowledgeGraph.build(corpus, tmp_path / "out")
     assert not (tmp_path / "out").exists()

@@ -36,6 +36,8 @@ def _measure_texts(text: str) -> list[str]:
         ("全镇28个嘎查全部建立服务站。", "嘎查"),
         # 联系群众 is one word to the segmenter; 联系 is a verb
         ("全街道联系群众两千多户。", "群众"),
+        # an invisible character a web copy left between the words and the number
+        ("全区新建服务站\u200b15个。", "服务站"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:

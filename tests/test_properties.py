@@ -15,11 +15,13 @@ from govkg.loaders.text import TextLoader
 from govkg.loaders.zh import normalise
 
 # Characters reports are made of: simplified and traditional Chinese, digits in both widths,
-# both kinds of punctuation, blanks and line breaks, and place words.
+# both kinds of punctuation, blanks and line breaks, place words and invisible characters.
 _PIECES = st.sampled_from(
     list("社区街道网格党委县市省区镇村居民楼組黨區個，。；：！？、“”「」（）()《》")
     + list("0123456789０１２３４５６７８９.%％万亿余约近")
     + [" ", "\u3000", "\n", "\n\n", "吉林市", "乾安縣", "西湖区", "万安社区", "全市", "个", "名"]
+    # what web copies carry unseen: zero-width space and joiner, byte-order mark, soft hyphen
+    + ["\u200b", "\u200d", "\ufeff", "\xad"]
 )
 _TEXTS = st.lists(_PIECES, max_size=80).map("".join)
 

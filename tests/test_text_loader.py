@@ -288,11 +288,12 @@ def test_gold_targets(corpus_build: Path, gold_file: Path) -> None:
 def test_undecodable_file_is_named(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     corpus.mkdir()
-    (corpus / "corpus.yaml").write_text("documents:\n  - id: 100_gbk\n", encoding="utf-8")
-    (corpus / "100_gbk.txt").write_bytes("网格员".encode("gbk"))
+    (corpus / "corpus.yaml").write_text("documents:\n  - id: 100_bad\n", encoding="utf-8")
+    # text in neither UTF-8 nor GB 18030 (a GBK file is read: test_build)
+    (corpus / "100_bad.txt").write_bytes("网格员".encode() + b"\x80\xff\xfe")
     result = build(BuildOptions(corpus, tmp_path / "out", validate=False))
     assert not result.written
-    assert any("100_gbk.txt" in r.source for r in result.rejections)
+    assert any("100_bad.txt" in r.source for r in result.rejections)
 
 
 def test_corpus_facts_queryable(corpus_build: Path) -> None:
