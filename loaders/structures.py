@@ -660,9 +660,10 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
     # where the first step's mark follows at once
     name_re = re.compile(
         rf"(?:[“「](?P<quoted>[^”」]{{2,12}})[”」](?P<head>{heads})?"
-        rf"|(?P<counted>[{_CN_ORDINALS}\d]+[\u4e00-\u9fff]{{1,6}}))[:：，,]"
+        rf"|(?P<counted>[{_CN_ORDINALS}\d]+[\u4e00-\u9fff]{{1,6}}))[:：，,。]"
     )
-    for m in name_re.finditer(norm, ctx.lo, ctx.hi):
+    # the mark that ends the sentence may follow the name (“六步工作法”。第一步，…)
+    for m in name_re.finditer(norm, ctx.lo, min(len(norm), ctx.hi + 1)):
         for before, after in c["numbered_step_forms"]:
             items: list[Item] = []
             pos = m.end()
@@ -671,6 +672,8 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
                 if not norm.startswith(mark, pos):
                     break
                 a = pos + len(mark)
+                if norm[a : a + 1] in ("，", ",", "：", ":") and a + 1 < len(norm):
+                    a += 1  # 第一步，网格员入户收集诉求: a comma after the mark
                 b = a
                 while (
                     b < len(norm)
@@ -941,8 +944,11 @@ class StructureRecogniser:
         else:
             text = doc_text(doc)
             enumerations = [(lo, hi, find_enumerations(text, lo, hi)) for lo, hi in sentences(text)]
+        first_marks = tuple(f"{a}一{b}" for a, b in cues()["numbered_step_forms"])
         for lo, hi, found in enumerations:
-            if not found and not any(w in text[lo:hi] for w in cues()["sentence_cues"]):
+            cued = found or any(w in text[lo:hi] for w in cues()["sentence_cues"])
+            # or a name whose steps open the next sentence (“六步工作法”。第一步，…)
+            if not cued and not text[hi : hi + 4].lstrip("。！？!? \n").startswith(first_marks):
                 continue
             ctx = Context(text, lo, hi, found, lex)
             for rec in self.recognisers:

@@ -547,3 +547,15 @@ def test_units_that_found_an_alliance_are_its_members() -> None:
         assert items(a) == ["卫生院", "派出所", "供电所"]
     (a,) = of(Alliance, "联合卫生院、派出所等9家单位共同组建的社区共治联盟正式运行。")
     assert a.name == "社区共治联盟"
+
+
+def test_numbered_steps_in_the_sentences_after_the_name() -> None:
+    """“五步工作法”。第一步，…；第二步，…: the name ends its sentence, the steps follow,
+    each after its mark and a comma."""
+    text = (
+        "该村推行“三步工作法”。第一步，村民小组长收集意见；第二步，村两委研究方案；"
+        "第三步，村民代表会议表决。"
+    )
+    (m,) = of(Mechanism, text)
+    assert m.name == "三步工作法"
+    assert items(m) == ["村民小组长收集意见", "村两委研究方案", "村民代表会议表决"]
