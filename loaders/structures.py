@@ -704,16 +704,60 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
             ctx.take(None, [i.text for i in items])
             yield Mechanism(name, items, m.start(), items[-1].end, True, (m.start(), m.end()))
             break
+        else:
+            steps = _sequence_steps(norm, m.end())
+            if steps and m.group("quoted") and m.group("head"):
+                # “屋场共谋”机制，首先…，其次…，最后…: steps in order, no count to check
+                ctx.take(None, [i.text for i in steps])
+                name = m.group("quoted")
+                yield Mechanism(name, steps, m.start(), steps[-1].end, True, (m.start(), m.end()))
+
+
+def _sequence_steps(norm: str, pos: int) -> list[Item]:
+    """Steps opened by words of sequence at ``pos`` (首先…，其次…，最后…): the first word, any
+    of the middle ones, and the last, each opening a clause within a few sentences; none
+    unless the last word closes them."""
+    c = cues()
+    limit = c["numbered_step_max_chars"]
+    for first, middles, last in c["sequence_step_words"]:
+        if not norm.startswith(first, pos):
+            continue
+        items: list[Item] = []
+        mark = first
+        while True:
+            a = pos + len(mark)
+            if norm[a : a + 1] in ("，", ","):
+                a += 1
+            b = a
+            while b < len(norm) and norm[b] not in "，。；：！？,;:!?\n" and b - a <= limit:
+                b += 1
+            if b == a or b - a > limit:
+                return []
+            items.append(Item(norm[a:b], a, b))
+            if mark == last:
+                return items if len(items) >= 2 else []
+            found = [(norm.find(w, b, b + 200), w) for w in (*middles, last)]
+            found = [(k, w) for k, w in found if k > 0 and norm[k - 1] in "，。；,;\n "]
+            if not found:
+                return []
+            pos, mark = min(found)
+    return []
 
 
 def _step_mark(text: str, k: int) -> str:
-    """The mark of the ``k``-th numbered step that opens ``text`` (一是, 第二步), or ""."""
+    """The mark of the ``k``-th numbered step that opens ``text`` (一是, 第二步; 首先, 其次,
+    最后), or ""."""
     if k > len(_CN_ORDINALS):
         return ""
     for before, after in cues()["numbered_step_forms"]:
         mark = f"{before}{_CN_ORDINALS[k - 1]}{after}"
         if text.startswith(mark):
             return mark
+    for first, middles, last in cues()["sequence_step_words"]:
+        words = [first] if k == 1 else [*middles, last]
+        mark = next((w for w in words if text.startswith(w) and len(text) > len(w) + 1), "")
+        if mark:
+            return mark  # 首先问需于民，然后…
     return ""
 
 

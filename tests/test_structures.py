@@ -559,3 +559,17 @@ def test_numbered_steps_in_the_sentences_after_the_name() -> None:
     (m,) = of(Mechanism, text)
     assert m.name == "三步工作法"
     assert items(m) == ["村民小组长收集意见", "村两委研究方案", "村民代表会议表决"]
+
+
+def test_steps_opened_by_words_of_sequence() -> None:
+    """“院坝协商”机制，首先…，其次…，最后…: the steps in order; a colon and a counted
+    name read them once, without the words of sequence."""
+    text = "该镇探索“院坝协商”机制，首先由村民提出议题，其次由村委会组织协商，最后由村民会议表决。"
+    (m,) = of(Mechanism, text)
+    assert m.name == "院坝协商"
+    assert items(m) == ["由村民提出议题", "由村委会组织协商", "由村民会议表决"]
+    text = "推行“三访”工作法：首先访困难群众，然后访老党员，最后访返乡青年。"
+    (m,) = of(Mechanism, text)
+    assert items(m) == ["访困难群众", "访老党员", "访返乡青年"]
+    # without the last word there is no list of steps
+    assert not of(Mechanism, "探索“院坝协商”机制，首先由村民提出议题，其次由村委会组织协商。")
