@@ -569,6 +569,12 @@ class AreaFinder:
         k = self.norm.rfind(cue, floor, pos)
         if k < 0:
             return None
+        # …分别组建…412个、286个，下沉党员干部分别达到2100名、1560名: a later 分别 with no
+        # places before it pairs its numbers with the places of the one before
+        while k >= 0 and not self._places_ending(k, floor):
+            k = self.norm.rfind(cue, floor, k)
+        if k < 0:
+            return None
         between = self.norm[k + len(cue) : pos]
         if any(ch in "。！？!?\n" for ch in between):
             return None
@@ -580,15 +586,19 @@ class AreaFinder:
             stop += 1
         index = between[start:].count("、")
         listed = index + self.norm[pos:stop].count("、") + 1
+        places = self._places_ending(k, floor)
+        return places[index] if len(places) >= 2 and listed == len(places) else None
+
+    def _places_ending(self, end: int, floor: int) -> list[AreaMention]:
+        """The places listed one after another (joined by 、和及与) that end at ``end``."""
         joins = place_rules()["list_joins"]
         places: list[AreaMention] = []
-        end = k
         while (m := self._mention_ending.get(end)) is not None and not m.in_name:
             places.insert(0, m)
             if m.start <= floor or self.norm[m.start - 1] not in joins:
                 break
             end = m.start - 1
-        return places[index] if len(places) >= 2 and listed == len(places) else None
+        return places
 
     def _in_name(self, start: int, end: int) -> bool:
         """True for a place inside an organisation's name that is not its own organ."""

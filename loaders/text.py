@@ -662,9 +662,7 @@ class TextLoader:
         for adverb in _MEASURE_CUES["trailing_adverbs"]:
             # 村共 (the segmenter's word in 28个村共组建): a level or a known measure and 共
             rest = text[: -len(adverb)]
-            known = self._known_count_word(rest) or (
-                len(adverb) > 1 and rest.endswith(tuple(_MEASURE_CUES["nominal_endings"]))
-            )
+            known = self._known_count_word(rest) or (len(adverb) > 1 and len(rest) >= 2)
             if text.endswith(adverb) and rest and known:
                 text = rest
                 break

@@ -584,3 +584,13 @@ def test_a_deictic_word_right_after_a_place_is_that_place(text: str, code: str) 
     graph, _ = _load(text, area=None)
     obs = _obs_props(graph)
     assert obs[max(obs)]["area"] == GKD + f"area/{code}"
+
+
+def test_a_second_fenbie_without_places_pairs_with_the_places_of_the_first() -> None:
+    """甲区、乙区分别建立…12个、9个，选派干部分别达到300名、260名: the numbers of the second
+    list are the places' of the first, in order."""
+    text = "宝安区、龙岗区分别建立网格党支部120个、96个，下沉党员干部分别达到300名、260名。"
+    props = _obs_props(_load(text, area="广东省深圳市")[0])
+    assert props[Decimal(300)]["area"] == GKD + "area/440306"
+    assert props[Decimal(260)]["area"] == GKD + "area/440307"
+    assert props[Decimal(300)]["measure"].endswith("/下沉党员干部")
