@@ -639,6 +639,13 @@ class TextLoader:
                 acc = w + acc
             if acc and has_noun:
                 k = before.rfind(acc)
+                # 通过“六步工作法”|累计办理群众诉求: a quoted name the verb phrase follows is
+                # how it was done, not what is counted
+                q = acc.rfind("”")
+                tail = acc[q + 1 :] if q >= 0 else ""
+                tw = _posseg(tail) if len(tail) >= 3 else []
+                if tw and tw[0][1].startswith("v") and any(_is_nounish(*x) for x in tw):
+                    k, acc = k + q + 1, tail
                 return self._clean(acc), c_start + k, c_start + k + len(acc)
         if -1 in prev:
             return prev[-1]
@@ -649,9 +656,9 @@ class TextLoader:
         """What is counted, without the words around it that are not part of it: pronouns,
         counters and place words before it (全县基层党组织 → 基层党组织), and a one-character
         verb, adverb or particle after it (楼组有 → 楼组, 基层党组织共 → 基层党组织)."""
-        text = text.strip().strip("“”")
+        text = _unquote(text)
         # +N服务阵地 (after “1+N”): a measure opens with a word, not with a sign or a letter
-        text = re.sub(r"^[^\u4e00-\u9fff“]+", "", text)
+        text = re.sub(r"^(?:“[^\u4e00-\u9fff”]*”)?[^\u4e00-\u9fff“]*", "", text)
         opener = _opener().match(text)
         if opener is not None and len(text) - opener.end() >= 2:
             text = text[opener.end() :]  # 今年以来群众满意率 → 群众满意率
@@ -691,7 +698,7 @@ class TextLoader:
             if len(rest) < 2 or not any(_is_nounish(w, f) for w, f in words[:-1]):
                 break
             words = words[:-1]
-        return "".join(w for w, _ in words).strip("“”")
+        return _unquote("".join(w for w, _ in words))
 
     def _after_count_opener(self, text: str) -> str:
         """``text`` after the last word that opens a count (共有, 累计, 共), where a word of
@@ -822,6 +829,25 @@ class TextLoader:
                 g.lit(obs, gk("areaInferred"), True)
             at = self._span(g, t, area.start, area.end) if area.start >= 0 else None
             self._write_area(g, t, areas, area.area, at)
+
+
+def _unquote(text: str) -> str:
+    """``text`` without the quotes around all of it, keeping a quoted part inside it whole
+    (“送法进社区”活动, 清理“僵尸车”): a quote is dropped only with its pair, or where it has
+    none."""
+    text = text.strip()
+    while (
+        len(text) >= 2
+        and text[0] == "“"
+        and text[-1] == "”"
+        and text[1:-1].count("“") == text[1:-1].count("”")
+    ):
+        text = text[1:-1]
+    if text.startswith("“") and text.count("“") > text.count("”"):
+        text = text[1:]
+    if text.endswith("”") and text.count("”") > text.count("“"):
+        text = text[:-1]
+    return text
 
 
 def _iri_safe(text: str) -> str:

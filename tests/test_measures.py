@@ -123,3 +123,19 @@ def test_what_a_count_in_a_list_counts(text: str, measures: list[str]) -> None:
 )
 def test_a_body_named_by_its_work_and_a_set_phrase_are_counted(text: str, measure: str) -> None:
     assert _measure_texts(text) == [measure]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        # a quoted part inside what is counted keeps both its quotes
+        ("开展“法律进万家”活动64场。", "“法律进万家”活动"),
+        ("清理“飞线充电”230处。", "清理“飞线充电”"),
+        # quotes around all of it go
+        ("建成“暖心驿站”15个。", "暖心驿站"),
+        # a verb phrase after a quoted name of the method used is what is counted
+        ("依托“五步议事法”累计受理居民诉求215件。", "累计受理居民诉求"),
+    ],
+)
+def test_quotes_in_and_before_what_is_counted(text: str, measure: str) -> None:
+    assert _measure_texts(text) == [measure]
