@@ -471,6 +471,11 @@ class TextLoader:
         c_start = sp.start_char
         while c_start > s_start and norm[c_start - 1] not in "，。；：！？,;:!?\n、":
             c_start -= 1
+        share = re.match(r"(?:以上|以下|左右)?的", norm[end:c_end])
+        lead = norm[c_start : sp.start_char].strip()
+        only_place = not lead or lead in place_rules()["deixis"] or lead in _division_names()[0]
+        if share is not None and only_place and (sp._.quantity.unit or "") == "%":
+            end += share.end()  # 全区80%以上的社区: a share of the 社区
         after = norm[end:c_end]
         words = _posseg(after) if after else []
         # 党员中心户56户联系牧户680户: a noun before the number that ends in its unit (户)
@@ -515,6 +520,7 @@ class TextLoader:
                         and f.startswith("v")
                         and i + 1 < len(words)
                         and _is_nounish(*words[i + 1])
+                        and not self._known_count_word(acc)  # 28个村|建成|议事点: 村
                     ):
                         pass
                     else:

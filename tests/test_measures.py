@@ -139,3 +139,18 @@ def test_a_body_named_by_its_work_and_a_set_phrase_are_counted(text: str, measur
 )
 def test_quotes_in_and_before_what_is_counted(text: str, measure: str) -> None:
     assert _measure_texts(text) == [measure]
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("到年底，全县85%以上的村建成议事点。", "村"),
+        ("宜宾市92%的小区成立了业委会。", "小区"),
+        # a rate before the number keeps it: the words after 的 are no base
+        ("居民知晓率达到95%的水平。", "居民知晓率"),
+        # a level word counted before a verb and its object is what is counted
+        ("全乡19个村建成议事点。", "村"),
+    ],
+)
+def test_a_share_of_places_after_a_deictic_word(text: str, measure: str) -> None:
+    assert _measure_texts(text) == [measure]
