@@ -498,6 +498,24 @@ def _after_last_verb(text: str) -> str:
     return text[cut:]
 
 
+def _member_list(parts: list[str], units: tuple[str, ...]) -> bool:
+    """Items listed after a member cue that name units: every one, or, in a list of three or
+    more, all but one whose name is short and holds no word of reference (某某五中, a school
+    by its number)."""
+    c = cues()
+    named = [p for p in parts if _is_member_unit(p, units)]
+    if len(named) == len(parts):
+        return True
+    others = [p for p in parts if p not in named]
+    return (
+        len(parts) >= 3
+        and len(others) == 1
+        and c["unit_min_chars"] <= len(others[0]) <= c["max_unit_chars"]
+        and re.fullmatch(r"[\u4e00-\u9fff]+", others[0]) is not None
+        and not set(others[0]) & set(c["unit_banned_chars"])
+    )
+
+
 @recogniser("alliance-composed")
 def recognise_alliance_composed(ctx: Context) -> Iterable[Structure]:
     """成立由A、B、C组成的党建联盟: the units an alliance is made of, listed before it."""
@@ -533,7 +551,9 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
     if m is None:
         return
     name = re.sub(rf"^[\u4e00-\u9fff]*?(?=[\u4e00-\u9fff]{{0,6}}{word}$)", "", m.group(1), count=1)
-    name = _after_last_verb(name[: -len(word)]) + word
+    quoted = sentence[max(0, m.start(1) + len(m.group(1)) - len(name) - 1) :].startswith(("“", "「"))
+    if not quoted:  # “近邻党建联盟”: a quoted name is whole
+        name = _after_last_verb(name[: -len(word)]) + word
     cue_words = "|".join(map(re.escape, sorted(c["alliance_member_cues"], key=len, reverse=True)))
     units = tuple(c["unit_suffixes"])
     counts = "".join(c["member_count_units"])
@@ -560,7 +580,7 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
         body = body[: tail.start()] if tail else body
         parts = body.split("、")
         parts = [*parts[:-1], *_split_last(parts[-1])] if parts else parts
-        if not parts or not all(_is_member_unit(p, units) for p in parts):
+        if not parts or not _member_list(parts, units):
             continue
         if count and len(parts) > 1 and not examples:
             n = count.group(1)

@@ -573,3 +573,15 @@ def test_steps_opened_by_words_of_sequence() -> None:
     assert items(m) == ["访困难群众", "访老党员", "访返乡青年"]
     # without the last word there is no list of steps
     assert not of(Mechanism, "探索“院坝协商”机制，首先由村民提出议题，其次由村委会组织协商。")
+
+
+def test_members_listed_after_a_cue_with_one_unit_named_by_its_number() -> None:
+    """成员单位包括：A派出所、B医院、某某三中、C所等: one member named without a unit's
+    ending among three or more is still a member; a quoted alliance name stays whole."""
+    text = "街道成立“邻里守望联盟”，成员单位包括：城东派出所、市第二医院、城关三中、城东市场监管所等。"
+    (a,) = of(Alliance, text)
+    assert a.name == "邻里守望联盟"
+    assert items(a) == ["城东派出所", "市第二医院", "城关三中", "城东市场监管所"]
+    # two names that are no units are no list of members
+    text = "街道成立“邻里守望联盟”，成员单位包括：城东派出所、城关三中、城西二小等。"
+    assert not of(Alliance, text)
