@@ -382,10 +382,19 @@ class AreaFinder:
                 target: Area | None = ROOT
             elif level == "市级":
                 target = self.city()
+                # 全市 in a report on a county-level city (延吉市, 义乌市) is that city
+                own = self.default_division()
+                if own is not None and _county_city(own):
+                    target = own
             else:
                 target = self.at_level(level) or self._only_named(level)
             named = sorted(
-                (m for m in self.mentions if m.area.level == level and not m.in_name),
+                (
+                    m
+                    for m in self.mentions
+                    if (m.area.level == level or (level == "市级" and _county_city(m.area)))
+                    and not m.in_name
+                ),
                 key=lambda m: m.start,
             )
             starts = [m.start for m in named]
@@ -686,6 +695,11 @@ class AreaFinder:
             and self.default.iri in {a.iri for a in self.chain(m.area)}
         )
         return m if inside else None
+
+
+def _county_city(area: Area) -> bool:
+    """True for a county-level city (延吉市, 昆山市): a 市 that words for the city mean."""
+    return area.is_division and area.level == "县级" and area.label.endswith("市")
 
 
 _SENTENCE_OPEN = "。！？；;!?\n "

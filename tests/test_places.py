@@ -594,3 +594,14 @@ def test_a_second_fenbie_without_places_pairs_with_the_places_of_the_first() -> 
     assert props[Decimal(300)]["area"] == GKD + "area/440306"
     assert props[Decimal(260)]["area"] == GKD + "area/440307"
     assert props[Decimal(300)]["measure"].endswith("/下沉党员干部")
+
+
+def test_words_for_the_city_in_a_report_on_a_county_level_city() -> None:
+    """全市 in a report on 义乌市 (a city under 金华市) is 义乌市, not 金华市."""
+    text = "义乌市推行网格化治理。全市14个镇街共划分网格1120个。"
+    props = _obs_props(_load(text, area="浙江省金华市义乌市")[0])
+    assert props[Decimal(1120)]["area"] == GKD + "area/330782"
+    assert props[Decimal(14)]["area"] == GKD + "area/330782"
+    # in a report on the prefecture, 全市 is still the prefecture
+    props = _obs_props(_load("金华市推行网格化治理。全市共划分网格9800个。", area="浙江省金华市")[0])
+    assert props[Decimal(9800)]["area"] == GKD + "area/330700"
