@@ -161,7 +161,9 @@ def _trim_first(segment: str, others: list[str]) -> int:
         for k in range(len(segment) - 1, max(-1, len(segment) - longest - 1), -1):
             rest = segment[k:]
             balanced = all(rest.count(a) == rest.count(b) for a, b in ("()", "（）", "“”"))
-            if k in bounds and balanced and _level_of(rest) is not None:
+            # 建立了|市: a particle the segmenter glues to a level (了市) is a boundary too
+            bound = k in bounds or (k > 0 and segment[k - 1] in cues()["glued_particles"])
+            if bound and balanced and _level_of(rest) is not None:
                 # 省市县三级…: level characters right before the level open the item too
                 while k > 0 and segment[k - 1] in cues()["level_chars"]:
                     k -= 1

@@ -393,11 +393,15 @@ def recognise_joined(ctx: Context) -> Iterable[Structure]:
 
 
 def _headed_chain(e: Enumeration, lex: Lexicon) -> bool:
-    """A chain named by a head noun of a hierarchy (…”五级组织体系, …”的组织架构) where all
-    items but one are units or roles: its lowest level may be people (…楼栋党小组—党员)."""
+    """A chain named by a head noun of a hierarchy (…”五级组织体系, …”的组织架构) or by a
+    count of levels that fits (四级响应机制), where all items but one are levels, units or
+    roles: its lowest level may be people (…楼栋党小组—党员, …社区—小巷管家)."""
     if len(e.items) < 3 or len(set(e.items)) < len(e.items):
         return False
-    if not e.name.endswith(tuple(cues()["hierarchy_heads"])):
+    # or a count of levels that fits (…—小巷管家”四级响应机制)
+    levels = re.match(rf"([{CN_NUMERAL}]+|\d+)级", e.name)
+    counted = levels is not None and e.count == len(e.items)
+    if not (e.name.endswith(tuple(cues()["hierarchy_heads"])) or counted):
         return False
     limit = cues()["max_unit_chars"]
     units = sum((_is_unit(i, lex) or _is_role(i)) and len(i) <= limit for i in e.items)

@@ -585,3 +585,13 @@ def test_members_listed_after_a_cue_with_one_unit_named_by_its_number() -> None:
     # two names that are no units are no list of members
     text = "街道成立“邻里守望联盟”，成员单位包括：城东派出所、城关三中、城西二小等。"
     assert not of(Alliance, text)
+
+
+def test_chains_counted_by_levels_and_a_level_after_a_particle() -> None:
+    """…—村—红色管家”四级响应机制: a count of levels that fits names a chain whose last
+    level is people; 建立了市、区、…四级联动: the first level follows a particle the segmenter
+    glues to it."""
+    (c,) = of(Chain, "县里建立“县—乡镇—村—红色管家”四级响应机制。")
+    assert items(c) == ["县", "乡镇", "村", "红色管家"]
+    (c,) = of(Chain, "城区建立了市、区、街道、社区四级联动的处置机制。")
+    assert items(c) == ["市", "区", "街道", "社区"]
