@@ -198,6 +198,19 @@ def read_places(
                 else:
                     head, start, tag = prev[2], prev[0], "merged"
                     name = head + suffix
+            # 劲松街道|劲|松北社区: one character the model cut off a name it read as a
+            # place, right after another place (or the clause start), opens the name
+            if start == a and tag in ("LOC", "ORG") and i >= 1:
+                ch, ch_tag = spans[i - 1][2], spans[i - 1][3]
+                opens = i == 1 or spans[i - 2][1] in place_ends or spans[i - 2][2] in "，。；、"
+                if (
+                    len(ch) == 1
+                    and ch_tag in _NAME_TAGS
+                    and opens
+                    and _CJK_NAME.fullmatch(ch) is not None
+                    and ch not in rules["not_in_name_chars"] + rules["level_chars"]
+                ):
+                    head, name, start = ch + head, ch + name, start - 1
             # 绿地·筑石红社区: a name in two parts joined by a middle dot
             j = next((k for k, sp in enumerate(spans) if sp[0] == start), -1)
             if j >= 2 and spans[j - 1][2] == "·" and spans[j - 2][3].startswith(_NAME_TAGS):

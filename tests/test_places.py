@@ -605,3 +605,9 @@ def test_words_for_the_city_in_a_report_on_a_county_level_city() -> None:
     # in a report on the prefecture, 全市 is still the prefecture
     props = _obs_props(_load("金华市推行网格化治理。全市共划分网格9800个。", area="浙江省金华市")[0])
     assert props[Decimal(9800)]["area"] == GKD + "area/330700"
+
+
+def test_a_first_character_the_model_cuts_off_a_place_name() -> None:
+    """劲松街道|劲|松北社区: the model reads 松北社区 and leaves 劲 alone; the name is whole."""
+    text = "劲松街道劲松北社区在全市率先推行楼门长制度。"
+    assert [s.name for s in recognise_sub_areas(text)] == ["劲松街道", "劲松北社区"]
