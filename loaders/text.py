@@ -397,6 +397,9 @@ class TextLoader:
             if not q.chinese and norm[max(0, start - 2) : start] in ("连续",) and q.value < 100:
                 return ""
             return "a date or a period, not a count"
+        limit = "|".join(map(re.escape, _MEASURE_CUES["time_limit_words"]))
+        if re.match(rf"(?:{limit})(?:以内|之内|内)", norm[sp.end_char : sp.end_char + 6]):
+            return "a time limit"  # 1个工作日内联系: how soon, not how many
         after = norm[sp.end_char : sp.end_char + 3]
         if any(after.startswith(w) for w in self.lex.structure_words):
             return "counts the parts of a named structure"

@@ -517,3 +517,9 @@ def test_a_role_the_dictionary_lacks_stays_whole_in_the_measure() -> None:
     obs = _observations(_load("全街道配齐网格长218名、网格员436名。")[0])
     texts = {Decimal(o["value"]): o["measureText"] for o in obs}
     assert texts[Decimal(218)] == "网格长"
+
+
+def test_a_time_limit_is_no_statistic() -> None:
+    """2个工作日内答复, 3天内办结: how soon, not how many; the count beside them stays."""
+    graph, _ = _load("社区承诺群众诉求2个工作日内答复、3天内办结，今年受理诉求612件。")
+    assert [Decimal(o["value"]) for o in _observations(graph)] == [Decimal(612)]
