@@ -606,7 +606,10 @@ class TextLoader:
         if place and persons:
             acc = ""  # 在职党员进社区1.8万人 counts people, not places: read the whole phrase
         verbs = "|".join(map(re.escape, _MEASURE_CUES["change_verbs"]))
-        compared = re.search(rf"[较比][^，。；,;]{{0,8}}(?:{verbs})$", before)
+        compared = re.search(rf"[较比][^，。；,;]{{0,10}}(?:{verbs})(?:[\d.]+[和与及、])*$", before)
+        respective = self._respective_measure(norm, sp, compared, prev)
+        if respective is not None:
+            return respective
         if compared is not None:
             # 群众满意率较去年同期提升4.1个百分点: the change of the rate named before 较
             subject = self._clean(before[: compared.start()])
@@ -660,6 +663,35 @@ class TextLoader:
             return prev[-1]
         # a bare number after a comma repeats the previous measure with a new unit
         return "", sp.start_char, sp.start_char
+
+    def _respective_measure(
+        self,
+        norm: str,
+        sp: Any,
+        compared: re.Match[str] | None,
+        prev: dict[int, tuple[str, int, int]],
+    ) -> tuple[str, int, int] | None:
+        """办结率96.8%，满意率93.5%，较上年同期分别提升4.2和3.6个百分点: after 分别 in a
+        comparison, the k-th number is the change of the k-th of as many measures read
+        before it in the sentence."""
+        cue = place_rules()["respectively"]
+        if compared is None or cue not in compared.group(0):
+            return None
+        k = compared.group(0).count("和") + compared.group(0).count("、")
+        k += compared.group(0).count("与") + compared.group(0).count("及")
+        stop = sp.end_char
+        while stop < len(norm) and norm[stop] not in "，。；！？,;!?\n":
+            stop += 1
+        listed = k + 1 + len(re.findall(r"[和与及、][\d.]+", norm[sp.end_char : stop]))
+        read = [m for key, m in prev.items() if key != -1]
+        read = read[: len(read) - k]  # not the numbers of this list before it (4.2 before 3.6)
+        seen: list[tuple[str, int, int]] = []
+        for m in read:
+            if m[0] and (not seen or seen[-1][0] != m[0]):
+                seen.append(m)
+        if len(seen) < listed or listed < 2:
+            return None
+        return seen[len(seen) - listed + k]
 
     def _clean(self, text: str) -> str:
         """What is counted, without the words around it that are not part of it: pronouns,

@@ -154,3 +154,27 @@ def test_quotes_in_and_before_what_is_counted(text: str, measure: str) -> None:
 )
 def test_a_share_of_places_after_a_deictic_word(text: str, measure: str) -> None:
     assert _measure_texts(text) == [measure]
+
+
+def test_numbers_sharing_a_unit_after_fenbie_in_a_comparison() -> None:
+    """受理率97.2%，回访率91.4%，较上年分别提高1.5和2.8个百分点: 1.5 is a statistic too, the
+    change of the first rate, and 2.8 the change of the second."""
+    text = "全县诉求受理率97.2%，回访率91.4%，较上年分别提高1.5和2.8个百分点。"
+    doc = CorpusDocument("904_r", Path("904_r.txt"), text, "0", {"area": "随县"})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    by: dict[str, dict[str, str]] = {}
+    for t in graph:
+        if "/obs/" in t.subject.value:
+            by.setdefault(t.subject.value, {})[t.predicate.value.rsplit("#", 1)[-1]] = (
+                t.object.value
+            )
+    measures = {o["value"]: o["measureText"] for o in by.values()}
+    assert measures == {
+        "97.2": "诉求受理率",
+        "91.4": "回访率",
+        "1.5": "诉求受理率",
+        "2.8": "回访率",
+    }
+    # years listed share no unit
+    assert _measure_texts("东西两站分别于2024和2025年建成。") == []
