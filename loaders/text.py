@@ -621,8 +621,8 @@ class TextLoader:
         if len(acc) == 1 and taken < len(bwords):
             # 派|单1568件: one character of a noun after one of a verb is one word with it
             w, f = bwords[len(bwords) - taken - 1]
-            if len(w) == 1 and f.startswith("v"):
-                acc = w + acc
+            if len(w) == 1 and f.startswith("v") and not self._known_count_word(acc):
+                acc = w + acc  # (有|村12个: 村 is a level, counted alone)
         end_at = sp.start_char - gap
         if acc.strip("“”()（）") and self._clean(acc):
             return self._clean(acc), end_at - len(acc), end_at

@@ -82,6 +82,8 @@ def test_places_that_did_something_in_a_list_are_a_subset() -> None:
         ("辖区共有在职党员进社区报到1200余人次。", "在职党员进社区报到"),
         # one character of a noun after one of a verb
         ("全年累计派单968件。", "派单"),
+        # but a level word after 有 is counted alone
+        ("全乡有村11个。", "村"),
     ],
 )
 def test_joining_and_opening_words_are_no_part_of_a_measure(text: str, measure: str) -> None:
