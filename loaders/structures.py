@@ -286,8 +286,11 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
             end = tail + used if name else b
             if not name:  # a quoted name and a colon right before the list (“双包”制度：…)
                 heads = "|".join(map(re.escape, c["baobao_name_heads"]))
+                # or a gloss after it (“双联系”制度，即…)
+                openers = "|".join(map(re.escape, c["gloss_openers"]))
                 glossed = re.search(
-                    rf"[“「]([^”」]{{2,8}})[”」](?:{heads})?[:：]$", norm[max(ctx.lo, a - 20) : a]
+                    rf"[“「]([^”」]{{2,8}})[”」](?:{heads})?(?:[:：]|[，,]?(?:{openers})[:：]?)$",
+                    norm[max(ctx.lo, a - 20) : a],
                 )
                 name = glossed.group(1) if glossed else ""
             if not name:  # a name before the list (落实五级包保责任制，…)

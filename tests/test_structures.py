@@ -595,3 +595,10 @@ def test_chains_counted_by_levels_and_a_level_after_a_particle() -> None:
     assert items(c) == ["县", "乡镇", "村", "红色管家"]
     (c,) = of(Chain, "城区建立了市、区、街道、社区四级联动的处置机制。")
     assert items(c) == ["市", "区", "街道", "社区"]
+
+
+def test_a_baobao_system_named_by_a_quoted_word_before_ji() -> None:
+    """“双包联”机制，即A包联B、C包联D: the quoted word names the pairs after 即."""
+    (s,) = of(System, "全县推行干部“双包联”机制，即县级领导包联乡镇、县直部门包联村。")
+    assert s.name == "双包联"
+    assert [(t.cadre, t.covered) for t in s.tiers] == [("县级领导", "乡镇"), ("县直部门", "村")]
