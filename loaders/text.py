@@ -397,6 +397,14 @@ class TextLoader:
             if not q.chinese and norm[max(0, start - 2) : start] in ("连续",) and q.value < 100:
                 return ""
             return "a date or a period, not a count"
+        # “1+3+N”力量，即1名专职网格员、3名兼职网格员: the formula's terms, not counts
+        window = norm[max(0, start - 40) : start]
+        window = window[max(window.rfind(ch) for ch in "。！？!?\n") + 1 :]
+        formula = re.search(r"[“「]([0-9A-Za-z]+(?:[+＋][0-9A-Za-z]+)+)[”」][^“”「」]*?即", window)
+        if formula is not None and not q.chinese and q.value_max is None:
+            terms = re.split(r"[+＋]", formula.group(1))
+            if _fmt(q.value) in terms:
+                return "a term of a formula glossed after 即"
         limit = "|".join(map(re.escape, _MEASURE_CUES["time_limit_words"]))
         if re.match(rf"(?:{limit})(?:以内|之内|内)", norm[sp.end_char : sp.end_char + 6]):
             return "a time limit"  # 1个工作日内联系: how soon, not how many

@@ -523,3 +523,11 @@ def test_a_time_limit_is_no_statistic() -> None:
     """2个工作日内答复, 3天内办结: how soon, not how many; the count beside them stays."""
     graph, _ = _load("社区承诺群众诉求2个工作日内答复、3天内办结，今年受理诉求612件。")
     assert [Decimal(o["value"]) for o in _observations(graph)] == [Decimal(612)]
+
+
+def test_the_terms_of_a_quoted_formula_glossed_after_ji_are_no_statistics() -> None:
+    """“1+2+N”队伍，即1名网格长、2名网格员和N名志愿者: the formula's terms; a count after
+    the gloss is a statistic."""
+    text = "每个网格组建“1+2+N”队伍，即1名网格长、2名网格员和N名志愿者，全镇共组建队伍86支。"
+    graph, _ = _load(text)
+    assert [Decimal(o["value"]) for o in _observations(graph)] == [Decimal(86)]
