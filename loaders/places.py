@@ -147,7 +147,9 @@ class AreaFinder:
                     }
                 )
                 continue
-            in_name = self._in_name(start, end) or self._names_media(end)
+            in_name = (
+                self._in_name(start, end) or self._names_media(end) or self._opens_body(start, end)
+            )
             area = self._division(picked[0])
             self._add(AreaMention(start, end, area, in_name=in_name, organ=organ))
         if name and self.default is None:
@@ -621,6 +623,25 @@ class AreaFinder:
         where a place is part of the name; not for an organ of the place (成都市委组织部)."""
         heads: list[str] = place_rules()["body_name_heads"]
         return any(h in self.norm[start:end] for h in heads)
+
+    def _opens_body(self, start: int, end: int) -> bool:
+        """True for a division that opens an item of a list ending in the word for a company,
+        an institution or another unit (…、某区公安分局某某派出所、某省电力有限公司某某供电公司等
+        21家): part of the unit's name."""
+        m = re.match(r"[\u4e00-\u9fff]{1,14}?(?=[、，。；,;]|等|$)", self.norm[end : end + 15])
+        if m is None or not m.group(0):
+            return False
+        after = self.norm[end + m.end() : end + m.end() + 1]
+        # an item of a list: after a separator or a colon, before another or 等; the place
+        # opens it or stands inside it (…电力有限公司哈尔滨供电公司)
+        opening = re.search(r"[、：:，。；,;!?！？\n][^、：:，。；,;!?！？\n]{0,20}$", self.norm[max(0, start - 22) : start])
+        listed = (
+            opening is not None and opening.group(0)[0] in "、：:" and after in ("、", "等")
+        )
+        from govkg.loaders.enumerations import cues
+
+        heads = (*place_rules()["body_name_heads"], *cues()["unit_suffixes"])
+        return listed and m.group(0).endswith(heads)
 
     def _names_media(self, end: int) -> bool:
         """True for a division that opens the name of a newspaper, a news site or a station

@@ -19,6 +19,7 @@ import yaml
 from govkg.loaders.base import DERIVED, A, GraphWriter, LoadReport, Ranges, literal
 from govkg.loaders.components import Quantity
 from govkg.loaders.corpus import CorpusDocument
+from govkg.loaders.enumerations import cues
 from govkg.loaders.gazetteer import ROOT_IRI, place_rules, text_names
 from govkg.loaders.lexicon import lexicon, unify
 from govkg.loaders.pipeline import nlp_pipeline
@@ -577,6 +578,11 @@ class TextLoader:
                 return cleaned, end, end + len(acc)
         # post-nominal: 建立党建联盟601个
         before = norm[c_start : sp.start_char]
+        if before.endswith("等") and not after.strip():
+            # 成员单位有：A、B、C等21家: the members, named by the word before the list
+            named = self._members_named_before(norm, s_start, c_start)
+            if named is not None:
+                return named
         # 化解率为96.2%: a rate and a one-character word joining it to its value (为, 达)
         endings = "|".join(map(re.escape, _MEASURE_CUES["nominal_endings"]))
         joiners = "|".join(map(re.escape, _MEASURE_CUES["rate_joiners"]))
@@ -671,6 +677,16 @@ class TextLoader:
             return prev[-1]
         # a bare number after a comma repeats the previous measure with a new unit
         return "", sp.start_char, sp.start_char
+
+    def _members_named_before(self, norm: str, lo: int, hi: int) -> tuple[str, int, int] | None:
+        """The last word for members as a whole (成员单位, 驻区单位, 单位…) in ``norm[lo:hi]``,
+        with its span, the longest where several end at one place."""
+        best: tuple[str, int, int] | None = None
+        for word in cues()["member_categories"]:
+            k = norm.rfind(word, lo, hi)
+            if k >= 0 and (best is None or (k + len(word), len(word)) > (best[2], len(best[0]))):
+                best = (word, k, k + len(word))
+        return best
 
     def _respective_measure(
         self,

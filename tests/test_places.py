@@ -611,3 +611,15 @@ def test_a_first_character_the_model_cuts_off_a_place_name() -> None:
     """劲松街道|劲|松北社区: the model reads 松北社区 and leaves 劲 alone; the name is whole."""
     text = "劲松街道劲松北社区在全市率先推行楼门长制度。"
     assert [s.name for s in recognise_sub_areas(text)] == ["劲松街道", "劲松北社区"]
+
+
+def test_a_place_inside_an_item_of_a_list_of_units_is_part_of_its_name() -> None:
+    """成员单位有：某区公安分局某派出所、某省电力公司某供电公司等15家: the places name the
+    units; the count is the members', about the street the sentence is in."""
+    text = (
+        "红旗街道推行网格治理。街道成立党建联盟，成员单位有：南关区公安分局红旗派出所、"
+        "吉林省电力有限公司长春供电公司等15家。"
+    )
+    props = _obs_props(_load(text, area="吉林省长春市南关区")[0])
+    assert props[Decimal(15)]["area"].endswith("/红旗街道")
+    assert props[Decimal(15)]["measure"].endswith("/成员单位")
