@@ -30,18 +30,28 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def parse_cn_int(text: str) -> int:
-    """Parse a Chinese numeral below 10,000 (十 = 10, 三十 = 30, 三千五 = 3500)."""
-    total, digit = 0, None
+    """Parse a Chinese numeral below 10,000 (十 = 10, 三十 = 30, 一百零五 = 105; a digit right
+    after 百 or 千 is the next place, 三千五 = 3500, 二百五 = 250)."""
+    total, digit, unit, zero = 0, None, None, False
     for ch in text:
-        if ch in _CN_DIGIT:
+        if ch in "零〇":
+            if digit is not None:
+                raise ValueError(f"not a Chinese numeral: {text!r}")  # 二〇二四 is a year
+            zero = True
+        elif ch in _CN_DIGIT:
             if digit is not None:
                 raise ValueError(f"not a Chinese numeral: {text!r}")  # 九五 is a name
             digit = _CN_DIGIT[ch]
         elif ch in _CN_SMALL:
-            total += (1 if digit is None else digit) * _CN_SMALL[ch]
-            digit = None
+            if unit is not None and _CN_SMALL[ch] >= unit:
+                raise ValueError(f"not a Chinese numeral: {text!r}")  # 十百
+            unit = _CN_SMALL[ch]
+            total += (1 if digit is None else digit) * unit
+            digit, zero = None, False
         else:
             raise ValueError(f"not a Chinese numeral: {text!r}")
+    if digit is not None and unit is not None and unit >= 100 and not zero:
+        return total + digit * unit // 10
     return total + (digit or 0)
 
 

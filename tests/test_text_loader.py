@@ -257,8 +257,18 @@ def test_chinese_numerals() -> None:
     assert parse_cn_int("三十") == 30
     assert parse_cn_int("十八") == 18
     assert parse_cn_int("三千五百") == 3500
-    with pytest.raises(ValueError):
-        parse_cn_int("九五")
+    # 零 holds an empty place; a digit right after 百 or 千 is the next place
+    assert parse_cn_int("一百零五") == 105 and parse_cn_int("三千零五") == 3005
+    assert parse_cn_int("三千五") == 3500 and parse_cn_int("二百五") == 250
+    assert parse_cn_int("十五") == 15
+    for name in ("九五", "二〇二四", "十百"):
+        with pytest.raises(ValueError):
+            parse_cn_int(name)
+
+
+def test_a_chinese_numeral_with_zero_is_a_statistic() -> None:
+    graph, _ = _load("全区共有网格员一千二百三十名，较上年增加一百零五名。")
+    assert [Decimal(o["value"]) for o in _observations(graph)] == [105, 1230]
 
 
 def test_normalised_view_maps_back() -> None:
