@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from govkg.loaders.lexicon import lexicon
-from govkg.loaders.zh import CN_NUMERAL, doc_text, parse_number
+from govkg.loaders.zh import CN_NUMERAL, doc_text, parse_cn_int, parse_number
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ def quantity_regex() -> re.Pattern[str]:
     before = sorted(lex.cue_before, key=len, reverse=True)
     after = sorted((c for c in lex.cue_after if len(c) == 1), key=len, reverse=True)
     trailing = sorted((c for c in lex.cue_after if len(c) > 1), key=len, reverse=True)
+    cues = sorted(lex.cue_after, key=len, reverse=True)
     # 1,086: thousands grouped by commas (a comma before three digits and a unit)
     num = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|[{CN_NUMERAL}]+)"
     alt = "|".join
@@ -53,6 +54,9 @@ def quantity_regex() -> re.Pattern[str]:
         rf"(?P<pre>{alt(map(re.escape, before))})?"
         # 百分之九十五: a percentage written in words (its unit before the number)
         rf"(?:(?P<unit_first>百分之)(?P<pnum>{num})(?P<pq>{alt(after)})?|"
+        # 九成以上, 超八成的: tenths, a percentage too, where the clause or 的 follows
+        rf"(?P<tenths>[一二三四五六七八九十])成(?P<tq>{alt(map(re.escape, cues))})?"
+        rf"(?=的|[，。；、,;！？!?）)\n]|$)|"
         rf"(?:(?P<num>{num})(?:(?P<dash>[—–\-~～至到]{{1,2}})(?P<num2>{num}))?"
         rf"(?P<q1>{alt(after)})?(?P<big>[万亿])?"
         # 近万名, 上万人: a bare 万 or 亿 after a cue (checked in _quantity)
@@ -65,6 +69,12 @@ def quantity_regex() -> re.Pattern[str]:
 
 def _quantity(m: re.Match[str]) -> Quantity | None:
     lex = lexicon()
+    if m["tenths"]:
+        qualifier = lex.cue_after.get(m["tq"], "exact") if m["tq"] else "exact"
+        if m["pre"]:
+            qualifier = lex.cue_before[m["pre"]]
+        value = Decimal(parse_cn_int(m["tenths"]) * 10)
+        return Quantity(value, None, "%", qualifier, True, m.start("tenths"), m.end())
     if m["unit_first"]:
         try:
             value = parse_number(m["pnum"])

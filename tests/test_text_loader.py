@@ -541,3 +541,21 @@ def test_the_terms_of_a_quoted_formula_glossed_after_ji_are_no_statistics() -> N
     text = "每个网格组建“1+2+N”队伍，即1名网格长、2名网格员和N名志愿者，全镇共组建队伍86支。"
     graph, _ = _load(text)
     assert [Decimal(o["value"]) for o in _observations(graph)] == [Decimal(86)]
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier", "measure"),
+    [
+        ("群众满意度达九成以上。", 90, "approx_more_than", "群众满意度"),
+        ("超八成的社区建立了议事会。", 80, "approx_more_than", "社区"),
+        ("全区80%的社区建立了议事会。", 80, "exact", "社区"),
+    ],
+)
+def test_tenths_and_shares_of_what_follows_de_are_percentages(
+    text: str, value: int, qualifier: str, measure: str
+) -> None:
+    (obs,) = _observations(_load(text)[0])
+    assert Decimal(obs["value"]) == value and obs["unit"] == "%"
+    assert obs["qualifier"] == qualifier and obs["measureText"] == measure
+
+
+def test_tenths_inside_words_are_no_numbers() -> None:
+    assert _observations(_load("方案一成不变，九成居民说好。")[0]) == []
