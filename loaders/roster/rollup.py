@@ -24,21 +24,25 @@ from govkg.loaders.roster.rows import RosterGraph, RosterSummary
 from govkg.loaders.roster.state import RosterLoad
 
 
-def summarize(load: RosterLoad) -> None:
-    """Fill the summary the roll-up linker reads: areas and attributed items."""
-    spec_r = rollup_spec()
-    area_of: dict[str, list[str]] = {k: list(v) for k, v in spec_r["area_of"].items()}
-    memo: dict[tuple[str, str], str] = {}
+class _AreaOf:
+    """The area a row of a table is attributed to, following the mapping's ``area_of``
+    columns through the rows they refer to (memoised; at most 64 steps deep). A class, not
+    a function calling itself through its closure: that would be a cycle holding the whole
+    load (every row read) until the cycle collector runs, which a build pauses."""
 
-    def area(table: str, key: str, depth: int = 0) -> str:
-        mk = (table, key)
-        if mk in memo:
-            return memo[mk]
+    def __init__(self, load: RosterLoad, area_of: dict[str, list[str]]) -> None:
+        self.load, self.area_of = load, area_of
+        self.memo: dict[tuple[str, str], str] = {}
+
+    def __call__(self, table: str, key: str, depth: int = 0) -> str:
+        load, mk = self.load, (table, key)
+        if mk in self.memo:
+            return self.memo[mk]
         row = load.accepted.get(table, {}).get(key)
         result = ""
         if row is not None and depth < 64:
             spec = load.specs[table]
-            for col in area_of.get(table, []):
+            for col in self.area_of.get(table, []):
                 if col == "self":
                     result = key
                     break
@@ -47,11 +51,18 @@ def summarize(load: RosterLoad) -> None:
                     continue
                 refs = spec.column(col).refs
                 target = load.ref_table.get((col, v)) or (refs[0] if len(refs) == 1 else "")
-                result = v if target == "areas" else area(target, v, depth + 1)
+                result = v if target == "areas" else self(target, v, depth + 1)
                 if result:
                     break
-        memo[mk] = result
+        self.memo[mk] = result
         return result
+
+
+def summarize(load: RosterLoad) -> None:
+    """Fill the summary the roll-up linker reads: areas and attributed items."""
+    spec_r = rollup_spec()
+    area_of: dict[str, list[str]] = {k: list(v) for k, v in spec_r["area_of"].items()}
+    area = _AreaOf(load, area_of)
 
     areas_spec = load.specs.get("areas")
     if areas_spec is not None:
