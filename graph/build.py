@@ -103,8 +103,8 @@ def _roster_step(
     else:
         progress("reading rosters")
         loaded = load_rosters(ctx.roster_paths, on_spill)
-        if cache is not None:
-            cache.remember(loaded)
+    if cache is not None:
+        cache.remember(loaded)  # kept for the next build, reused or not
     for name, graph, report in loaded:
         progress(f"roster {report.source}")
         ctx.dataset.graphs.setdefault(name, graph)
@@ -173,6 +173,10 @@ class SortedFile:
     spilled roster graph is merged into, read back by each writer in turn instead of held
     in memory. The file is removed with this object."""
 
+    #: The hash :class:`StoreLoader` computes of the graph's N-Quads, where known already
+    #: (a file kept by a previous build): an unchanged graph is then not read for it.
+    digest: str | None = None
+
     def __init__(self, lines: Iterable[bytes]) -> None:
         """Write ``lines`` (sorted, distinct, each ending with a newline)."""
         from govkg.loaders.roster.rows import spill_dir
@@ -186,6 +190,14 @@ class SortedFile:
                 out.write(line)
                 count += 1
         self.count = count
+
+    @classmethod
+    def kept(cls, path: str, count: int, digest: str | None) -> SortedFile:
+        """The statements of a file written before (a previous build's, kept for reuse):
+        read where it is, never removed."""
+        self = cls.__new__(cls)
+        self.path, self.count, self.digest = path, count, digest
+        return self
 
     def __len__(self) -> int:
         return self.count
@@ -256,7 +268,10 @@ class Serialized:
             graph = dataset.graphs[name]
             encoded = getattr(graph, "lines", None)  # a graph kept as lines already (rosters)
             lines: Lines
-            if getattr(graph, "chunks", None):  # a roster graph spilled to disk
+            kept = getattr(graph, "kept", None)
+            if kept is not None:  # a roster graph a previous build kept sorted on disk
+                lines = SortedFile.kept(kept, graph.kept_count, graph.kept_digest)
+            elif getattr(graph, "chunks", None):  # a roster graph spilled to disk
                 lines = SortedFile(graph.merged())
                 if consume:
                     graph.release()
@@ -620,6 +635,10 @@ class StoreLoader:
     def add_lines(self, name: ox.NamedNode, lines: Lines) -> None:
         """Hand over graph ``name`` as its sorted N-Triples lines, encoded as N-Quads a
         bounded run at a time (a graph of millions is not copied whole at once)."""
+        digest = lines.digest if isinstance(lines, SortedFile) else None
+        if digest is not None and self._base is not None and self._known.get(name.value) == digest:
+            self.hashes[name.value] = digest  # the store holds it already: not read again
+            return
         if isinstance(lines, SortedFile):
             suffix = f" <{name.value}> .\n".encode()
             self.add_chunks(
@@ -850,7 +869,7 @@ def _build(options: BuildOptions, progress: Progress | None) -> BuildResult:
             texts.write(tmp)
             del texts
             write_graph_hashes(tmp, loader.hashes)
-            rosters.write(tmp, {name.value: lines for name, lines in ser.graphs})
+            rosters.write(tmp, {name.value: lines for name, lines in ser.graphs}, loader.hashes)
             del ser
             say("loading the store")
         finally:

@@ -247,10 +247,13 @@ def copy_store(source: Path, target: Path) -> None:
 
 @dataclass
 class RosterCache:
-    """The rosters' graphs as the previous build loaded them (their sorted statements, the
-    summaries the linkers read, the loader reports), reused when the roster files, their
-    paths and the loader version are the same. Kept for rosters of up to :attr:`MAX_LINES`
-    statements (a city's): a province's would cost more to write than to read again."""
+    """The rosters' graphs as the previous build loaded them (the summaries the linkers
+    read, the loader reports, and their sorted statements), reused when the roster files,
+    their paths and the loader version are the same. A graph held in memory keeps its
+    statements in the entry (``KEY.pickle``); one that was spilled to disk (a province's)
+    keeps the sorted file the build wrote of it, linked beside the entry (``KEY.N.nt``),
+    with the number of its statements and the hash the store knows it by, so that the next
+    build neither reads the roster again nor reads that file to learn it is unchanged."""
 
     old: Path | None
     key: str | None = None
@@ -258,8 +261,6 @@ class RosterCache:
     reports: list[LoadReport] = field(default_factory=list)
     hit: bool = False
     _graphs: list[Any] = field(default_factory=list)
-
-    MAX_LINES = 2_000_000
 
     @classmethod
     def of_output(cls, out_dir: Path) -> RosterCache:
@@ -292,6 +293,13 @@ class RosterCache:
                 kept = pickle.load(fh)
         except (OSError, ValueError, EOFError, pickle.UnpicklingError):
             return None
+        for graph in kept["graphs"]:
+            name = getattr(graph, "kept", None)
+            if name is not None:
+                path = self.old / name
+                if not path.is_file():
+                    return None
+                graph.kept = str(path)
         self.hit = True
         return list(zip(kept["names"], kept["graphs"], kept["reports"], strict=True))
 
@@ -301,24 +309,35 @@ class RosterCache:
         self.reports = [report for _, _, report in loaded]
         self._graphs = [graph for _, graph, _ in loaded]
 
-    def write(self, target: Path, lines_of: dict[str, Any]) -> None:
+    def write(
+        self, target: Path, lines_of: dict[str, Any], hashes: dict[str, str] | None = None
+    ) -> None:
         """Write this build's entry: each roster graph with ``lines_of[graph IRI]``, its
-        sorted statements as written (a list, or read back from their file)."""
+        sorted statements as written (a list, or a file of them: linked, not copied, where
+        the file system allows), and ``hashes[graph IRI]``, the store's hash of it."""
         import pickle
 
         if self.key is None or not self.names:
             return
-        if sum(len(lines_of.get(n.value, [])) for n in self.names) > self.MAX_LINES:
-            return
         folder = target / CACHE_DIR / "rosters"
         folder.mkdir(parents=True, exist_ok=True)
         graphs = []
-        for name, graph in zip(self.names, self._graphs, strict=True):
+        for i, (name, graph) in enumerate(zip(self.names, self._graphs, strict=True)):
             kept = copy.copy(graph)
             lines = lines_of.get(name.value, [])
-            kept.lines = lines if isinstance(lines, list) else list(lines)
             if hasattr(kept, "chunks"):
                 kept.chunks = []  # a spilled graph's chunk files are not the entry's
+            path = getattr(lines, "path", None)
+            if path is not None:
+                file_name = f"{self.key}.{i}.nt"
+                _link_or_copy(Path(path), folder / file_name)
+                kept.lines = []
+                kept.kept = file_name
+                kept.kept_count = len(lines)
+                kept.kept_digest = (hashes or {}).get(name.value)
+            else:
+                kept.lines = lines if isinstance(lines, list) else list(lines)
+                kept.kept = None
             graphs.append(kept)
         with (folder / f"{self.key}.pickle").open("wb") as fh:
             pickle.dump(
@@ -326,3 +345,11 @@ class RosterCache:
                 fh,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """``target``, the same file as ``source``: a hard link where the file system allows."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)

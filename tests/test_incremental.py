@@ -179,3 +179,51 @@ def test_an_unchanged_roster_is_not_read_again(corpus_dir: Path, tmp_path: Path)
     clean = tmp_path / "clean"
     build(BuildOptions(corpus_dir, clean, rosters=[roster], validate=False, incremental=False))
     _same_outputs(out, clean)
+
+
+def test_a_spilled_roster_is_kept_as_its_sorted_files_and_not_read_again(
+    corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A roster too large for memory (spilled: here past 7 statements) is kept as the sorted
+    file of each of its graphs. Adding a report neither reads the roster again nor reads
+    those files to learn that the store holds them; the outputs are a clean build's."""
+    from govkg.graph import build as build_module
+
+    monkeypatch.setenv("GOVKG_SPILL_LINES", "7")
+    monkeypatch.setenv("GOVKG_SPILL_DIR", str(tmp_path / "spill"))
+    (tmp_path / "spill").mkdir()
+    roster = tmp_path / "roster"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "rosters" / "basic", roster)
+    corpus, _ids = _corpus_copy(corpus_dir, tmp_path / "corpus", drop_last=True)
+    out = tmp_path / "out"
+    build(BuildOptions(corpus, out, rosters=[roster], validate=False))
+    kept = sorted((out / CACHE_DIR / "rosters").glob("*.nt"))
+    assert kept, "the spilled graphs' sorted files are kept"
+
+    shutil.rmtree(corpus)
+    _corpus_copy(corpus_dir, corpus, drop_last=False)
+    read_rosters: list[object] = []
+    handed: list[str] = []
+    add_chunks = build_module.StoreLoader.add_chunks
+
+    def watched(self: object, name: object, chunks: object) -> None:
+        handed.append(name.value)  # type: ignore[attr-defined]
+        add_chunks(self, name, chunks)  # type: ignore[arg-type]
+
+    import govkg.loaders.roster as roster_module
+
+    monkeypatch.setattr(roster_module, "load_rosters", lambda *a: read_rosters.append(a))
+    monkeypatch.setattr(build_module.StoreLoader, "add_chunks", watched)
+    build(BuildOptions(corpus, out, rosters=[roster], validate=False))
+    assert read_rosters == []
+    assert [n for n in handed if "/doc/roster." in n] == [], "no kept roster graph is read"
+    # the next build's entry keeps the same files
+    assert sorted(p.name for p in (out / CACHE_DIR / "rosters").glob("*.nt")) == [
+        p.name for p in kept
+    ]
+    monkeypatch.undo()
+
+    clean = tmp_path / "clean"
+    build(BuildOptions(corpus, clean, rosters=[roster], validate=False, incremental=False))
+    _same_outputs(out, clean)
+    assert _statements(out / "store") == _statements(clean / "store")

@@ -114,6 +114,9 @@ class RosterGraph(GraphWriter):
     def __init__(self, name: ox.NamedNode, summary: RosterSummary) -> None:
         self.lines: list[bytes] = []
         self.chunks: list[str] = []
+        #: a file that already holds all the graph's statements, sorted and distinct (a
+        #: previous build's, kept for reuse): read, never written or removed by the graph
+        self.kept: str | None = None
         self.spill_at = spill_lines()
         self.on_spill: Callable[[ox.NamedNode, str], None] | None = None
         weakref.finalize(self, _remove_files, self.chunks)
@@ -151,7 +154,11 @@ class RosterGraph(GraphWriter):
 
     def merged(self) -> Iterator[bytes]:
         """The graph's distinct statements, sorted, each line ending with a newline: the
-        chunk files merged (the lines still in memory spilled first)."""
+        chunk files merged (the lines still in memory spilled first), or the kept file."""
+        if self.kept is not None:
+            with open(self.kept, "rb", buffering=1 << 18) as fh:
+                yield from fh
+            return
         self.spill()
         files = [open(path, "rb", buffering=1 << 18) for path in self.chunks]  # noqa: SIM115
         try:
@@ -163,7 +170,7 @@ class RosterGraph(GraphWriter):
 
     def all_lines(self) -> list[bytes]:
         """Every distinct statement, sorted (the spilled ones read back)."""
-        if not self.chunks:
+        if not self.chunks and self.kept is None:
             return [line for line, _ in itertools.groupby(sorted(self.lines))]
         return [line[:-1] for line in self.merged()]
 
@@ -173,6 +180,10 @@ class RosterGraph(GraphWriter):
 
     def absorb(self, other: RosterGraph) -> None:
         """Take ``other``'s statements, its chunk files included, into this graph."""
+        for graph in (self, other):
+            if graph.kept is not None:  # a kept file is read, never taken over
+                graph.lines.extend(line[:-1] for line in graph.merged())
+                graph.kept = None
         self.lines.extend(other.lines)
         other.lines = []
         self.chunks.extend(other.chunks)
@@ -189,7 +200,9 @@ class RosterGraph(GraphWriter):
         self.lines = [f"{t} .".encode() for t in value]
 
     def __len__(self) -> int:
-        return len(self.all_lines()) if self.chunks else len(set(self.lines))
+        if self.chunks or self.kept is not None:
+            return len(self.all_lines())
+        return len(set(self.lines))
 
 
 def settle(graphs: Iterable[RosterGraph]) -> None:
