@@ -24,6 +24,7 @@ from govkg.loaders.structures import (
     System,
     WorkingGroups,
     cues,
+    group_topic,
 )
 from govkg.loaders.zh import CN_NUMERAL
 from govkg.ontology import ORG, SKOS
@@ -215,7 +216,8 @@ class StructureWriter:
             self.write_area(g, t, areas, area, None)
         g.add(committee, DERIVED, span)
         for rank, (item, th) in enumerate(zip(r.items, r.themes, strict=True), 1):
-            theme_label = lex.pref.get(th, item.text) if th else item.text
+            # 网格治理组 (…4个工作专班): the group's word is in the label already
+            theme_label = lex.pref.get(th, item.text) if th else group_topic(item.text)
             wg = iri("working-group", area_label, theme_label)
             g.add(wg, A, gk("WorkingGroup"))
             g.label(wg, f"{theme_label}专项工作组", pref=True)

@@ -411,6 +411,15 @@ def _headed_chain(e: Enumeration, lex: Lexicon) -> bool:
     return units >= len(e.items) - 1
 
 
+def group_topic(item: str) -> str:
+    """A working group's topic without the word for a group it may end in (网格治理组,
+    物业管理小组 → 网格治理, 物业管理)."""
+    for tail in cues()["group_words"]:
+        if item.endswith(tail) and len(item) - len(tail) >= 2:
+            return item[: -len(tail)]
+    return item
+
+
 @recogniser("working-groups")
 def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
     """街道管理体制、简政放权…6个专项工作组, with who leads them."""
@@ -423,7 +432,10 @@ def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
         examples = e.kind == "deng" and e.count is not None and e.count >= len(e.items)
         if not (_count_fits(e) or examples):
             continue
-        themes = [lex.themes.get(i) or lex.themes.get(unify(i)) for i in e.items]
+        themes = [
+            lex.themes.get(i) or lex.themes.get(unify(i)) or lex.themes.get(group_topic(i))
+            for i in e.items
+        ]
         leaders = "|".join(map(re.escape, c["leader_words"]))
         leader = re.search(
             rf"(?:\d+|[{CN_NUMERAL}]+)位([^，。；]{{1,10}}?(?:{leaders}))", norm[e.end : ctx.hi]

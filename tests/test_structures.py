@@ -602,3 +602,19 @@ def test_a_baobao_system_named_by_a_quoted_word_before_ji() -> None:
     (s,) = of(System, "全县推行干部“双包联”机制，即县级领导包联乡镇、县直部门包联村。")
     assert s.name == "双包联"
     assert [(t.cadre, t.covered) for t in s.tiers] == [("县级领导", "乡镇"), ("县直部门", "村")]
+
+
+def test_working_groups_whose_items_end_in_a_word_for_a_group() -> None:
+    """下设网格治理组、物业治理组、综合保障组3个工作专班: each group's topic without 组, its
+    theme where the ontology has one, its label not doubled (网格治理专项工作组)."""
+    text = "区里成立领导小组，下设网格治理组、物业治理组、综合保障组3个工作专班。"
+    (w,) = of(WorkingGroups, text)
+    assert w.themes[0] is not None and w.themes[0].endswith("/网格治理")
+    graph = written(text, "905_wg")
+    labels = {
+        t.object.value
+        for t in graph
+        if "/working-group/" in t.subject.value and t.predicate.value.endswith("#prefLabel")
+    }
+    assert "综合保障专项工作组" in labels
+    assert not any(label.endswith("组专项工作组") for label in labels)
