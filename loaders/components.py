@@ -37,6 +37,8 @@ if not Span.has_extension("quantity"):
     Span.set_extension("quantity", default=None)
 
 _BIG = {"万": Decimal(10000), "亿": Decimal(100000000)}
+#: Characters that make a word with 成 after a numeral (三成为, 两成立…): no share of tenths.
+_NOT_SHARE = "为立功果本绩员交效型长"
 
 
 @cache
@@ -54,9 +56,12 @@ def quantity_regex() -> re.Pattern[str]:
         rf"(?P<pre>{alt(map(re.escape, before))})?"
         # 百分之九十五: a percentage written in words (its unit before the number)
         rf"(?:(?P<unit_first>百分之)(?P<pnum>{num})(?P<pq>{alt(after)})?|"
-        # 九成以上, 超八成的: tenths, a percentage too, where the clause or 的 follows
-        rf"(?P<tenths>[一二三四五六七八九十])成(?P<tq>{alt(map(re.escape, cues))})?"
+        # 九成以上, 超八成的, 近三成社区: tenths, a percentage too, where the clause or 的
+        # follows, or a noun after two to nine tenths (not 一成不变, 成为, 成立…)
+        rf"(?P<tenths>[一二两三四五六七八九十])成(?P<tq>{alt(map(re.escape, cues))})?"
         rf"(?=的|[，。；、,;！？!?）)\n]|$)|"
+        rf"(?P<tenths_n>[二两三四五六七八九])成(?P<tqn>{alt(map(re.escape, cues))})?"
+        rf"(?=[\u4e00-\u9fff])(?![{_NOT_SHARE}])|"
         rf"(?:(?P<num>{num})(?:(?P<dash>[—–\-~～至到]{{1,2}})(?P<num2>{num}))?"
         rf"(?P<q1>{alt(after)})?(?P<big>[万亿])?"
         # 近万名, 上万人: a bare 万 or 亿 after a cue (checked in _quantity)
@@ -69,12 +74,14 @@ def quantity_regex() -> re.Pattern[str]:
 
 def _quantity(m: re.Match[str]) -> Quantity | None:
     lex = lexicon()
-    if m["tenths"]:
-        qualifier = lex.cue_after.get(m["tq"], "exact") if m["tq"] else "exact"
+    if m["tenths"] or m["tenths_n"]:
+        digit, cue = (m["tenths"], m["tq"]) if m["tenths"] else (m["tenths_n"], m["tqn"])
+        qualifier = lex.cue_after.get(cue, "exact") if cue else "exact"
         if m["pre"]:
             qualifier = lex.cue_before[m["pre"]]
-        value = Decimal(parse_cn_int(m["tenths"]) * 10)
-        return Quantity(value, None, "%", qualifier, True, m.start("tenths"), m.end())
+        value = Decimal(parse_cn_int(digit) * 10)
+        at = m.start("tenths") if m["tenths"] else m.start("tenths_n")
+        return Quantity(value, None, "%", qualifier, True, at, m.end())
     if m["unit_first"]:
         try:
             value = parse_number(m["pnum"])

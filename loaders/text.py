@@ -727,7 +727,9 @@ class TextLoader:
         opener = _opener().match(text)
         if opener is not None and len(text) - opener.end() >= 2:
             text = text[opener.end() :]  # 今年以来群众满意率 → 群众满意率
-        for verb in _MEASURE_CUES["joining_verbs"] + _MEASURE_CUES["trailing_words"]:
+        # and a verb of change (网格覆盖率提高|2.5个百分点: the change of the rate)
+        change = sorted(_MEASURE_CUES["change_verbs"], key=len, reverse=True)
+        for verb in _MEASURE_CUES["joining_verbs"] + _MEASURE_CUES["trailing_words"] + change:
             if text.endswith(verb) and len(text) > len(verb) + 1:
                 text = text[: -len(verb)]
                 break

@@ -38,6 +38,8 @@ def _measure_texts(text: str) -> list[str]:
         ("全街道联系群众两千多户。", "群众"),
         # an invisible character a web copy left between the words and the number
         ("全区新建服务站\u200b15个。", "服务站"),
+        # a verb of change after a rate: the change of the rate
+        ("网格覆盖率提高2.5个百分点。", "网格覆盖率"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:

@@ -547,6 +547,8 @@ def test_the_terms_of_a_quoted_formula_glossed_after_ji_are_no_statistics() -> N
         ("群众满意度达九成以上。", 90, "approx_more_than", "群众满意度"),
         ("超八成的社区建立了议事会。", 80, "approx_more_than", "社区"),
         ("全区80%的社区建立了议事会。", 80, "exact", "社区"),
+        ("近三成社区建立了议事会。", 30, "approx_nearly", "社区"),
+        ("七成多居民参与议事。", 70, "approx_more_than", "居民"),
     ],
 )
 def test_tenths_and_shares_of_what_follows_de_are_percentages(
@@ -558,4 +560,4 @@ def test_tenths_and_shares_of_what_follows_de_are_percentages(
 
 
 def test_tenths_inside_words_are_no_numbers() -> None:
-    assert _observations(_load("方案一成不变，九成居民说好。")[0]) == []
+    assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
