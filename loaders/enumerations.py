@@ -544,8 +544,10 @@ def _name_after(norm: str, e: Enumeration, hi: int) -> None:
     if e.kind in ("standalone", "bare") and _name_before(norm, e):
         return
     name, used, quoted = read_name(body)
-    if e.kind == "direct" and name in _heads():
+    chain_head = e.joiner != "、" and e.joiner != "+" and name in c["hierarchy_heads"]
+    if e.kind == "direct" and name in _heads() and not chain_head:
         # “街道吹哨、部门报到”机制: a bare head right after a quoted list names it with the list
+        # (a chain joined by dashes keeps the head alone: “A—B—C”组织链条)
         name = "、".join(e.items) + name
     e.name = name
     e.quoted_name = quoted

@@ -618,3 +618,12 @@ def test_working_groups_whose_items_end_in_a_word_for_a_group() -> None:
     }
     assert "综合保障专项工作组" in labels
     assert not any(label.endswith("组专项工作组") for label in labels)
+
+
+def test_a_dashed_chain_named_by_a_bare_head_of_a_hierarchy() -> None:
+    """“镇党委—村党支部—村民小组党小组”组织链条: the chain is named 组织链条, not by its
+    items and the head; a quoted list of actions keeps its items in its name."""
+    (c,) = of(Chain, "全镇健全“镇党委—村党支部—村民小组党小组”组织链条。")
+    assert c.name == "组织链条"
+    (m,) = of(Mechanism, "全镇推行“村里吹哨、部门报到”机制。")
+    assert m.name == "村里吹哨、部门报到机制"
