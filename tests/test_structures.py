@@ -627,3 +627,12 @@ def test_a_dashed_chain_named_by_a_bare_head_of_a_hierarchy() -> None:
     assert c.name == "组织链条"
     (m,) = of(Mechanism, "全镇推行“村里吹哨、部门报到”机制。")
     assert m.name == "村里吹哨、部门报到机制"
+
+
+def test_baobao_pairs_are_not_read_again_as_a_list_of_levels() -> None:
+    """县级领导联系乡镇、乡镇干部包村、村干部包组的三级联系制度: one system and its chain,
+    not a second chain opening with the level the list finder cut from the first pair."""
+    text = "全县建立县级领导联系乡镇、乡镇干部包村、村干部包组的三级联系制度。"
+    chains = of(Chain, text)
+    assert len(chains) == 1
+    assert items(chains[0])[0] == "县级领导联系乡镇"
