@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from govkg.loaders import components, place_names, places, structures  # noqa: F401  (registers them)
 from govkg.loaders.enumerations import cues
@@ -68,6 +71,10 @@ def nlp_pipeline() -> Any:
     for word in [*place_rules()["sub_area_suffixes"], *cues()["role_words"]]:
         if len(word) >= 2 and not jieba.dt.FREQ.get(word):
             jieba.add_word(word, freq=200000, tag="n")
+    # words the dictionary cuts or tags wrongly in these reports (measures.yaml)
+    measures = yaml.safe_load(Path(__file__).with_name("measures.yaml").read_text("utf-8"))
+    for word, tag in measures["segmenter_words"].items():
+        jieba.add_word(word, freq=200000, tag=tag)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer = JiebaTokenizer(nlp.vocab)
     # Reports are read whole; spaCy's 1M-character guard is for parsers we do not run.

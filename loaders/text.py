@@ -58,18 +58,24 @@ _MEASURE_CUES: dict[str, list[str]] = yaml.safe_load(
 
 def _posseg(text: str) -> list[tuple[str, str]]:
     """jieba's words and tags; a word that opens with one of the verbs of ``verbal_words``
-    is that verb and the words after it (联系群众, one idiom to jieba → 联系 | 群众)."""
+    is that verb and the words after it (联系群众, one idiom to jieba → 联系 | 群众), and a
+    four-character idiom that opens with an adverb is the adverb and the rest (积极参与 →
+    积极 | 参与)."""
     import jieba.posseg
 
     out: list[tuple[str, str]] = []
     verbs = _MEASURE_CUES["verbal_words"]
+    tags = jieba.posseg.dt.word_tag_tab
     for w, f in jieba.posseg.cut(text):
         verb = next((v for v in verbs if w.startswith(v) and len(w) > len(v)), None)
-        if verb is None:
+        if verb is not None:
+            out.append((verb, "v"))
+            out.extend((x, g) for x, g in jieba.posseg.cut(w[len(verb) :]))
+        elif f in ("i", "l") and len(w) == 4 and tags.get(w[:2]) in ("ad", "d"):
+            out.append((w[:2], str(tags[w[:2]])))
+            out.extend((x, g) for x, g in jieba.posseg.cut(w[2:]))
+        else:
             out.append((w, f))
-            continue
-        out.append((verb, "v"))
-        out.extend((x, g) for x, g in jieba.posseg.cut(w[len(verb) :]))
     return out
 
 
@@ -82,7 +88,8 @@ def _is_nounish(word: str, flag: str) -> bool:
         return True  # 办结|率, 满意度: the segmenter may tag a rate as a verb
     if word in _MEASURE_CUES["verbal_words"]:
         return False  # 选派|专职网格员: a verb the segmenter's dictionary calls a noun
-    return flag.startswith(_NOUNISH) and not flag.startswith(("nr", "r"))
+    # ad: an adjective used as an adverb (积极|融入), no part of a noun phrase
+    return flag.startswith(_NOUNISH) and not flag.startswith(("nr", "r", "ad"))
 
 
 # --------------------------------------------------------------------------- text model
@@ -447,15 +454,20 @@ class TextLoader:
 
     def _people_after_verb(self, sp: Any, words: list[tuple[str, str]]) -> bool:
         """True for people counted with a two-character word of the verb class before the
-        noun that names them (3200名|在职|党员, 45名|下沉|干部)."""
-        return (
+        noun that names them (3200名|在职|党员, 45名|下沉|干部), and for anything counted so
+        where the noun ends the clause (900多个|报到|单位、…: the verb describes the noun)."""
+        if not (
             len(words) > 1
             and words[0][1] == "v"
             and len(words[0][0]) == 2
             and _is_nounish(*words[1])
-            and words[1][0].endswith(tuple(_MEASURE_CUES["person_noun_endings"]))
-            and self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time")
-        )
+        ):
+            return False
+        if len(words) == 2:
+            return True
+        return words[1][0].endswith(
+            tuple(_MEASURE_CUES["person_noun_endings"])
+        ) and self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time")
 
     def _measure(
         self,

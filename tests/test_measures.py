@@ -40,6 +40,13 @@ def _measure_texts(text: str) -> list[str]:
         ("全区新建服务站\u200b15个。", "服务站"),
         # a verb of change after a rate: the change of the rate
         ("网格覆盖率提高2.5个百分点。", "网格覆盖率"),
+        # words the segmenter cuts or tags wrongly (报|到, 主动 a noun, 举措 a verb) and an
+        # adjective used as an adverb (积极) end what is counted
+        ("全区3000名报到党员积极参与。", "报到党员"),
+        ("300名热心居民主动担任网格员。", "热心居民"),
+        ("出台12条务实管用举措。", "务实管用举措"),
+        # a verb and the noun it describes, ending the clause
+        ("全区有120个报到单位。", "报到单位"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
