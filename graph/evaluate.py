@@ -1,7 +1,9 @@
 """Scores a build against a gold annotation (the format of ``corpus-gold.json``, or the lighter
 one of ``corpus-extra/gold.json``): statistics by document, value and overlapping span, with
-area accuracy overall and per document; ordered structures by their items, with recall and
-precision per kind and per document; linked conflicts, with recall and precision.
+area accuracy overall and per document, and measure agreement (the built wording of what
+is counted equals the annotated one, or one holds the other, traditional characters read as
+simplified); ordered structures by their items, with recall and precision per kind and per
+document; linked conflicts, with recall and precision.
 
 Precision of structures comes in two readings:
 
@@ -32,9 +34,10 @@ from govkg.loaders.lexicon import unify
 from govkg.ontology import RDFS, SKOS
 
 STATS_Q = """
-SELECT ?obs ?doc ?value ?start ?end ?quote ?area WHERE {
+SELECT ?obs ?doc ?value ?start ?end ?quote ?area ?measure WHERE {
   ?obs a gk:StatisticObservation ; gk:value ?value ; gk:reportedIn ?d ;
        prov:wasDerivedFrom ?s .
+  OPTIONAL { ?obs gk:measureText ?measure }
   ?d gk:docId ?doc .
   ?s gk:start ?start ; gk:end ?end ; gk:quote ?quote .
   OPTIONAL { ?obs gk:area ?a . { ?a rdfs:label ?area } UNION { ?a skos:altLabel ?area } FILTER(lang(?area) = "zh") }
@@ -201,6 +204,7 @@ class StatMatch:
     rows: dict[str, dict[str, Any]] = field(default_factory=dict)  # observation → its row
     pairs: dict[str, str] = field(default_factory=dict)  # gold id → observation
     area_ok: set[str] = field(default_factory=set)  # gold ids whose area matched
+    measure_ok: set[str] = field(default_factory=set)  # gold ids whose measure agreed
 
 
 def _read_observations(store: ox.Store) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
@@ -245,12 +249,28 @@ def _match_statistics(
         match.pairs[s["id"]] = hit["obs"]
         if any(_area_match(a, s["area"]) for a in area_names[hit["obs"]]):
             match.area_ok.add(s["id"])
+        if _same_measure(hit.get("measure") or "", s.get("measure") or ""):
+            match.measure_ok.add(s["id"])
     return match
+
+
+def _same_measure(built: str, gold: str) -> bool:
+    """The built wording of what is counted agrees with the annotated one: equal, or one
+    holding the other, compared in simplified characters without quotes or spaces."""
+    from govkg.loaders.zh import normalise
+
+    def key(text: str) -> str:
+        return re.sub(r"[“”\"「」\s]", "", normalise(text)[0])
+
+    a, b = key(built), key(gold)
+    return bool(a) and bool(b) and (a in b or b in a)
 
 
 def _stat_scores(stats: list[dict[str, Any]], pred: list[dict[str, Any]], m: StatMatch) -> dict:
     matched = sum(1 for s in stats if s["id"] in m.pairs)
     area_ok = sum(1 for s in stats if s["id"] in m.area_ok)
+    measure_ok = sum(1 for s in stats if s["id"] in m.measure_ok)
+    with_measure = sum(1 for s in stats if s["id"] in m.pairs and s.get("measure"))
     return {
         "gold": len(stats),
         "predicted": len(pred),
@@ -258,6 +278,8 @@ def _stat_scores(stats: list[dict[str, Any]], pred: list[dict[str, Any]], m: Sta
         "precision": _ratio(matched, len(pred), 0.0),
         "recall": round(matched / len(stats), 4) if stats else 0.0,
         "area_accuracy": _ratio(area_ok, matched, 0.0),
+        # of the matched ones the gold names a measure for
+        "measure_agreement": _ratio(measure_ok, with_measure, 1.0),
     }
 
 
@@ -278,6 +300,11 @@ def _score_statistics(gold: dict[str, Any], store: ox.Store) -> tuple[dict[str, 
         {"id": s["id"], "gold": s["area"], "predicted": m.rows[m.pairs[s["id"]]].get("area")}
         for s in gold["statistics"]
         if s["id"] in m.pairs and s["id"] not in m.area_ok
+    ]
+    result["wrong_measure"] = [
+        {"id": s["id"], "gold": s["measure"], "predicted": m.rows[m.pairs[s["id"]]].get("measure")}
+        for s in gold["statistics"]
+        if s["id"] in m.pairs and s["id"] not in m.measure_ok and s.get("measure")
     ]
     result["extra"] = [
         {"doc": _doc_prefix(r["doc"]), "value": r["value"], "quote": r["quote"]}
@@ -589,7 +616,8 @@ def _print_statistics(console: Console, s: dict[str, Any]) -> None:
     _head(
         console,
         f"[bold]statistics[/]  precision {s['precision']:.3f}  recall {s['recall']:.3f}  "
-        f"area accuracy {s['area_accuracy']:.3f}  ({s['matched']} of {s['gold']} gold, "
+        f"area accuracy {s['area_accuracy']:.3f}  measure agreement "
+        f"{s['measure_agreement']:.3f}  ({s['matched']} of {s['gold']} gold, "
         f"{s['predicted']} predicted)",
     )
     for m in s["missed"]:
@@ -598,10 +626,12 @@ def _print_statistics(console: Console, s: dict[str, Any]) -> None:
         _line(console, f"  extra   {m['doc']}: {m['value']} «{m['quote']}»")
     for m in s["wrong_area"]:
         _line(console, f"  area    {m['id']}: gold {m['gold']}, built {m['predicted']}")
+    for m in s["wrong_measure"]:
+        _line(console, f"  measure {m['id']}: gold {m['gold']}, built {m['predicted']}")
     _doc_table(
         console,
-        ("gold", "built", "matched", "precision", "recall", "area acc."),
-        ("gold", "predicted", "matched", "precision", "recall", "area_accuracy"),
+        ("gold", "built", "matched", "precision", "recall", "area acc.", "measure"),
+        ("gold", "predicted", "matched", "precision", "recall", "area_accuracy", "measure_agreement"),
         s["by_doc"],
     )
 

@@ -38,13 +38,21 @@ def _span(doc: str, start: int, end: int, quote: str = "x") -> tuple[str, str]:
 
 
 def _obs(
-    name: str, doc: str, value: int, start: int, end: int, quote: str, area: str | None
+    name: str,
+    doc: str,
+    value: int,
+    start: int,
+    end: int,
+    quote: str,
+    area: str | None,
+    measure: str | None = None,
 ) -> str:
     span, ttl = _span(doc, start, end, quote)
     ttl += (
         f"gkd:obs\\/{name} a gk:StatisticObservation ; gk:value {value} ; "
         f"gk:reportedIn gkd:doc\\/{doc} ; prov:wasDerivedFrom {span} "
     )
+    ttl += f'; gk:measureText "{measure}" ' if measure else ""
     ttl += f"; gk:area gkd:area\\/{area} .\n" if area else ".\n"
     return ttl
 
@@ -83,9 +91,9 @@ def _graph() -> str:
         ttl += f'gkd:doc\\/{doc} gk:docId "{doc}" .\n'
     for area in ("甲市", "乙区", "丙县"):
         ttl += f'gkd:area\\/{area} rdfs:label "{area}"@zh .\n'
-    ttl += _obs("o1", D1, 320, 10, 16, "网格320个", "甲市")
-    ttl += _obs("o2", D1, 1500, 30, 37, "党员1500名", "甲市")
-    ttl += _obs("o3", D2, 12, 5, 10, "网格12个", "乙区")
+    ttl += _obs("o1", D1, 320, 10, 16, "网格320个", "甲市", "网格")
+    ttl += _obs("o2", D1, 1500, 30, 37, "党员1500名", "甲市", "“在职”党员")
+    ttl += _obs("o3", D2, 12, 5, 10, "网格12个", "乙区", "服务站")
     ttl += _obs("o4", D2, 15, 40, 45, "网格15个", None)
     ttl += _obs("o5", D2, 7, 60, 62, "7个", "乙区")
     ttl += _obs("o6", D3, 13, 5, 10, "网格13个", "乙区")
@@ -109,9 +117,12 @@ def _gold() -> dict[str, Any]:
     return {
         "about": "synthetic",
         "statistics": [
-            {"doc": D1, "quote": "网格320个", "start": 10, "area": "甲市", "value": 320},
-            {"doc": D1, "quote": "党员1500名", "start": 30, "area": "甲市", "value": 1500},
-            {"doc": D2, "quote": "网格12个", "start": 5, "area": "乙区", "value": 12},
+            {"doc": D1, "quote": "网格320个", "start": 10, "area": "甲市", "value": 320,
+             "measure": "網格"},
+            {"doc": D1, "quote": "党员1500名", "start": 30, "area": "甲市", "value": 1500,
+             "measure": "在职党员"},
+            {"doc": D2, "quote": "网格12个", "start": 5, "area": "乙区", "value": 12,
+             "measure": "网格"},
             {"doc": D2, "quote": "网格15个", "start": 40, "area": "乙区", "value": 15},
         ],
         "chains": [
@@ -209,11 +220,23 @@ def test_statistics_and_area_per_document(handmade: tuple[Path, Path]) -> None:
     assert (s["precision"], s["recall"], s["area_accuracy"]) == (0.8, 1.0, 0.75)
     assert s["by_doc"]["t1"] == {
         "gold": 2, "predicted": 2, "matched": 2, "precision": 1.0, "recall": 1.0, "area_accuracy": 1.0,
+        "measure_agreement": 1.0,
     }  # fmt: skip
     assert s["by_doc"]["t2_demo"]["area_accuracy"] == 0.5
     assert s["by_doc"]["t2_demo"]["precision"] == round(2 / 3, 4)
     assert set(s["by_doc"]) == {"t1", "t2_demo"}
     assert [m["id"] for m in s["wrong_area"]] == ["t2_demo-S002"]
+
+
+def test_measure_agreement_of_the_statistics_the_gold_names_a_measure_for(
+    handmade: tuple[Path, Path],
+) -> None:
+    """網格 agrees with 网格 (traditional read as simplified), “在职”党员 with 在职党员
+    (quotes aside); 服务站 is not 网格; a gold statistic with no measure is not counted."""
+    s = evaluate(*handmade)["statistics"]
+    assert s["measure_agreement"] == round(2 / 3, 4)
+    assert s["wrong_measure"] == [{"id": "t2_demo-S001", "gold": "网格", "predicted": "服务站"}]
+    assert s["by_doc"]["t1"]["measure_agreement"] == 1.0
 
 
 def test_structure_precision_strict_and_overlap(handmade: tuple[Path, Path]) -> None:
