@@ -84,6 +84,8 @@ def _is_nounish(word: str, flag: str) -> bool:
         return True
     if word in _MEASURE_CUES["nominal_words"]:
         return True  # 县(局)|级|领导干部
+    if len(word) == 2 and word.endswith(tuple(_MEASURE_CUES["nominal_words"])):
+        return True  # 处级, 科级: a rank the segmenter may tag as a verb
     if word.endswith(tuple(_MEASURE_CUES["nominal_endings"])):
         return True  # 办结|率, 满意度: the segmenter may tag a rate as a verb
     if word in _MEASURE_CUES["verbal_words"]:
@@ -557,8 +559,9 @@ class TextLoader:
                     break
             acc = acc.rstrip("“(（")
             nxt = end + len(acc)
-            if len(acc) == 1 and norm[nxt : nxt + 1] == "、":
-                # 5位市、县级领导: one level of a list of levels; the list and its head count
+            if (len(acc) == 1 or acc.endswith("级")) and norm[nxt : nxt + 1] == "、":
+                # 5位市、县级领导, 37名处级、科级干部: one level (or rank) of a list of them;
+                # the list and its head count
                 more = ""
                 for w, f in _posseg(norm[nxt + 1 : nxt + 13]):
                     if not _is_nounish(w, f) or w in "，。；：！？,;:!?、\n":

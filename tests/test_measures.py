@@ -189,3 +189,16 @@ def test_numbers_sharing_a_unit_after_fenbie_in_a_comparison() -> None:
     }
     # years listed share no unit
     assert _measure_texts("东西两站分别于2024和2025年建成。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        # ranks listed before the noun they share, whatever the segmenter calls them
+        ("全镇26名处级、科级干部下沉到村。", "处级、科级干部"),
+        # a verb of pairing is no part of what is counted
+        ("全县45名干部结对帮扶困难户230户。", "困难户"),
+    ],
+)
+def test_ranks_listed_and_verbs_of_pairing(text: str, measure: str) -> None:
+    assert measure in _measure_texts(text)
