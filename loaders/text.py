@@ -580,6 +580,9 @@ class TextLoader:
             place = unify(self._clean(acc)) in self.lex.covered_levels
             if place and self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time"):
                 acc = after[:8]  # 3名社区治理专干: people of the place, not the place
+            lone = _posseg(acc) if acc else []
+            if len(lone) == 1 and lone[0][1] == "a":
+                acc = ""  # 5-15户不等: an adjective alone after the number says how, not what
             if len(acc.strip("“”()（）")) >= 1:
                 cleaned = self._clean(acc)
                 k = acc.find(cleaned) if cleaned else -1
@@ -688,6 +691,18 @@ class TextLoader:
                 if tw and tw[0][1].startswith("v") and any(_is_nounish(*x) for x in tw):
                     k, acc = k + q + 1, tail
                 return self._clean(acc), c_start + k, c_start + k + len(acc)
+        lead = before.strip()
+        if (
+            c_start > 0
+            and norm[c_start - 1] == "、"
+            and 2 <= len(lead) <= 8
+            and re.fullmatch(r"[\u4e00-\u9fff]+", lead)
+            and all(f.startswith("v") for _w, f in bwords)
+        ):
+            # 为群众送医送药1.2万次、配餐送餐3800次: an item of a list of actions counted is
+            # its own action, not the one before it
+            k = before.find(lead)
+            return lead, c_start + k, c_start + k + len(lead)
         if -1 in prev:
             return prev[-1]
         # a bare number after a comma repeats the previous measure with a new unit

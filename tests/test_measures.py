@@ -47,6 +47,8 @@ def _measure_texts(text: str) -> list[str]:
         ("出台12条务实管用举措。", "务实管用举措"),
         # a verb and the noun it describes, ending the clause
         ("全区有120个报到单位。", "报到单位"),
+        ("今年成立党小组的楼组有26个。", "楼组"),
+        ("全市推进96个超大社区治理。", "超大社区"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
@@ -202,3 +204,12 @@ def test_numbers_sharing_a_unit_after_fenbie_in_a_comparison() -> None:
 )
 def test_ranks_listed_and_verbs_of_pairing(text: str, measure: str) -> None:
     assert measure in _measure_texts(text)
+
+
+def test_each_action_of_a_list_of_actions_counted_is_its_own_measure() -> None:
+    texts = _measure_texts("网格员为老人送医送药1.2万次、配餐送餐3800次、代购代办900次。")
+    assert sorted(texts) == sorted(["老人送医送药", "配餐送餐", "代购代办"])
+
+
+def test_an_adjective_alone_after_the_number_is_not_what_is_counted() -> None:
+    assert "不等" not in _measure_texts("每名党员联系8-20户不等。")
