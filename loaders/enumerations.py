@@ -376,6 +376,13 @@ def _quoted_lists(norm: str, lo: int, hi: int) -> list[Enumeration]:
                 continue
             parts = body.split("、")
             parts = [*parts[:-1], *_split_last(parts[-1])]
+            # “访民情、问需求，访困难、问对策”: pairs of short items joined by 、, the pairs by
+            # commas: every short item is one
+            pieces = [x for p in parts for x in re.split(r"[，,]", p)]
+            if len(pieces) > len(parts) and all(
+                2 <= len(x) <= cues()["abbreviated_pair_chars"] for x in pieces
+            ):
+                parts = pieces
             if any(not p or len(p) > limit for p in parts):
                 continue
             spans, pos = [], m.start(1)

@@ -636,3 +636,10 @@ def test_baobao_pairs_are_not_read_again_as_a_list_of_levels() -> None:
     chains = of(Chain, text)
     assert len(chains) == 1
     assert items(chains[0])[0] == "县级领导联系乡镇"
+
+
+def test_pairs_of_short_items_inside_quotes_are_each_a_step() -> None:
+    """“两访两问”，即“访民情、问需求，访困难、问对策”: four short items, two by two."""
+    text = "社区推行“两访两问”工作法，即“访民情、问需求，访困难、问对策”，收集意见。"
+    (m,) = of(Mechanism, text)
+    assert items(m) == ["访民情", "问需求", "访困难", "问对策"]
