@@ -79,6 +79,13 @@ def _posseg(text: str) -> list[tuple[str, str]]:
     return out
 
 
+@cache
+def _count_re() -> re.Pattern[str]:
+    """A count and its unit (21项, 三十余个)."""
+    units = "|".join(map(re.escape, sorted(lexicon().units, key=len, reverse=True)))
+    return re.compile(rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL}]+)[余多]?(?:{units})")
+
+
 def _is_nounish(word: str, flag: str) -> bool:
     if word in "()（）“”·":
         return True
@@ -497,6 +504,21 @@ class TextLoader:
         c_start = sp.start_char
         while c_start > s_start and norm[c_start - 1] not in "，。；：！？,;:!?\n、":
             c_start -= 1
+        if norm.startswith(("“", "「"), end):
+            # a quoted phrase after the number is read whole, its inner 、 no clause break
+            close = norm.find("”" if norm[end] == "“" else "」", end)
+            if c_end < close <= end + 40:
+                c_end = close + 1
+                while c_end < len(norm) and norm[c_end] not in "，。；：！？,;:!?\n、":
+                    c_end += 1
+        # 17条21项执法职能: a count right after the unit counts what the next count counts
+        nxt = _count_re().match(norm, end, c_end)
+        if nxt is not None and nxt.end() < c_end:
+            end = nxt.end()
+        # 205个“冷可取暖、热可纳凉”的“暖新驿站”: the quoted words before 的 describe it
+        described = re.compile(r"[“「][^”」]{1,40}[”」]的").match(norm, end, c_end)
+        if described is not None and described.end() < c_end:
+            end = described.end()
         share = re.match(r"(?:以上|以下|左右)?的", norm[end:c_end])
         lead = norm[c_start : sp.start_char].strip()
         only_place = not lead or lead in place_rules()["deixis"] or lead in _division_names()[0]

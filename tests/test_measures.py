@@ -213,3 +213,12 @@ def test_each_action_of_a_list_of_actions_counted_is_its_own_measure() -> None:
 
 def test_an_adjective_alone_after_the_number_is_not_what_is_counted() -> None:
     assert "不等" not in _measure_texts("每名党员联系8-20户不等。")
+
+
+def test_a_count_right_after_a_unit_counts_what_the_next_count_counts() -> None:
+    """12条30项执法职能: 12 and 30 count the same powers (条 and 项 two ways of listing them)."""
+    assert _measure_texts("全区下放12条30项行政执法职能。") == ["行政执法职能"] * 2
+
+
+def test_quoted_words_before_de_describe_what_is_counted() -> None:
+    assert _measure_texts("共打造86个“冬可取暖、夏可纳凉”的“爱心驿站”。") == ["爱心驿站"]
