@@ -102,6 +102,8 @@ def is_generic_head(head: str) -> bool:
     if not rest:
         return True  # 街道社区, 乡镇村: level words only, no name
     tag = tags.get(head)
+    if tag == "m" and any(ch not in CN_NUMERAL for ch in head):
+        return False  # 千峰, 万家: a numeral and a word of a name, not a number
     if (
         head[0] in rules["not_in_name_chars"]
         and freq.get(head, 0) >= rules["generic_head_min_freq"]

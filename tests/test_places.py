@@ -623,3 +623,12 @@ def test_a_place_inside_an_item_of_a_list_of_units_is_part_of_its_name() -> None
     props = _obs_props(_load(text, area="吉林省长春市南关区")[0])
     assert props[Decimal(15)]["area"].endswith("/红旗街道")
     assert props[Decimal(15)]["measure"].endswith("/成员单位")
+
+
+def test_a_place_name_opening_with_a_numeral_is_a_name() -> None:
+    """千峰街道, 万家社区: a numeral character and a word of a name (the segmenter tags 千峰
+    as a number) name a place; 五个社区 is a count."""
+    assert [s.name for s in recognise_sub_areas("在万柏林区，千峰街道推行联动模式。")] == [
+        "千峰街道"
+    ]
+    assert recognise_sub_areas("全县五个社区推行联动模式。") == []
