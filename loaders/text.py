@@ -618,6 +618,8 @@ class TextLoader:
                 return cleaned, end, end + len(acc)
         # post-nominal: 建立党建联盟601个
         before = norm[c_start : sp.start_char]
+        if -1 in prev and not after.strip() and re.search(r"\d[^\d，。；、,;]{0,3}[和与及]$", before):
+            return prev[-1]  # 分别建立网格党支部86个和64个: the second counts what the first does
         if before.endswith("等") and not after.strip():
             # 成员单位有：A、B、C等21家: the members, named by the word before the list
             named = self._members_named_before(norm, s_start, c_start)

@@ -222,3 +222,10 @@ def test_a_count_right_after_a_unit_counts_what_the_next_count_counts() -> None:
 
 def test_quoted_words_before_de_describe_what_is_counted() -> None:
     assert _measure_texts("共打造86个“冬可取暖、夏可纳凉”的“爱心驿站”。") == ["爱心驿站"]
+
+
+def test_a_second_count_after_he_counts_what_the_first_does() -> None:
+    """分别建立调解室15个和9个: the second count is of 调解室 too, not of the words before."""
+    assert _measure_texts("城东片区、城西片区也分别建立调解室15个和9个。") == ["调解室", "调解室"]
+    # a noun after the second number still names what it counts
+    assert _measure_texts("全县建成服务中心12个和服务站86个。") == ["服务中心", "服务站"]
