@@ -632,6 +632,15 @@ def recognise_listed_chain(ctx: Context) -> Iterable[Structure]:
     for e in ctx.free():
         if e.joiner != "、" or len(e.items) < 3 or not _count_fits(e):
             continue
+        roles = _units_with_roles(ctx.norm, e)
+        if roles and is_chain([i.text for i in roles], ctx.lex):
+            # 以街道党工委为核心、社区党组织为基础、…为末梢的组织体系: the units, in order
+            ctx.take(e, e.items)
+            named = _valid_name(e.name)
+            name = e.name if named else "、".join(i.text for i in roles)
+            end = max(e.end, e.name_end)
+            yield Chain(name, roles, e.start, end, named, (e.end, end))
+            continue
         counted = (
             e.count is not None and re.match(rf"^([{CN_NUMERAL}]+|\d+)(级|长)", e.name) is not None
         )
@@ -656,6 +665,21 @@ def recognise_listed_chain(ctx: Context) -> Iterable[Structure]:
         ctx.take(e, e.items)
         end = max(e.end, e.name_end)
         yield Chain(name, _items(e), e.start, end, named, (e.end, end))
+
+
+def _units_with_roles(norm: str, e: Enumeration) -> list[Item]:
+    """The units of a list opened by 以 whose items each give a unit its role (以A为核心、B为
+    基础、C为支撑): the units with their spans; none where the list is not of that form."""
+    if norm[max(0, e.start - 1) : e.start] != "以":
+        return []
+    limit = cues()["role_in_chain_chars"]
+    out: list[Item] = []
+    for text, (a, _b) in zip(e.items, e.item_spans, strict=True):
+        m = re.fullmatch(rf"(.{{2,}}?)为[\u4e00-\u9fff]{{1,{limit}}}", text)
+        if m is None:
+            return []
+        out.append(Item(m.group(1), a, a + len(m.group(1))))
+    return out
 
 
 def _parallel(items: list[str]) -> bool:

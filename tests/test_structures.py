@@ -643,3 +643,12 @@ def test_pairs_of_short_items_inside_quotes_are_each_a_step() -> None:
     text = "社区推行“两访两问”工作法，即“访民情、问需求，访困难、问对策”，收集意见。"
     (m,) = of(Mechanism, text)
     assert items(m) == ["访民情", "问需求", "访困难", "问对策"]
+
+
+def test_a_chain_of_units_each_given_its_role_after_yi() -> None:
+    """以镇党委为核心、村党支部为基础、党小组为支撑的组织体系: a chain of the units; a list of
+    aims given their roles (以需求为导向、项目为载体…) is no chain."""
+    text = "建立以镇党委为核心、村党支部为基础、村民小组党小组为支撑的组织体系。"
+    (c,) = of(Chain, text)
+    assert items(c) == ["镇党委", "村党支部", "村民小组党小组"]
+    assert not of(Chain, "形成以需求为导向、项目为载体、服务为核心的工作机制。")
