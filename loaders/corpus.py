@@ -82,6 +82,29 @@ class CorpusDocument:
         return str(area) if area else None
 
 
+@dataclass
+class Text:
+    """A document's search view (normalised, :func:`govkg.loaders.zh.normalise`) with the
+    map back to stored offsets: what the report loader reads."""
+
+    doc: CorpusDocument
+    norm: str
+    index: list[int]
+
+    def orig(self, start: int, end: int) -> tuple[int, int]:
+        """Stored [start, end) for a normalised [start, end)."""
+        return self.index[start], self.index[end - 1] + 1
+
+    def quote(self, start: int, end: int) -> str:
+        a, b = self.orig(start, end)
+        return self.doc.text[a:b]
+
+    def written(self, start: int, end: int) -> str:
+        """The stored characters of a normalised [start, end), in their own script, without
+        the line breaks the normalised view dropped (a line cut mid-sentence)."""
+        return "".join(self.doc.text[self.index[i]] for i in range(start, end))
+
+
 def default_corpus_dir(cwd: Path | None = None) -> Path | None:
     """``$GOVKG_CORPUS``, else ``../shared/corpus`` when it exists."""
     env = os.environ.get(CORPUS_ENV)

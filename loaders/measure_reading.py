@@ -1,0 +1,572 @@
+"""Reading what a reported number counts (its measure) and how it counts it (its scope),
+out of the words around it in the normalised text: the part of the report loader
+(:class:`govkg.loaders.text.TextLoader`) that works on words and their classes. The cue words
+are in ``measures.yaml``; the word classes are jieba's."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from govkg.loaders.base import Ranges
+from govkg.loaders.corpus import Text
+from govkg.loaders.enumerations import cues
+from govkg.loaders.gazetteer import place_rules, text_names
+from govkg.loaders.lexicon import Lexicon, lexicon, unify
+from govkg.loaders.places import _opener
+from govkg.loaders.zh import CN_NUMERAL
+
+_NOUNISH = ("n", "j", "l", "vn", "an", "nz", "nt", "ns", "zg", "ng", "b", "a", "eng", "i", "s")
+_STOP_ALWAYS = ("c", "p", "uj", "ul", "r", "x", "m", "u", "y", "e", "o", "w")
+
+_MEASURE_CUES: dict[str, list[str]] = yaml.safe_load(
+    Path(__file__).with_name("measures.yaml").read_text(encoding="utf-8")
+)
+
+
+def _posseg(text: str) -> list[tuple[str, str]]:
+    """jieba's words and tags; a word that opens with one of the verbs of ``verbal_words``
+    is that verb and the words after it (联系群众, one idiom to jieba → 联系 | 群众), and a
+    four-character idiom that opens with an adverb is the adverb and the rest (积极参与 →
+    积极 | 参与)."""
+    import jieba.posseg
+
+    out: list[tuple[str, str]] = []
+    verbs = _MEASURE_CUES["verbal_words"]
+    tags = jieba.posseg.dt.word_tag_tab
+    for w, f in jieba.posseg.cut(text):
+        verb = next((v for v in verbs if w.startswith(v) and len(w) > len(v)), None)
+        if verb is not None:
+            out.append((verb, "v"))
+            out.extend((x, g) for x, g in jieba.posseg.cut(w[len(verb) :]))
+        elif f in ("i", "l") and len(w) == 4 and tags.get(w[:2]) in ("ad", "d"):
+            out.append((w[:2], str(tags[w[:2]])))
+            out.extend((x, g) for x, g in jieba.posseg.cut(w[2:]))
+        else:
+            out.append((w, f))
+    return out
+
+
+@cache
+def _count_re() -> re.Pattern[str]:
+    """A count and its unit (21项, 三十余个)."""
+    units = "|".join(map(re.escape, sorted(lexicon().units, key=len, reverse=True)))
+    return re.compile(rf"(?:\d+(?:\.\d+)?|[{CN_NUMERAL}]+)[余多]?(?:{units})")
+
+
+def _is_nounish(word: str, flag: str) -> bool:
+    if word in "()（）“”·":
+        return True
+    if word in _MEASURE_CUES["nominal_words"]:
+        return True  # 县(局)|级|领导干部
+    if len(word) == 2 and word.endswith(tuple(_MEASURE_CUES["nominal_words"])):
+        return True  # 处级, 科级: a rank the segmenter may tag as a verb
+    if word.endswith(tuple(_MEASURE_CUES["nominal_endings"])):
+        return True  # 办结|率, 满意度: the segmenter may tag a rate as a verb
+    if word in _MEASURE_CUES["verbal_words"]:
+        return False  # 选派|专职网格员: a verb the segmenter's dictionary calls a noun
+    # ad: an adjective used as an adverb (积极|融入), no part of a noun phrase
+    return flag.startswith(_NOUNISH) and not flag.startswith(("nr", "r", "ad"))
+
+
+# --------------------------------------------------------------------------- text model
+
+
+def _ranked_noun(words: list[tuple[str, str]]) -> bool:
+    """True for a noun after a rank word (12个|一级|网格, 68个|二级|网格)."""
+    return (
+        len(words) > 1
+        and re.fullmatch(rf"[{CN_NUMERAL}]+级", words[0][0]) is not None
+        and _is_nounish(*words[1])
+    )
+
+
+@cache
+def _division_names() -> tuple[frozenset[str], int]:
+    names = frozenset(text_names())
+    return names, max(map(len, names))
+
+
+def _without_leading_division(text: str) -> str:
+    """``text`` without the name of a division it opens with, where at least two characters
+    are left: the place is where the number is, not part of what is counted."""
+    names, longest = _division_names()
+    for k in range(min(longest, len(text) - 2), 1, -1):
+        if text[:k] in names:
+            return text[k:]
+    return text
+
+
+def _unquote(text: str) -> str:
+    """``text`` without the quotes around all of it, keeping a quoted part inside it whole
+    (“送法进社区”活动, 清理“僵尸车”): a quote is dropped only with its pair, or where it has
+    none."""
+    text = text.strip()
+    while (
+        len(text) >= 2
+        and text[0] == "“"
+        and text[-1] == "”"
+        and text[1:-1].count("“") == text[1:-1].count("”")
+    ):
+        text = text[1:-1]
+    if text.startswith("“") and text.count("“") > text.count("”"):
+        text = text[1:]
+    if text.endswith("”") and text.count("”") > text.count("“"):
+        text = text[:-1]
+    return text
+
+
+class MeasureReading:
+    """What :class:`~govkg.loaders.text.TextLoader` reads of each number's words (a mixin:
+    it uses the loader's lexicon)."""
+
+    lex: Lexicon
+
+    def _measure_named_before(
+        self, norm: str, lo: int, hi: int, names: Ranges
+    ) -> tuple[str, int, int] | None:
+        """The measure the lexicon knows that ends last in ``norm[lo:hi]`` outside place
+        names (东湖社区 is no 社区 counted), the longest of those ending there, with its
+        span; None if there is none."""
+        best: tuple[str, int, int] | None = None
+        for label in self.lex.measures:
+            if len(label) < 2:
+                continue
+            k = norm.rfind(label, lo, hi)
+            while k >= 0 and names.holder(k) is not None:
+                k = norm.rfind(label, lo, k)
+            if k < 0:
+                continue
+            end = k + len(label)
+            if best is None or (end, len(label)) > (best[2], len(best[0])):
+                best = (label, k, end)
+        return best
+
+    def _people_after_verb(self, sp: Any, words: list[tuple[str, str]]) -> bool:
+        """True for people counted with a two-character word of the verb class before the
+        noun that names them (3200名|在职|党员, 45名|下沉|干部), and for anything counted so
+        where the noun ends the clause (900多个|报到|单位、…: the verb describes the noun)."""
+        if not (
+            len(words) > 1
+            and words[0][1] == "v"
+            and len(words[0][0]) == 2
+            and _is_nounish(*words[1])
+        ):
+            return False
+        if len(words) == 2:
+            return True
+        return words[1][0].endswith(
+            tuple(_MEASURE_CUES["person_noun_endings"])
+        ) and self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time")
+
+    def _measure(
+        self,
+        t: Text,
+        sp: Any,
+        s_start: int,
+        prev: dict[int, tuple[str, int, int]],
+        names: Ranges | None = None,
+    ) -> tuple[str, int, int]:
+        norm = t.norm
+        place = names.holder(sp.start_char - 1) if names is not None else None
+        ends_item = norm[sp.end_char : sp.end_char + 1] in ("", *"、，。；,;\n")
+        if place is not None and place[1] == sp.start_char and ends_item:
+            # 党员中心户分布为：东湖社区120户、西湖社区95户: right after a place's name, the
+            # number counts the measure named before it in the sentence, not the place
+            earlier = self._measure_named_before(norm, s_start, place[0], names)
+            if earlier is not None:
+                return earlier
+        q_end = sp._.quantity.end
+        end = q_end if sp.start_char < q_end <= sp.end_char else sp.end_char
+        # clause bounds
+        c_end = end
+        while c_end < len(norm) and norm[c_end] not in "，。；：！？,;:!?\n、":
+            c_end += 1
+        c_start = sp.start_char
+        while c_start > s_start and norm[c_start - 1] not in "，。；：！？,;:!?\n、":
+            c_start -= 1
+        if norm.startswith(("“", "「"), end):
+            # a quoted phrase after the number is read whole, its inner 、 no clause break
+            close = norm.find("”" if norm[end] == "“" else "」", end)
+            if c_end < close <= end + 40:
+                c_end = close + 1
+                while c_end < len(norm) and norm[c_end] not in "，。；：！？,;:!?\n、":
+                    c_end += 1
+        # 17条21项执法职能: a count right after the unit counts what the next count counts
+        nxt = _count_re().match(norm, end, c_end)
+        if nxt is not None and nxt.end() < c_end:
+            end = nxt.end()
+        # 205个“冷可取暖、热可纳凉”的“暖新驿站”: the quoted words before 的 describe it
+        described = re.compile(r"[“「][^”」]{1,40}[”」]的").match(norm, end, c_end)
+        if described is not None and described.end() < c_end:
+            end = described.end()
+        share = re.match(r"(?:以上|以下|左右)?的", norm[end:c_end])
+        lead = norm[c_start : sp.start_char].strip()
+        only_place = not lead or lead in place_rules()["deixis"] or lead in _division_names()[0]
+        if share is not None and only_place and (sp._.quantity.unit or "") == "%":
+            end += share.end()  # 全区80%以上的社区: a share of the 社区
+        after = norm[end:c_end]
+        words = _posseg(after) if after else []
+        # 党员中心户56户联系牧户680户: a noun before the number that ends in its unit (户)
+        # is what it counts, whatever follows
+        unit = sp._.quantity.unit or ""
+        echoed = len(unit) == 1 and norm[sp.start_char - 1 : sp.start_char] == unit
+        # 42名区级领导、96个区直|部门: a count opening an item of a list of counts is
+        # followed by what it counts, whatever class the segmenter gives its first word
+        list_item = (
+            norm[c_start - 1 : c_start] == "、"
+            and c_start == sp.start_char
+            and len(words) > 1
+            and words[0][1].startswith("v")
+            and _is_nounish(*words[1])
+        )
+        # pre-nominal: 289个社区 …, 3200名在职党员 …
+        if (
+            words
+            and not echoed
+            and (
+                _is_nounish(*words[0])
+                or words[0][0] == "“"
+                or self._people_after_verb(sp, words)
+                or _ranked_noun(words)
+                or list_item
+            )
+        ):
+            acc = ""
+            i = 0
+            depth = 0
+            while i < len(words):
+                w, f = words[i]
+                if w in "“(（":
+                    depth += 1
+                elif w in "”)）":
+                    depth -= 1
+                elif depth <= 0 and not _is_nounish(w, f):
+                    if i == 0 and _ranked_noun(words):
+                        pass  # 一级|网格: the rank is part of what is counted
+                    elif (
+                        len(acc.strip("“”")) < 2
+                        and f.startswith("v")
+                        and i + 1 < len(words)
+                        and _is_nounish(*words[i + 1])
+                        and not self._known_count_word(acc)  # 28个村|建成|议事点: 村
+                    ):
+                        pass
+                    else:
+                        break
+                elif depth <= 0 and f != "n" and self._known_count_word(acc):
+                    break  # 21个街道|全面推广: after a level word only a plain noun goes on
+                acc += w
+                i += 1
+                if depth < 0:
+                    break
+            acc = acc.rstrip("“(（")
+            nxt = end + len(acc)
+            if (len(acc) == 1 or acc.endswith("级")) and norm[nxt : nxt + 1] == "、":
+                # 5位市、县级领导, 37名处级、科级干部: one level (or rank) of a list of them;
+                # the list and its head count
+                more = ""
+                for w, f in _posseg(norm[nxt + 1 : nxt + 13]):
+                    if not _is_nounish(w, f) or w in "，。；：！？,;:!?、\n":
+                        break
+                    more += w
+                if more:
+                    acc = acc + "、" + more
+            key = unify(acc)
+            becomes = norm[end + len(acc) : end + len(acc) + 1] == "为"
+            if key not in self.lex.measures and becomes:
+                # 287个社区细化为… : a known measure followed by a verb of becoming
+                for label in sorted(self.lex.measures, key=len, reverse=True):
+                    if len(label) >= 2 and key.startswith(label) and 0 < len(key) - len(label) <= 2:
+                        acc = acc[: len(label)]
+                        break
+            place = unify(self._clean(acc)) in self.lex.covered_levels
+            if place and self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time"):
+                acc = after[:8]  # 3名社区治理专干: people of the place, not the place
+            lone = _posseg(acc) if acc else []
+            if len(lone) == 1 and lone[0][1] == "a":
+                acc = ""  # 5-15户不等: an adjective alone after the number says how, not what
+            if len(acc.strip("“”()（）")) >= 1:
+                cleaned = self._clean(acc)
+                k = acc.find(cleaned) if cleaned else -1
+                if k >= 0:  # the span of what is counted, without the words cleaned off
+                    a, b = end + k, end + k + len(cleaned)
+                    if not acc[:k].strip("“「(（"):
+                        a = end  # only an opening quote cleaned off: it stays in the span
+                    while b < end + len(acc) and norm[b] in "”」)）":
+                        b += 1  # and so does the closing one
+                    return cleaned, a, b
+                return cleaned, end, end + len(acc)
+        # post-nominal: 建立党建联盟601个
+        before = norm[c_start : sp.start_char]
+        if (
+            -1 in prev
+            and not after.strip()
+            and re.search(r"\d[^\d，。；、,;]{0,3}[和与及]$", before)
+        ):
+            return prev[-1]  # 分别建立网格党支部86个和64个: the second counts what the first does
+        if before.endswith("等") and not after.strip():
+            # 成员单位有：A、B、C等21家: the members, named by the word before the list
+            named = self._members_named_before(norm, s_start, c_start)
+            if named is not None:
+                return named
+        # 化解率为96.2%: a rate and a one-character word joining it to its value (为, 达)
+        endings = "|".join(map(re.escape, _MEASURE_CUES["nominal_endings"]))
+        joiners = "|".join(map(re.escape, _MEASURE_CUES["rate_joiners"]))
+        joined = re.search(rf"(?:{endings})({joiners})$", before)
+        gap = len(joined.group(1)) if joined else 0
+        before = before[: len(before) - gap]
+        bwords = _posseg(before) if before else []
+        acc = ""
+        depth = 0
+        taken = 0
+        for w, f in reversed(bwords):
+            if w in "”)）":
+                depth += 1
+            elif w in "“(（":
+                depth -= 1
+            elif depth <= 0 and not _is_nounish(w, f):
+                if acc in _MEASURE_CUES["bare_heads"] and f.startswith("v") and len(w) == 2:
+                    acc = w + acc  # 村级|调解|委员会: a bare head and the verb naming its work
+                    taken += 1
+                    continue
+                if acc and re.fullmatch(rf"[{CN_NUMERAL}]+级", w):
+                    acc = w + acc  # 划分一级网格17个: the rank is part of what is counted
+                    taken += 1
+                break
+            acc = w + acc
+            taken += 1
+        if acc in _MEASURE_CUES["nominal_endings"] and len(acc) == 1:
+            # 按时|办结|率: a rate is named by the words before it, whatever their class
+            for w, _f in reversed(bwords[: len(bwords) - taken][-2:]):
+                if not re.fullmatch(r"[\u4e00-\u9fff]+", w):
+                    break
+                acc = w + acc
+        place = unify(self._clean(acc)) in self.lex.covered_levels
+        persons = self.lex.units.get(sp._.quantity.unit, "") in ("person", "person-time")
+        if place and persons:
+            acc = ""  # 在职党员进社区1.8万人 counts people, not places: read the whole phrase
+        verbs = "|".join(map(re.escape, _MEASURE_CUES["change_verbs"]))
+        compared = re.search(rf"[较比][^，。；,;]{{0,10}}(?:{verbs})(?:[\d.]+[和与及、])*$", before)
+        respective = self._respective_measure(norm, sp, compared, prev)
+        if respective is not None:
+            return respective
+        if compared is not None:
+            # 群众满意率较去年同期提升4.1个百分点: the change of the rate named before 较
+            subject = self._clean(before[: compared.start()])
+            if subject.endswith(tuple(_MEASURE_CUES["nominal_endings"])):
+                k = before.rfind(subject, 0, compared.start())
+                return subject, c_start + k, c_start + k + len(subject)
+            if -1 in prev:
+                return prev[-1]  # 满意率98.7%，较去年同期提升3.2个百分点: that rate's change
+        if len(acc) == 1 and taken < len(bwords):
+            # 派|单1568件: one character of a noun after one of a verb is one word with it
+            w, f = bwords[len(bwords) - taken - 1]
+            if len(w) == 1 and f.startswith("v") and not self._known_count_word(acc):
+                acc = w + acc  # (有|村12个: 村 is a level, counted alone)
+        end_at = sp.start_char - gap
+        if acc.strip("“”()（）") and self._clean(acc):
+            return self._clean(acc), end_at - len(acc), end_at
+        if not before.strip() and -1 in prev:
+            return prev[-1]
+        # a verb phrase (清理乱堆乱放), or the subject before function words (收取率由原来的)
+        for skip_function in (False, True):
+            j = len(bwords)
+            if skip_function:
+                # and a time or an earlier figure (满意度由2022年的…, 网格由3个增加到…)
+                while j > 0 and (
+                    (
+                        bwords[j - 1][1].startswith(("uj", "d", "p", "v", "c"))
+                        and len(bwords[j - 1][0]) <= 2
+                    )
+                    or bwords[j - 1][1] in ("m", "t")
+                ):
+                    j -= 1
+            acc, has_noun = "", False
+            for w, f in reversed(bwords[:j]):
+                if f.startswith(("x", "c", "p", "uj", "m", "r", "t")) and w not in "“”()（）":
+                    break
+                # 调解纠纷 (z), 就地解决 (i): a set phrase of a verb and its object
+                phrase = f in _MEASURE_CUES["set_phrase_tags"] and len(w) >= 3
+                has_noun = has_noun or _is_nounish(w, f) or phrase
+                acc = w + acc
+            if acc and has_noun:
+                k = before.rfind(acc)
+                # 通过“六步工作法”|累计办理群众诉求: a quoted name the verb phrase follows is
+                # how it was done, not what is counted
+                q = acc.rfind("”")
+                tail = acc[q + 1 :] if q >= 0 else ""
+                tw = _posseg(tail) if len(tail) >= 3 else []
+                if tw and tw[0][1].startswith("v") and any(_is_nounish(*x) for x in tw):
+                    k, acc = k + q + 1, tail
+                return self._clean(acc), c_start + k, c_start + k + len(acc)
+        lead = before.strip()
+        if (
+            c_start > 0
+            and norm[c_start - 1] == "、"
+            and 2 <= len(lead) <= 8
+            and re.fullmatch(r"[\u4e00-\u9fff]+", lead)
+            and all(f.startswith("v") for _w, f in bwords)
+        ):
+            # 为群众送医送药1.2万次、配餐送餐3800次: an item of a list of actions counted is
+            # its own action, not the one before it
+            k = before.find(lead)
+            return lead, c_start + k, c_start + k + len(lead)
+        if -1 in prev:
+            return prev[-1]
+        # a bare number after a comma repeats the previous measure with a new unit
+        return "", sp.start_char, sp.start_char
+
+    def _members_named_before(self, norm: str, lo: int, hi: int) -> tuple[str, int, int] | None:
+        """The last word for members as a whole (成员单位, 驻区单位, 单位…) in ``norm[lo:hi]``,
+        with its span, the longest where several end at one place."""
+        best: tuple[str, int, int] | None = None
+        for word in cues()["member_categories"]:
+            k = norm.rfind(word, lo, hi)
+            if k >= 0 and (best is None or (k + len(word), len(word)) > (best[2], len(best[0]))):
+                best = (word, k, k + len(word))
+        return best
+
+    def _respective_measure(
+        self,
+        norm: str,
+        sp: Any,
+        compared: re.Match[str] | None,
+        prev: dict[int, tuple[str, int, int]],
+    ) -> tuple[str, int, int] | None:
+        """办结率96.8%，满意率93.5%，较上年同期分别提升4.2和3.6个百分点: after 分别 in a
+        comparison, the k-th number is the change of the k-th of as many measures read
+        before it in the sentence."""
+        cue = place_rules()["respectively"]
+        if compared is None or cue not in compared.group(0):
+            return None
+        k = compared.group(0).count("和") + compared.group(0).count("、")
+        k += compared.group(0).count("与") + compared.group(0).count("及")
+        stop = sp.end_char
+        while stop < len(norm) and norm[stop] not in "，。；！？,;!?\n":
+            stop += 1
+        listed = k + 1 + len(re.findall(r"[和与及、][\d.]+", norm[sp.end_char : stop]))
+        read = [m for key, m in prev.items() if key != -1]
+        read = read[: len(read) - k]  # not the numbers of this list before it (4.2 before 3.6)
+        seen: list[tuple[str, int, int]] = []
+        for m in read:
+            if m[0] and (not seen or seen[-1][0] != m[0]):
+                seen.append(m)
+        if len(seen) < listed or listed < 2:
+            return None
+        return seen[len(seen) - listed + k]
+
+    def _clean(self, text: str) -> str:
+        """What is counted, without the words around it that are not part of it: pronouns,
+        counters and place words before it (全县基层党组织 → 基层党组织), and a one-character
+        verb, adverb or particle after it (楼组有 → 楼组, 基层党组织共 → 基层党组织)."""
+        text = _unquote(text)
+        # +N服务阵地 (after “1+N”): a measure opens with a word, not with a sign or a letter
+        text = re.sub(r"^(?:“[^\u4e00-\u9fff”]*”)?[^\u4e00-\u9fff“]*", "", text)
+        opener = _opener().match(text)
+        if opener is not None and len(text) - opener.end() >= 2:
+            text = text[opener.end() :]  # 今年以来群众满意率 → 群众满意率
+        # and a verb of change (网格覆盖率提高|2.5个百分点: the change of the rate)
+        change = sorted(_MEASURE_CUES["change_verbs"], key=len, reverse=True)
+        for verb in _MEASURE_CUES["joining_verbs"] + _MEASURE_CUES["trailing_words"] + change:
+            if text.endswith(verb) and len(text) > len(verb) + 1:
+                text = text[: -len(verb)]
+                break
+        for adverb in _MEASURE_CUES["trailing_adverbs"]:
+            # 村共 (the segmenter's word in 28个村共组建): a level or a known measure and 共
+            rest = text[: -len(adverb)]
+            known = self._known_count_word(rest) or (len(adverb) > 1 and len(rest) >= 2)
+            if text.endswith(adverb) and rest and known:
+                text = rest
+                break
+        for verb in _MEASURE_CUES["leading_verbs"]:
+            if text.startswith(verb) and len(text) >= len(verb) + 2:
+                text = text[len(verb) :]
+                break
+        text = _without_leading_division(text)  # 南岗区党员志愿者 → 党员志愿者
+        text = self._after_count_opener(text)  # 全区共有区级领导 → 区级领导
+        words = _posseg(text)
+        lead = _MEASURE_CUES["leading_tags"]
+        deixis = set(place_rules()["deixis"])
+        while len(words) > 1 and (words[0][1].startswith(tuple(lead)) or words[0][0] in deixis):
+            if re.fullmatch(rf"[{CN_NUMERAL}]+级", words[0][0]):
+                break  # 一级网格: a rank, part of what is counted
+            words = words[1:]
+        trail = _MEASURE_CUES["trailing_tags"]
+        # only a one-character word: a longer verb may be what is counted (送医送药1.6万次)
+        while (
+            len(words) > 1
+            and words[-1][1] in trail
+            and len(words[-1][0]) == 1
+            and not _is_nounish(*words[-1])  # 率 tagged as a verb (响应|率) stays
+        ):
+            rest = "".join(w for w, _ in words[:-1]).strip("“”")
+            if len(rest) < 2 or not any(_is_nounish(w, f) for w, f in words[:-1]):
+                break
+            words = words[:-1]
+        return _unquote("".join(w for w, _ in words))
+
+    def _after_count_opener(self, text: str) -> str:
+        """``text`` after the last word that opens a count (共有, 累计, 共), where a word of
+        two characters or more is left (该街道共受理群众诉求 → 受理群众诉求); a word the
+        segmenter glues to the next (共有|区 in 共有区级领导) still opens it."""
+        openers = tuple(sorted(_MEASURE_CUES["count_openers"], key=len, reverse=True))
+        cut, pos = 0, 0
+        for w, _f in _posseg(text):
+            opener = next((o for o in openers if w.startswith(o)), None)
+            whole = opener is not None and (len(opener) >= 2 or w == opener)
+            if opener is not None and whole and len(text) - (pos + len(opener)) >= 2:
+                cut = pos + len(opener)
+            pos += len(w)
+        return text[cut:]
+
+    def _known_count_word(self, text: str) -> bool:
+        """True for a level word or a measure the lexicon knows (村, 社区, 网格员)."""
+        key, lex = unify(text), self.lex
+        return key in lex.measures or key in lex.covered_levels or key in lex.admin_levels
+
+    def _scope(self, t: Text, sp: Any, m_start: int, m_end: int) -> str:
+        """ "total" for a count of all there is (全市289个社区, 建立党支部2062个); "subset" for
+        a count of those that did something (6个社区入围…, 下沉到95个社区); "change" for how
+        much a count grew or fell (较2020年增加了86名)."""
+        norm = t.norm
+        c_start = sp.start_char
+        while c_start > 0 and norm[c_start - 1] not in "，。；！？,;!?\n":
+            c_start -= 1
+        before = norm[c_start : sp.start_char]
+        if before.endswith(tuple(_MEASURE_CUES["change_verbs"])):
+            return "change"  # 增加了86名: by how much, never a count of all there is
+        if any(v in before for v in _MEASURE_CUES["new_verbs"]):
+            return "change"  # 今年新增“红色驿站”15个: those added, not all there are
+        verbs = "|".join(map(re.escape, _MEASURE_CUES["change_verbs"]))
+        if re.search(rf"[比较][^，。；,;]{{0,8}}(?:{verbs})", before):
+            return "change"  # 比上年减少网格12个: a comparison, the verb before the measure
+        if before.lstrip(" \u3000").startswith(tuple(_MEASURE_CUES["subset_openers"])):
+            return "subset"  # 其中综合网格41个、专属网格6个: parts of a total just given
+        deixis = "|".join(w for w in place_rules()["deixis"] if w.startswith("全"))
+        if re.search(rf"({deixis}|共|累计|总|分为|划为|划分为)", before):
+            return "total"  # 全镇18个行政村, 划分为96个网格: all there are
+        if m_start < sp.start_char:
+            return "total"  # 建立网格党组织1560个: the object of a creating verb
+        if re.search(r"(到|在|向|对|为|给|于)$", before):
+            return "subset"
+        # 6个社区入围…: places that did something; 2250名执法人员下沉 still counts all of them
+        noun = unify(norm[m_start:m_end]) if m_end > m_start else ""
+        levels = noun in self.lex.covered_levels or noun in self.lex.admin_levels
+        if levels or noun.endswith(tuple(_MEASURE_CUES["place_kind_endings"])):
+            after = norm[m_end : m_end + 20]
+            cut = re.search(r"[，。；！？,;!?\n]", after)
+            after = after[: cut.start()] if cut else after
+            for w, f in _posseg(after) if after else []:
+                if _is_nounish(w, f):
+                    continue  # 20多个社区全员隔离: look past the adverbial noun
+                if w == "、" or f.startswith(("m", "q")):
+                    continue  # 1个城区、15个街道减员: the verb after the list counts for all
+                if f.startswith("v") and not f.startswith("vn"):
+                    return "subset"
+                break
+        return "total"
