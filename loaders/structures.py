@@ -632,11 +632,11 @@ def recognise_listed_chain(ctx: Context) -> Iterable[Structure]:
     for e in ctx.free():
         if e.joiner != "、" or len(e.items) < 3 or not _count_fits(e):
             continue
-        roles = _units_with_roles(ctx.norm, e)
+        roles = _units_with_roles(ctx.norm, e) or _roles_with_duties(e)
         if roles and is_chain([i.text for i in roles], ctx.lex):
             # 以街道党工委为核心、社区党组织为基础、…为末梢的组织体系: the units, in order
             ctx.take(e, e.items)
-            named = _valid_name(e.name)
+            named = _valid_name(e.name) or (e.quoted_name and e.kind == "quoted-name")
             name = e.name if named else "、".join(i.text for i in roles)
             end = max(e.end, e.name_end)
             yield Chain(name, roles, e.start, end, named, (e.end, end))
@@ -679,6 +679,29 @@ def _units_with_roles(norm: str, e: Enumeration) -> list[Item]:
         if m is None:
             return []
         out.append(Item(m.group(1), a, a + len(m.group(1))))
+    return out
+
+
+def _roles_with_duties(e: Enumeration) -> list[Item]:
+    """The roles of a list named by a count of levels whose items each give a role, a unit or
+    a level its duty (“三级书记抓治理”：区委书记抓统筹、街道党工委书记抓推进、社区党组织书记抓落实;
+    区里抓统筹、街道抓推进、社区抓落实): those, with their spans; none where the list is not of
+    that form."""
+    c = cues()
+    if e.count != len(e.items) or re.match(rf"([{CN_NUMERAL}]+|\d+)级", e.name) is None:
+        return []
+    verbs = "|".join(map(re.escape, c["duty_verbs"]))
+    ends = tuple(c["role_suffixes"]) + tuple(c["organisation_suffixes"])
+    out: list[Item] = []
+    for text, (a, _b) in zip(e.items, e.item_spans, strict=True):
+        m = re.fullmatch(rf"(.{{1,}}?)(?:{verbs})[\u4e00-\u9fff]{{1,6}}", text)
+        level = _level_of(m.group(1)) if m is not None else None
+        if m is None or not (m.group(1).endswith(ends) or (level and len(level[1]) <= 1)):
+            return []  # a role, a unit, or a level (区里抓统筹、街道抓推进)
+        who = m.group(1)
+        if level and level[1] and not who.endswith(ends):
+            who = who[: -len(level[1])]  # 区里 → 区
+        out.append(Item(who, a, a + len(who)))
     return out
 
 

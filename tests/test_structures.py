@@ -652,3 +652,14 @@ def test_a_chain_of_units_each_given_its_role_after_yi() -> None:
     (c,) = of(Chain, text)
     assert items(c) == ["镇党委", "村党支部", "村民小组党小组"]
     assert not of(Chain, "形成以需求为导向、项目为载体、服务为核心的工作机制。")
+
+
+def test_a_chain_of_roles_each_given_its_duty() -> None:
+    """“三级书记抓治理”：县委书记抓统筹、乡镇党委书记抓推进、村党组织书记抓落实: a chain of
+    the three secretaries; the levels given duties (县里抓…、乡镇抓…) are one too."""
+    text = "全县实行“三级书记抓治理”：县委书记抓统筹、乡镇党委书记抓推进、村党组织书记抓落实。"
+    (c,) = of(Chain, text)
+    assert c.name == "三级书记抓治理"
+    assert items(c) == ["县委书记", "乡镇党委书记", "村党组织书记"]
+    (c,) = of(Chain, "推行“三级联动”：县里抓统筹、乡镇抓推进、村里抓落实。")
+    assert items(c) == ["县", "乡镇", "村"]
