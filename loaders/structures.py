@@ -632,7 +632,7 @@ def recognise_listed_chain(ctx: Context) -> Iterable[Structure]:
     for e in ctx.free():
         if e.joiner != "、" or len(e.items) < 3 or not _count_fits(e):
             continue
-        roles = _units_with_roles(ctx.norm, e) or _roles_with_duties(e)
+        roles = _units_with_roles(ctx.norm, e) or _roles_with_duties(e) or _roles_set_up(e)
         if roles and is_chain([i.text for i in roles], ctx.lex):
             # 以街道党工委为核心、社区党组织为基础、…为末梢的组织体系: the units, in order
             ctx.take(e, e.items)
@@ -702,6 +702,20 @@ def _roles_with_duties(e: Enumeration) -> list[Item]:
         if level and level[1] and not who.endswith(ends):
             who = who[: -len(level[1])]  # 区里 → 区
         out.append(Item(who, a, a + len(who)))
+    return out
+
+
+def _roles_set_up(e: Enumeration) -> list[Item]:
+    """The roles of a list whose items each set one up at a level (“五长制”，即街道设街长、
+    社区设路长、网格设格长…): the roles with their spans, in order; none otherwise."""
+    c = cues()
+    verbs = "|".join(map(re.escape, c["set_up_verbs"]))
+    out: list[Item] = []
+    for text, (a, _b) in zip(e.items, e.item_spans, strict=True):
+        m = re.fullmatch(rf"(.{{1,4}}?)(?:{verbs})(.{{1,5}})", text)
+        if m is None or _level_of(m.group(1)) is None or not _is_role(m.group(2)):
+            return []
+        out.append(Item(m.group(2), a + m.start(2), a + m.end(2)))
     return out
 
 

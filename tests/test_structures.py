@@ -663,3 +663,10 @@ def test_a_chain_of_roles_each_given_its_duty() -> None:
     assert items(c) == ["县委书记", "乡镇党委书记", "村党组织书记"]
     (c,) = of(Chain, "推行“三级联动”：县里抓统筹、乡镇抓推进、村里抓落实。")
     assert items(c) == ["县", "乡镇", "村"]
+
+
+def test_a_chain_of_roles_each_set_up_at_a_level() -> None:
+    """“四长制”，即社区设片长、网格设格长…: a chain of the four roles, not of the clauses."""
+    text = "全镇推行“四长制”，即社区设片长、网格设格长、楼栋设楼长、单元设户长。"
+    (c,) = of(Chain, text)
+    assert items(c) == ["片长", "格长", "楼长", "户长"]
