@@ -211,6 +211,8 @@ class MeasureReading:
             end += share.end()  # 全区80%以上的社区: a share of the 社区
         after = norm[end:c_end]
         words = _posseg(after) if after else []
+        if after.startswith(tuple(v for v in _MEASURE_CUES["joining_verbs"] if len(v) >= 3)):
+            words = []  # 由原来的300人|发展到…: the earlier figure of the subject before 由
         # 党员中心户56户联系牧户680户: a noun before the number that ends in its unit (户)
         # is what it counts, whatever follows
         unit = sp._.quantity.unit or ""
@@ -319,6 +321,17 @@ class MeasureReading:
         joiners = "|".join(map(re.escape, _MEASURE_CUES["rate_joiners"]))
         joined = re.search(rf"(?:{endings})({joiners})$", before)
         gap = len(joined.group(1)) if joined else 0
+        # 网格员由2024年的390名增加到460名, 今年发展到1450户: a verb joining a new figure
+        verb = next((v for v in _MEASURE_CUES["joining_verbs"] if before.endswith(v)), "")
+        if not gap and len(verb) >= 3:
+            gap = len(verb)
+            # …由2024年的390名|增加到: what went from the earlier figure to this one
+            was = re.search(r"^(.+?)由[^由]*\d[^\d]{0,3}$", before[: len(before) - gap])
+            subject = self._clean(was.group(1)) if was else ""
+            if subject and was is not None:
+                k = before.rfind(subject, 0, was.end(1))
+                if k >= 0:
+                    return subject, c_start + k, c_start + k + len(subject)
         before = before[: len(before) - gap]
         bwords = _posseg(before) if before else []
         acc = ""
