@@ -50,7 +50,7 @@ def _measure_texts(text: str) -> list[str]:
         ("今年成立党小组的楼组有26个。", "楼组"),
         ("全市推进96个超大社区治理。", "超大社区"),
         # a common name the segmenter cuts into a verb and a verb (实践|站)
-        ("建成新时代文明实践站（所）52个。", "新时代文明实践站(所)"),
+        ("建成新时代文明实践站（所）52个。", "新时代文明实践站（所）"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
