@@ -241,7 +241,9 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
     # a rank the lexicon knows, or a phrase that ends like one (街道班子成员, 社区“两委”成员)
     rank = rf"(?:{ranks}|[\u4e00-\u9fff“”]{{0,{c['cadre_max_chars']}}}?(?:{heads}))"
     verbs = "|".join(map(re.escape, sorted(c["baobao_verbs"], key=len, reverse=True)))
-    pair = rf"({rank})(?:{verbs})([^、，。；,;“”]{{1,8}}?)(?=[、，。；,;“”的])"
+    # the covered level may carry a gloss in brackets, a list inside it (县（市、区）)
+    covered = r"[^、，。；,;“”（(]{1,8}?(?:[（(][^）)]{1,8}[）)])?"
+    pair = rf"({rank})(?:{verbs})({covered})(?=[、，。；,;“”的])"
     sentence = norm[ctx.lo : ctx.hi]
     # pairs joined by 、, or by commas where each clause is a pair (“双包”：A包B，C包D)
     for m in re.finditer(rf"{pair}(?:[、，,；;]{pair})+", sentence):
@@ -251,6 +253,9 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
             cadre, covered = _rank_phrase(pm.group(1), lex), pm.group(2)
             cut = len(pm.group(1)) - len(cadre)  # 实行|市级领导: words before the rank
             level = lex.covered_levels.get(covered) or lex.covered_levels.get(unify(covered))
+            bare = re.sub(r"[（(][^）)]*[）)]$", "", covered)  # 县（市、区） → 县
+            if level is None and bare != covered:
+                level = lex.covered_levels.get(bare) or lex.covered_levels.get(unify(bare))
             if level is None:
                 level = _covered_by_initial(covered, lex)
             short = c["covered_short_forms"].get(covered)
@@ -334,7 +339,8 @@ def _rank_phrase(text: str, lex: Lexicon) -> str:
     heads = "|".join(
         map(re.escape, sorted({*c["cadre_heads"], *c["role_words"]}, key=len, reverse=True))
     )
-    leveled = re.search(rf"(?:{levels})[级直]?(?:{heads})$", text)  # 区直部门 too
+    # 区直部门 too; and two levels of one tier (乡镇街道领导, 村社区干部)
+    leveled = re.search(rf"(?:{levels})+[级直]?(?:{heads})$", text)
     if leveled is not None:
         return leveled.group(0)
     words = list(_posseg(text))

@@ -670,3 +670,14 @@ def test_a_chain_of_roles_each_set_up_at_a_level() -> None:
     text = "全镇推行“四长制”，即社区设片长、网格设格长、楼栋设楼长、单元设户长。"
     (c,) = of(Chain, text)
     assert items(c) == ["片长", "格长", "楼长", "户长"]
+
+
+def test_baobao_levels_with_glosses_in_brackets_and_tiers_of_two_levels() -> None:
+    """县级领导包保乡镇（街道）、…包保村（社区）: a gloss with a list inside (县（市、区）) is
+    part of the covered level; 乡镇街道领导 is a rank of one tier, not 街道领导."""
+    text = "建立市级领导包保县（市、区）、县级领导包保乡镇（街道）、乡镇干部包保村（社区）的三级包保体系。"
+    (s,) = of(System, text)
+    assert [t.covered for t in s.tiers] == ["县（市、区）", "乡镇（街道）", "村（社区）"]
+    text = "实行县级领导包乡镇街道、乡镇街道领导包村社区、村社区干部包组的三级包保机制。"
+    (s,) = of(System, text)
+    assert [t.cadre for t in s.tiers] == ["县级领导", "乡镇街道领导", "村社区干部"]
