@@ -12,7 +12,13 @@ from typing import Any
 
 import yaml
 
-from govkg.loaders import components, place_names, places, structures  # noqa: F401  (registers them)
+from govkg.loaders import (  # noqa: F401  (registers them)
+    components,
+    mechanisms,
+    place_names,
+    places,
+    structures,
+)
 from govkg.loaders.enumerations import cues
 from govkg.loaders.lexicon import Lexicon, lexicon
 

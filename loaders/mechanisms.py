@@ -1,0 +1,328 @@
+"""Recognisers of named mechanisms and their ordered steps (六步工作法, 双报到, …): numbered
+steps after a name, clauses glossing a counted name, and lists named by a head noun, a
+count or quotes, or parallel actions standing alone. They register with
+:func:`govkg.loaders.structures.recogniser`; :mod:`govkg.loaders.pipeline` imports this
+module so that they are there when the structure recogniser is built."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from govkg.loaders.enumerations import (
+    Enumeration,
+    _clause_breaks,
+    _count_re,
+    _echoes,
+    _posseg,
+    cues,
+)
+from govkg.loaders.lexicon import Lexicon, unify
+from govkg.loaders.structures import (
+    Context,
+    Item,
+    Mechanism,
+    Structure,
+    _count_fits,
+    _items,
+    _unnamed,
+    _valid_name,
+    recogniser,
+)
+from govkg.loaders.zh import parse_cn_int
+
+
+def _parallel(items: list[str]) -> bool:
+    """Items written alike: at least three, of nearly one length, most of them actions."""
+    c = cues()
+    if len(items) < c["unnamed_min_items"]:
+        return False
+    lengths = [len(i) for i in items]
+    if min(lengths) < c["unnamed_min_item_chars"] or max(lengths) > c["unnamed_max_item_chars"]:
+        return False
+    if max(lengths) - min(lengths) > c["unnamed_length_spread"]:
+        return False
+    # 组织重塑、功能重塑、机制重塑: one word shared at the same end
+    for n in (2, 1):
+        shared = len({i[-n:] for i in items}) == 1 or len({i[:n] for i in items}) == 1
+        if shared:
+            return True
+    active = sum(any(f.startswith(("v", "a")) for _, f in _posseg(i)) for i in items)
+    return active * 2 > len(items)
+
+
+def _plain(e: Enumeration, lex: Lexicon) -> bool:
+    """Items a mechanism may have: words, not numbers; outside quotes not places or bare
+    levels either (下沉到街道、社区、网格)."""
+    for i in e.items:
+        if re.search(r"\d", i):
+            return False
+        if not e.quoted and (unify(i) in lex.areas or unify(i) in lex.covered_levels):
+            return False
+    return True
+
+
+_CN_ORDINALS = "一二三四五六七八九十"
+
+
+@recogniser("numbered")
+def recognise_numbered(ctx: Context) -> Iterable[Structure]:
+    """“三步工作法”：一是摸底排查，二是分类处置，三是跟踪回访: a name before a colon, then
+    steps numbered in order (一是…二是…, 第一步…第二步…), read on into the next sentences;
+    a count in the name must be the number of steps."""
+    c, norm = cues(), ctx.norm
+    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    # the name, a head noun after a quoted one (“三事分流”工作法), then a colon, or a comma
+    # where the first step's mark follows at once
+    name_re = re.compile(
+        rf"(?:[“「](?P<quoted>[^”」]{{2,12}})[”」](?P<head>{heads})?"
+        rf"|(?P<counted>[{_CN_ORDINALS}\d]+[\u4e00-\u9fff]{{1,6}}))[:：，,。]"
+    )
+    # the mark that ends the sentence may follow the name (“六步工作法”。第一步，…)
+    for m in name_re.finditer(norm, ctx.lo, min(len(norm), ctx.hi + 1)):
+        for before, after in c["numbered_step_forms"]:
+            items: list[Item] = []
+            pos = m.end()
+            for k, ordinal in enumerate(_CN_ORDINALS, 1):
+                mark = f"{before}{ordinal}{after}"
+                if not norm.startswith(mark, pos):
+                    break
+                a = pos + len(mark)
+                if norm[a : a + 1] in ("，", ",", "：", ":") and a + 1 < len(norm):
+                    a += 1  # 第一步，网格员入户收集诉求: a comma after the mark
+                b = a
+                while (
+                    b < len(norm)
+                    and norm[b] not in "，。；：！？,;:!?\n"
+                    and b - a <= c["numbered_step_max_chars"]
+                ):
+                    b += 1
+                if b == a or b - a > c["numbered_step_max_chars"]:
+                    break
+                items.append(Item(norm[a:b], a, b))
+                pos = b + 1
+                # the next ordinal opens the next clause or sentence, after the step's details
+                nxt = f"{before}{_CN_ORDINALS[k]}{after}" if k < len(_CN_ORDINALS) else ""
+                stop = norm.find(nxt, pos, pos + 200) if nxt else -1
+                if stop < 0 or norm[stop - 1] not in "，。；,;\n ":
+                    break
+                pos = stop
+            if len(items) < 2:
+                continue
+            name = m.group("quoted") or m.group("counted")  # the head is no part of the name
+            count = _count_re().match(name)
+            if count:
+                n = count.group(1)
+                if (int(n) if n.isdigit() else parse_cn_int(n)) != len(items):
+                    continue
+            elif m.group("counted"):
+                continue
+            ctx.take(None, [i.text for i in items])
+            yield Mechanism(name, items, m.start(), items[-1].end, True, (m.start(), m.end()))
+            break
+        else:
+            steps = _sequence_steps(norm, m.end())
+            if steps and m.group("quoted") and m.group("head"):
+                # “屋场共谋”机制，首先…，其次…，最后…: steps in order, no count to check
+                ctx.take(None, [i.text for i in steps])
+                name = m.group("quoted")
+                yield Mechanism(name, steps, m.start(), steps[-1].end, True, (m.start(), m.end()))
+
+
+def _sequence_steps(norm: str, pos: int) -> list[Item]:
+    """Steps opened by words of sequence at ``pos`` (首先…，其次…，最后…): the first word, any
+    of the middle ones, and the last, each opening a clause within a few sentences; none
+    unless the last word closes them."""
+    c = cues()
+    limit = c["numbered_step_max_chars"]
+    for first, middles, last in c["sequence_step_words"]:
+        if not norm.startswith(first, pos):
+            continue
+        items: list[Item] = []
+        mark = first
+        while True:
+            a = pos + len(mark)
+            if norm[a : a + 1] in ("，", ","):
+                a += 1
+            b = a
+            while b < len(norm) and norm[b] not in "，。；：！？,;:!?\n" and b - a <= limit:
+                b += 1
+            if b == a or b - a > limit:
+                return []
+            items.append(Item(norm[a:b], a, b))
+            if mark == last:
+                return items if len(items) >= 2 else []
+            found = [(norm.find(w, b, b + 200), w) for w in (*middles, last)]
+            found = [(k, w) for k, w in found if k > 0 and norm[k - 1] in "，。；,;\n "]
+            if not found:
+                return []
+            pos, mark = min(found)
+    return []
+
+
+def _step_mark(text: str, k: int) -> str:
+    """The mark of the ``k``-th numbered step that opens ``text`` (一是, 第二步; 首先, 其次,
+    最后), or ""."""
+    if k > len(_CN_ORDINALS):
+        return ""
+    for before, after in cues()["numbered_step_forms"]:
+        mark = f"{before}{_CN_ORDINALS[k - 1]}{after}"
+        if text.startswith(mark):
+            return mark
+    for first, middles, last in cues()["sequence_step_words"]:
+        words = [first] if k == 1 else [*middles, last]
+        mark = next((w for w in words if text.startswith(w) and len(text) > len(w) + 1), "")
+        if mark:
+            return mark  # 首先问需于民，然后…
+    return ""
+
+
+@recogniser("glossed-clauses")
+def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
+    """推行“双报到”制度：A到社区报到，B到居住地社区报到。: a quoted name that opens with a
+    count (双, 两, 三…), a colon, and exactly that many clauses to the end of the sentence,
+    each a step or part of it."""
+    c, norm = cues(), ctx.norm
+    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    counts = c["gloss_counts"]
+    name_re = re.compile(
+        rf"[“「](?P<quoted>(?P<n>[{''.join(counts)}])[^”」]{{1,10}})[”」](?P<head>{heads})?[:：]"
+    )
+    low, high = c["gloss_clause_chars"]
+    for m in name_re.finditer(norm, ctx.lo, ctx.hi):
+        end = m.end()
+        while end < ctx.hi and norm[end] not in "。！？!?\n":
+            end += 1
+        items: list[Item] = []
+        pos = m.end()
+        for part in re.split(r"[，；,;]", norm[m.end() : end]):
+            text = part.strip()
+            if text:
+                a = norm.index(text, pos)
+                # 一是…，二是…: the step's number is no part of it
+                mark = _step_mark(text, len(items) + 1)
+                items.append(Item(text[len(mark) :], a + len(mark), a + len(text)))
+            pos += len(part) + 1
+        if len(items) != counts[m.group("n")]:
+            continue
+        if tuple(unify(i.text) for i in items) in ctx.found:
+            continue  # read already (the pairs of a 包保 system)
+        if not all(low <= len(i.text) <= high for i in items):
+            continue
+        ctx.take(None, [i.text for i in items])
+        name = m.group("quoted")  # 双报到, not 双报到制度: the head says what kind it is
+        yield Mechanism(name, items, m.start(), items[-1].end, True, (m.start(), m.end()))
+
+
+@recogniser("mechanism")
+def recognise_mechanism(ctx: Context) -> Iterable[Structure]:
+    """A mechanism and its steps: a quoted list named by a count that fits, a head noun or a
+    quoted name (“摸底、组建…”六步工作法; “就近、就便、就熟”原则), or standing alone
+    (“选、育、用、管”); an unquoted list of three or more named the same ways (三张清单;
+    “三建一管”方式; …的原则, …等方式); a list with no name whose items are parallel
+    actions and end their clause (明责、赋权、扩能、减负)."""
+    for e in ctx.free():
+        if e.joiner != "、" or not _count_fits(e) or not _plain(e, ctx.lex):
+            continue
+        if _composition(ctx.norm, e):
+            continue
+        if _mechanism_named(e) or _mechanism_unnamed(e, ctx):
+            ctx.take(e, e.items)
+            named = _valid_name(e.name) or _echoed_name(e)
+            name = e.name if named else _unnamed(e)
+            if not named and _described_parts(e.items):
+                # …的领导体系、…的权责体系、…的标准体系 → 领导体系、权责体系、标准体系
+                name = "、".join(i.rsplit("的", 1)[-1] for i in e.items)
+            end = max(e.end, e.name_end)
+            yield Mechanism(name, _items(e), e.start, end, named, (e.end, end))
+
+
+def _composition(norm: str, e: Enumeration) -> bool:
+    """由A、B、C组成的…: the list says what a body is made of, not the steps of a method."""
+    verbs = tuple(cues()["composition_verbs"])
+    return norm[max(0, e.start - 1) : e.start] == "由" and e.items[-1].endswith(verbs)
+
+
+def _echoed_name(e: Enumeration) -> bool:
+    """A quoted name that counts the items by the word they share (“三到位”…，即“组织到位、
+    人员到位、责任到位”): a name, though it ends in a verb."""
+    return e.kind == "quoted-name" and _echoes(e.name, e.items)
+
+
+def _mechanism_named(e: Enumeration) -> bool:
+    c = cues()
+    if _echoed_name(e):
+        return True
+    if not _valid_name(e.name):
+        return False
+    if len(e.items) < (2 if e.quoted and not e.run else c["unquoted_min_items"]):
+        return False
+    if e.kind == "numeral" or (e.count is not None and e.kind != "deng"):
+        return e.count is not None
+    headed = e.name.endswith(tuple(c["mechanism_heads"]))
+    if e.kind == "deng" and e.name in c["deng_plural_heads"]:
+        return False  # 考核、培训、退出等机制: several mechanisms, not one with steps
+    if e.kind in ("de", "deng", "quoted-name", "direct"):
+        # “冷可取暖、…”的“暖新驿站”: a quoted list may be named by a quoted word alone
+        return headed or (e.quoted and e.quoted_name)
+    return False
+
+
+def _mechanism_unnamed(e: Enumeration, ctx: Context) -> bool:
+    c = cues()
+    if e.name or e.run:
+        return False
+    if e.quoted and e.kind in ("standalone", "direct"):
+        # “选、育、用、管”: steps abbreviated to a character or two; “访民情、议民事、解民难”
+        # 活动: a quoted list that a noun follows names what it is; other quoted phrases with
+        # no name are slogans, unless a quoted pair opens its sentence (“街道吹哨、部门报到”，…)
+        if len(e.items) >= c["unnamed_min_items"]:
+            after = _posseg(ctx.norm[e.end : e.end + 4])
+            if e.kind == "direct" and after and after[0][1] in ("n", "vn", "nz"):
+                return True
+            return all(len(i) <= c["abbreviated_step_chars"] for i in e.items)
+        return (
+            e.kind == "standalone"
+            and not ctx.norm[ctx.lo : e.start].strip()
+            and len({len(i) for i in e.items}) == 1
+            and len(e.items[0]) >= 4
+        )
+    if e.kind == "deng" and ctx.norm[e.end + 1 : e.end + 2] in _clause_breaks():
+        # 通过A、B、C等，…; but 为A、B、C等提供便捷途径: a list before a verb is its object
+        return _parallel(e.items)
+    if e.kind != "bare" or len(e.items) < c["unnamed_min_items"]:
+        return False
+    if all(any(ch in c.opens for ch in i[:3]) for i in e.items):
+        return True  # each item a quoted practice: “一口清”导办、“一门式”受理…
+    if _described_parts(e.items):
+        return True
+    if not _parallel(e.items):
+        return False
+    # a list that ends its clause is a mechanism when it is the whole clause (明责、赋权、
+    # 扩能、减负) or follows a verb of method (通过…), or when its items are one action on
+    # different objects (组织重塑、功能重塑、机制重塑)
+    before = _clause_before(ctx.norm, e.start, ctx.lo)
+    if not before or before.endswith(tuple(c["method_verbs"])):
+        return True
+    ends = {i[-2:] for i in e.items}
+    return len(ends) == 1 and _posseg(next(iter(ends)))[-1][1] in ("v", "vn")
+
+
+def _described_parts(items: list[str]) -> bool:
+    """The parts of one system, each described before one head noun of a mechanism
+    (…有力的领导体系、…高效的权责体系、…规范的标准体系): every item holds a 的 and they all end
+    in the same head."""
+    heads = sorted(cues()["mechanism_heads"], key=len, reverse=True)
+    ends = {next((h for h in heads if i.endswith(h)), None) for i in items}
+    (head,) = ends if len(ends) == 1 else (None,)
+    de = cues()["name_openers"]["de"]
+    return head is not None and len(head) >= 2 and all(any(d in i for d in de) for i in items)
+
+
+def _clause_before(norm: str, start: int, lo: int) -> str:
+    """The text of the clause before ``start``, without blanks or ellipses."""
+    k = start
+    breaks = _clause_breaks()
+    while k > lo and norm[k - 1] not in breaks:
+        k -= 1
+    return norm[k:start].strip(" …\u3000")
