@@ -329,6 +329,12 @@ class TextLoader(MeasureReading):
             return "names an ordered structure"
         if norm[start - 1 : start] in "(（" and norm[sp.end_char : sp.end_char + 1] in ")）":
             return "a label in brackets (a phase or an edition)"
+        if self.lex.units.get(q.unit, "") == "age":
+            # 平均年龄38.6岁 is a statistic; 65岁的老人, 80岁以上老人 name a person or a group
+            clause = norm[max(0, start - 30) : start]
+            clause = re.split(r"[。；！？;!?\n]", clause)[-1]  # 平均年龄…，较上届下降4.2岁 too
+            if not any(w in clause for w in _MEASURE_CUES["age_aggregates"]):
+                return "an age of a person or of a group, not a figure about a place"
         # 浏览次数：1234次: the page's furniture (its counters, its labels), not the report
         line = norm[norm.rfind("\n", 0, start) + 1 : start]
         label = re.search(r"([\u4e00-\u9fff]{1,6})[:：]\s*$", line)

@@ -561,3 +561,11 @@ def test_tenths_and_shares_of_what_follows_de_are_percentages(
 
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
+
+
+def test_an_average_age_is_a_statistic_a_persons_age_is_not() -> None:
+    text = "网格员平均年龄41.5岁，较去年下降2.3岁。72岁的李阿姨报名参加，为75岁以上老人送餐。"
+    obs = _observations(_load(text)[0])
+    assert [Decimal(o["value"]) for o in obs] == [Decimal("2.3"), Decimal("41.5")]
+    assert {o["unit"] for o in obs} == {"岁"}
+    assert [o["countScope"] for o in obs if Decimal(o["value"]) == Decimal("2.3")] == ["change"]
