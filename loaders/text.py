@@ -117,6 +117,18 @@ class DocResult:
     structures: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _counts_quoted_list(norm: str, start: int, value: Decimal) -> bool:
+    """True when a quoted list ends right before ``start`` and has ``value`` items
+    (“草原管护、矛盾调处、服务群众”三项任务): the count names the list."""
+    if norm[start - 1 : start] not in ("”", "」"):
+        return False
+    opening = max(norm.rfind("“", max(0, start - 80), start), norm.rfind("「", max(0, start - 80), start))
+    if opening < 0:
+        return False
+    body = norm[opening + 1 : start - 1]
+    return "、" in body and Decimal(len(body.split("、"))) == value
+
+
 class TextLoader(MeasureReading):
     """Reads one corpus document and writes what it says into the document's graph."""
 
@@ -327,6 +339,8 @@ class TextLoader(MeasureReading):
             return "counts the parts of a named structure"
         if q.chinese and start in claimed:
             return "names an ordered structure"
+        if q.chinese and q.value_max is None and _counts_quoted_list(norm, start, q.value):
+            return "counts the items of the quoted list before it"  # “A、B、C”三项任务
         if norm[start - 1 : start] in "(（" and norm[sp.end_char : sp.end_char + 1] in ")）":
             return "a label in brackets (a phase or an edition)"
         if self.lex.units.get(q.unit, "") == "age":

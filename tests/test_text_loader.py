@@ -569,3 +569,9 @@ def test_an_average_age_is_a_statistic_a_persons_age_is_not() -> None:
     assert [Decimal(o["value"]) for o in obs] == [Decimal("2.3"), Decimal("41.5")]
     assert {o["unit"] for o in obs} == {"岁"}
     assert [o["countScope"] for o in obs if Decimal(o["value"]) == Decimal("2.3")] == ["change"]
+
+
+def test_a_count_right_after_a_quoted_list_of_as_many_items_is_no_statistic() -> None:
+    """“森林防火、河道巡查、纠纷调处”三项任务: the count names the list, it counts nothing."""
+    graph, _ = _load("全镇划分网格30个，实现“森林防火、河道巡查、纠纷调处”三项任务网格全覆盖。")
+    assert [Decimal(o["value"]) for o in _observations(graph)] == [Decimal(30)]
