@@ -184,7 +184,14 @@ class MeasureReading:
         end = q_end if sp.start_char < q_end <= sp.end_char else sp.end_char
         # clause bounds
         c_end = end
-        while c_end < len(norm) and norm[c_end] not in "，。；：！？,;:!?\n、":
+        depth = 0  # 12个县（市、区）: a 、 inside brackets breaks no clause
+        while c_end < len(norm) and (depth > 0 or norm[c_end] not in "，。；：！？,;:!?\n、"):
+            if norm[c_end] in "(（":
+                depth += 1
+            elif norm[c_end] in ")）" and depth > 0:
+                depth -= 1
+            elif norm[c_end] in "。！？!?\n":
+                break  # an unclosed bracket ends at the sentence
             c_end += 1
         c_start = sp.start_char
         while c_start > s_start and norm[c_start - 1] not in "，。；：！？,;:!?\n、":

@@ -51,6 +51,9 @@ def _measure_texts(text: str) -> list[str]:
         ("全市推进96个超大社区治理。", "超大社区"),
         # a common name the segmenter cuts into a verb and a verb (实践|站)
         ("建成新时代文明实践站（所）52个。", "新时代文明实践站（所）"),
+        # a 、 inside brackets ends no clause; a word of a total ends no measure
+        ("活动覆盖8个县（市、区）。", "县（市、区）"),
+        ("新建场所面积共计2.4万平方米。", "新建场所面积"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
