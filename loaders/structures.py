@@ -241,7 +241,9 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
     verbs = "|".join(map(re.escape, sorted(c["baobao_verbs"], key=len, reverse=True)))
     # the covered level may carry a gloss in brackets, a list inside it (县（市、区）)
     covered = r"[^、，。；,;“”（(]{1,8}?(?:[（(][^）)]{1,8}[）)])?"
-    pair = rf"({rank})(?:{verbs})({covered})(?=[、，。；,;“”的])"
+    # …党员包户制度: a system's head may follow the last pair at once
+    ends = "|".join(map(re.escape, c["baobao_name_heads"]))
+    pair = rf"({rank})(?:{verbs})({covered})(?=[、，。；,;“”的]|{ends})"
     sentence = norm[ctx.lo : ctx.hi]
     # pairs joined by 、, or by commas where each clause is a pair (“双包”：A包B，C包D)
     for m in re.finditer(rf"{pair}(?:[、，,；;]{pair})+", sentence):
@@ -325,7 +327,11 @@ def _rank_phrase(text: str, lex: Lexicon) -> str:
     the lexicon knows that ends it (实行市级领导 → 市级领导), else a level, 级 and a head
     that end it (全面推行区级领导 → 区级领导), else the phrase without its leading verbs,
     adverbs and function words (全面落实网格员 → 网格员)."""
-    text = re.split(r"[“「]", text)[-1]  # 实行“镇领导: the rank opens the quoted list
+    parts = re.split(r"([“「])", text)
+    if len(parts) > 1:
+        # 实行“镇领导: the rank opens the quoted list; 实行“两委”干部: the quote is the rank's
+        closed = "”" in parts[-1] or "」" in parts[-1]
+        text = parts[-2] + parts[-1] if closed else parts[-1]
     known = [r for r in lex.cadre_ranks if text.endswith(r)]
     if known:
         return max(known, key=len)

@@ -681,3 +681,10 @@ def test_baobao_levels_with_glosses_in_brackets_and_tiers_of_two_levels() -> Non
     text = "实行县级领导包乡镇街道、乡镇街道领导包村社区、村社区干部包组的三级包保机制。"
     (s,) = of(System, text)
     assert [t.cadre for t in s.tiers] == ["县级领导", "乡镇街道领导", "村社区干部"]
+
+
+def test_baobao_pairs_right_before_the_systems_head_and_a_quoted_rank() -> None:
+    """实行“两委”干部包片、党员包户制度: the last pair ends where 制度 begins, and the quoted
+    “两委” is part of the first rank."""
+    (s,) = of(System, "全村实行“两委”干部包片、党员包户制度。")
+    assert [(t.cadre, t.covered) for t in s.tiers] == [("“两委”干部", "片"), ("党员", "户")]
