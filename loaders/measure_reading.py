@@ -92,12 +92,16 @@ def _division_names() -> tuple[frozenset[str], int]:
 
 
 def _without_leading_division(text: str) -> str:
-    """``text`` without the name of a division it opens with, where at least two characters
-    are left: the place is where the number is, not part of what is counted."""
+    """``text`` without the names of divisions it opens with (浙江省义乌市…), where at least
+    two characters are left: the place is where the number is, not part of what is counted."""
     names, longest = _division_names()
-    for k in range(min(longest, len(text) - 2), 1, -1):
-        if text[:k] in names:
-            return text[k:]
+    cut = True
+    while cut:
+        cut = False
+        for k in range(min(longest, len(text) - 2), 1, -1):
+            if text[:k] in names:
+                text, cut = text[k:], True
+                break
     return text
 
 

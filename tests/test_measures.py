@@ -54,6 +54,11 @@ def _measure_texts(text: str) -> list[str]:
         # a 、 inside brackets ends no clause; a word of a total ends no measure
         ("活动覆盖8个县（市、区）。", "县（市、区）"),
         ("新建场所面积共计2.4万平方米。", "新建场所面积"),
+        # divisions in a row before what is counted are all dropped
+        ("湖南省浏阳市全市党员志愿者达1.2万名。", "党员志愿者"),
+        # names of practices the segmenter cuts (接诉|即|办, 院坝|会)
+        ("全区接诉即办响应率达100%。", "接诉即办响应率"),
+        ("召开院坝会40场。", "院坝会"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
