@@ -632,9 +632,27 @@ def _count_of(name: str) -> int | None:
 
 def _echoes(name: str, items: list[str]) -> bool:
     """True when ``name`` is a count of the items and the words they all end with or all
-    open with (三到位: 组织到位、人员到位、责任到位; 五进: 进社区、进小区…)."""
+    open with (三到位: 组织到位、人员到位、责任到位; 五进: 进社区、进小区…), or opens with a
+    count of the items and a character each holds after its first (五联五共: 组织联建…)."""
     m = re.fullmatch(rf"([{CN_NUMERAL}]+|\d+)([\u4e00-\u9fff]{{1,3}})", name)
-    if m is None or len(items) < 2:
+    if m is not None and _shared_word(m, items):
+        return True
+    if len(items) >= 3:
+        # 五联五共: the first count and its word, a word every item holds (组织联建、阵地联用…)
+        first = re.match(rf"([{CN_NUMERAL}]+|\d+)([\u4e00-\u9fff])[{CN_NUMERAL}]", name)
+        if first is not None and all(first.group(2) in i[1:] for i in items):
+            n = first.group(1)
+            try:
+                return (int(n) if n.isdigit() else parse_cn_int(n)) == len(items)
+            except ValueError:
+                return False
+    return False
+
+
+def _shared_word(m: re.Match[str], items: list[str]) -> bool:
+    """True when the count ``m`` opens with is the number of the items and the word after it
+    ends them all or opens them all."""
+    if len(items) < 2:
         return False
     n = m.group(1)
     try:

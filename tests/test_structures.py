@@ -688,3 +688,12 @@ def test_baobao_pairs_right_before_the_systems_head_and_a_quoted_rank() -> None:
     “两委” is part of the first rank."""
     (s,) = of(System, "全村实行“两委”干部包片、党员包户制度。")
     assert [(t.cadre, t.covered) for t in s.tiers] == [("“两委”干部", "片"), ("党员", "户")]
+
+
+def test_a_name_counting_the_items_by_a_character_each_holds() -> None:
+    """以“四联四共”为抓手，即党建联抓、阵地联用、活动联办、事务联治: the first count and 联,
+    a character every item holds, name the unquoted list after 即."""
+    text = "社区以“四联四共”为抓手，即党建联抓、阵地联用、活动联办、事务联治，推动共建。"
+    (m,) = of(Mechanism, text)
+    assert m.name == "四联四共"
+    assert items(m) == ["党建联抓", "阵地联用", "活动联办", "事务联治"]
