@@ -597,6 +597,11 @@ class AreaFinder:
             stop += 1
         index = between[start:].count("、")
         listed = index + self.norm[pos:stop].count("、") + 1
+        if self.norm[pos : pos + 1].isdigit():
+            # 326个和418个: numbers joined by 和 (与, 及) pair in order as well
+            number = r"\d+(?:\.\d+)?"
+            index = len(re.findall(number, between[start:]))
+            listed = index + len(re.findall(number, self.norm[pos:stop]))
         places = self._places_ending(k, floor)
         return places[index] if len(places) >= 2 and listed == len(places) else None
 

@@ -632,3 +632,11 @@ def test_a_place_name_opening_with_a_numeral_is_a_name() -> None:
         "千峰街道"
     ]
     assert recognise_sub_areas("全县五个社区推行联动模式。") == []
+
+
+def test_places_and_numbers_joined_by_he_pair_in_order() -> None:
+    """涉县和武安市分别组建…326个和418个: the first number is 涉县's, the second 武安市's."""
+    text = "邯郸市推进网格治理。涉县和武安市分别组建网格党支部326个和418个。"
+    props = _obs_props(_load(text, area="河北省邯郸市")[0])
+    assert props[Decimal(326)]["area"] == GKD + "area/130426"
+    assert props[Decimal(418)]["area"] == GKD + "area/130481"
