@@ -217,7 +217,12 @@ class MeasureReading:
             end = described.end()
         share = re.match(r"(?:以上|以下|左右)?的", norm[end:c_end])
         lead = norm[c_start : sp.start_char].strip()
-        only_place = not lead or lead in place_rules()["deixis"] or lead in _division_names()[0]
+        only_place = (
+            not lead
+            or lead in place_rules()["deixis"]
+            or lead in _division_names()[0]
+            or lead.endswith("有")  # 已有96%的村: a share of the villages
+        )
         if share is not None and only_place and (sp._.quantity.unit or "") == "%":
             end += share.end()  # 全区80%以上的社区: a share of the 社区
         after = norm[end:c_end]
