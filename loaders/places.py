@@ -408,6 +408,9 @@ class AreaFinder:
                     ch in "。！？!?\n" for ch in self.norm[here.end : m.start()]
                 ):
                     here = None
+                if here is None and word.startswith(place_rules()["anaphoric_opener"]) and k >= 0:
+                    # 该区 in the sentence after the one that named 肥乡区: that district
+                    here = named[k] if named[k].end <= m.start() else None
                 chosen = here.area if here is not None else target
                 # 宁夏全区, 吉林市全市: right after a place whose name ends as the word does,
                 # the word is that place as a whole

@@ -640,3 +640,14 @@ def test_places_and_numbers_joined_by_he_pair_in_order() -> None:
     props = _obs_props(_load(text, area="河北省邯郸市")[0])
     assert props[Decimal(326)]["area"] == GKD + "area/130426"
     assert props[Decimal(418)]["area"] == GKD + "area/130481"
+
+
+def test_gai_qu_points_back_to_the_district_named_in_an_earlier_sentence() -> None:
+    """肥乡区…。该区还推行…，对1.2万户群众: 该区 is 肥乡区, named a sentence before, though
+    the report is about 邯郸市 and names other districts later."""
+    text = (
+        "邯郸市推进网格治理。在肥乡区，全区265个村共划分网格1120个。"
+        "该区还推行三色管理，服务群众1.2万户。涉县和武安市也建立了网格党支部。"
+    )
+    props = _obs_props(_load(text, area="河北省邯郸市")[0])
+    assert props[Decimal(12000)]["area"] == GKD + "area/130407"
