@@ -399,7 +399,17 @@ class MeasureReading:
                 acc = w + acc  # (有|村12个: 村 is a level, counted alone)
         end_at = sp.start_char - gap
         if acc.strip("“”()（）") and self._clean(acc):
-            return self._clean(acc), end_at - len(acc), end_at
+            cleaned = self._clean(acc)
+            if -1 in prev and re.fullmatch(r"[\u4e00-\u9fff]{1,2}级", cleaned):
+                levels = {w for ws in cues()["level_order"] for w in ws}
+                # 党群服务中心86个，其中街道级9个: the centres at that level
+                if cleaned[:-1] in levels:
+                    base = prev[-1][0]
+                    ranked = re.match(r"([\u4e00-\u9fff]{1,2})级", base)
+                    if ranked and ranked.group(1) in levels:
+                        base = base[ranked.end() :]  # 社区级 after 街道级党群服务中心
+                    cleaned = cleaned + base
+            return cleaned, end_at - len(acc), end_at
         if not before.strip() and -1 in prev:
             return prev[-1]
         # a verb phrase (清理乱堆乱放), or the subject before function words (收取率由原来的)

@@ -255,3 +255,12 @@ def test_a_second_count_after_he_counts_what_the_first_does() -> None:
 )
 def test_an_earlier_and_a_new_figure_joined_by_a_verb(text: str, measures: list[str]) -> None:
     assert _measure_texts(text) == measures
+
+
+def test_a_level_alone_after_qizhong_qualifies_the_measure_before() -> None:
+    """服务站64个，其中镇级8个、村级56个: the stations at each level, not 镇级 and 村级."""
+    assert _measure_texts("全县建成党群服务站64个，其中镇级8个、村级56个。") == [
+        "党群服务站",
+        "村级党群服务站",
+        "镇级党群服务站",
+    ]
