@@ -391,7 +391,16 @@ class MeasureReading:
                 k = before.rfind(subject, 0, compared.start())
                 return subject, c_start + k, c_start + k + len(subject)
             if -1 in prev:
-                return prev[-1]  # 满意率98.7%，较去年同期提升3.2个百分点: that rate's change
+                # 满意率98.7%，较去年同期提升3.2个百分点: that rate's change; after the parts
+                # of a total by level (其中街道级9个、社区级77个，较上年增加11个), the total's
+                levels = {w for ws in cues()["level_order"] for w in ws}
+                ranked = re.match(r"([\u4e00-\u9fff]{1,2})级", prev[-1][0])
+                if ranked and ranked.group(1) in levels:
+                    base = prev[-1][0][ranked.end() :]
+                    total = [m for key, m in prev.items() if key != -1 and m[0] == base]
+                    if total:
+                        return total[-1]
+                return prev[-1]
         if len(acc) == 1 and taken < len(bwords):
             # 派|单1568件: one character of a noun after one of a verb is one word with it
             w, f = bwords[len(bwords) - taken - 1]

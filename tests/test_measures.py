@@ -264,3 +264,11 @@ def test_a_level_alone_after_qizhong_qualifies_the_measure_before() -> None:
         "村级党群服务站",
         "镇级党群服务站",
     ]
+
+
+def test_a_change_after_the_parts_of_a_total_by_level_is_the_totals() -> None:
+    """服务站64个，其中镇级8个、村级56个，较上年增加9个: 9 is the change of all stations."""
+    got = _measure_texts("全县建成党群服务站64个，其中镇级8个、村级56个，较上年增加9个。")
+    assert sorted(got) == sorted(
+        ["党群服务站", "党群服务站", "村级党群服务站", "镇级党群服务站"]
+    )
