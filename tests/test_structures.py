@@ -697,3 +697,11 @@ def test_a_name_counting_the_items_by_a_character_each_holds() -> None:
     (m,) = of(Mechanism, text)
     assert m.name == "四联四共"
     assert items(m) == ["党建联抓", "阵地联用", "活动联办", "事务联治"]
+
+
+def test_working_groups_named_gongzuozu_or_gongzuo_xiaozu() -> None:
+    """下设综合协调组、网格管理组、督导考核组3个工作组; …等5个工作小组: lists of groups."""
+    (w,) = of(WorkingGroups, "下设综合协调组、网格管理组、督导考核组3个工作组。")
+    assert items(w) == ["综合协调组", "网格管理组", "督导考核组"]
+    (w,) = of(WorkingGroups, "镇里成立物业管理、矛盾调解、环境整治等5个工作小组。")
+    assert items(w) == ["物业管理", "矛盾调解", "环境整治"]
