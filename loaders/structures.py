@@ -550,18 +550,24 @@ def _member_list(parts: list[str], units: tuple[str, ...]) -> bool:
 
 @recogniser("alliance-composed")
 def recognise_alliance_composed(ctx: Context) -> Iterable[Structure]:
-    """成立由A、B、C组成的党建联盟: the units an alliance is made of, listed before it."""
+    """成立由A、B、C组成的党建联盟, 联合A、B、C组成…联盟: the units an alliance is made of,
+    listed before it."""
     c, norm = cues(), ctx.norm
     word = re.escape(c["alliance_word"])
     units = tuple(c["unit_suffixes"])
+    openers = "|".join(map(re.escape, c["alliance_composed_openers"]))
+    verbs = "|".join(map(re.escape, c["alliance_composed_verbs"]))
+    # 由A、B、C组成的…联盟; 联合A、B、C、D组成“某某”党建联盟
     pattern = re.compile(
-        rf"由(?P<body>[^，。；,;由]{{4,300}}?)(?:等\d+家(?:单位)?)?(?:共同)?组成的"
-        rf"(?P<name>[\u4e00-\u9fff“”]{{0,10}}?{word})"
+        rf"(?:{openers})(?P<body>[^，。；,;由]{{4,300}}?)(?:等\d+家(?:单位)?)?(?:共同)?"
+        rf"(?:{verbs})的?(?P<name>[\u4e00-\u9fff“”]{{0,10}}?{word})"
     )
     for m in pattern.finditer(norm, ctx.lo, ctx.hi):
         parts = m.group("body").split("、")
         if len(parts) < 2 or not all(_is_member_unit(p, units) for p in parts):
             continue
+        if tuple(unify(p) for p in parts) in ctx.found:
+            continue  # read already as units that found it (…等9家单位共同组建的…联盟)
         items, pos = [], m.start("body")
         for p in parts:
             items.append(Item(p, pos, pos + len(p)))

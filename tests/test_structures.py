@@ -705,3 +705,11 @@ def test_working_groups_named_gongzuozu_or_gongzuo_xiaozu() -> None:
     assert items(w) == ["综合协调组", "网格管理组", "督导考核组"]
     (w,) = of(WorkingGroups, "镇里成立物业管理、矛盾调解、环境整治等5个工作小组。")
     assert items(w) == ["物业管理", "矛盾调解", "环境整治"]
+
+
+def test_alliances_units_form_after_lianhe_or_join_with_jiecheng() -> None:
+    """联合A、B、C组成“某某”联盟; A、B等9家单位结成党建联盟: the units are the members."""
+    (a,) = of(Alliance, "村里联合镇卫生院、镇派出所、镇中心校组成“连心”党建联盟。")
+    assert (a.name, items(a)) == ("连心党建联盟", ["镇卫生院", "镇派出所", "镇中心校"])
+    (a,) = of(Alliance, "街道与驻区的市中心医院、区实验小学等9家单位结成党建联盟。")
+    assert items(a) == ["市中心医院", "区实验小学"]
