@@ -105,6 +105,14 @@ def _without_leading_division(text: str) -> str:
     return text
 
 
+def _acts_on(measure: str) -> str:
+    """What a measure that opens with a verb acts on (受理群众诉求 → 群众诉求); else ""."""
+    words = _posseg(measure)
+    if len(words) > 1 and words[0][1] == "v":
+        return "".join(w for w, _f in words[1:])
+    return ""
+
+
 def _unquote(text: str) -> str:
     """``text`` without the quotes around all of it, keeping a quoted part inside it whole
     (“送法进社区”活动, 清理“僵尸车”): a quote is dropped only with its pair, or where it has
@@ -126,9 +134,22 @@ def _unquote(text: str) -> str:
 
 class MeasureReading:
     """What :class:`~govkg.loaders.text.TextLoader` reads of each number's words (a mixin:
-    it uses the loader's lexicon)."""
+    it uses the loader's lexicon, and ``measured``: what each statistic of the document read
+    so far counts, in which unit, by its offset)."""
 
     lex: Lexicon
+    measured: dict[int, tuple[str, str]]
+
+    def _same_unit_before(self, sp: Any, norm: str) -> str | None:
+        """What the last statistic before ``sp`` in its sentence (to the full stop, across
+        semicolons) counts, where it counts in the same unit."""
+        stop = max(norm.rfind(ch, 0, sp.start_char) for ch in "。！？!?\n") + 1
+        unit = sp._.quantity.unit or ""
+        found = None
+        for start, (text, other_unit) in self.measured.items():
+            if stop <= start < sp.start_char and other_unit == unit and text:
+                found = text
+        return found
 
     def _measure_named_before(
         self, norm: str, lo: int, hi: int, names: Ranges
@@ -325,6 +346,8 @@ class MeasureReading:
             -1 in prev
             and not after.strip()
             and re.search(r"\d[^\d，。；、,;]{0,3}[和与及]$", before)
+            # 较上年分别提高1.5和2.8个百分点: each the change of its own rate (below)
+            and not re.search(r"[较比][^，。；,;]{0,10}" + place_rules()["respectively"], before)
         ):
             return prev[-1]  # 分别建立网格党支部86个和64个: the second counts what the first does
         if before.endswith("等") and not after.strip():
@@ -387,7 +410,10 @@ class MeasureReading:
         if compared is not None:
             # 群众满意率较去年同期提升4.1个百分点: the change of the rate named before 较
             subject = self._clean(before[: compared.start()])
-            if subject.endswith(tuple(_MEASURE_CUES["nominal_endings"])):
+            last = _posseg(subject)[-1:] if len(subject) >= 2 else []
+            named = bool(last) and last[0][1].startswith("n")
+            if subject.endswith(tuple(_MEASURE_CUES["nominal_endings"])) or named:
+                # 信访总量较去年同期减少45件: the change of what the clause names, too
                 k = before.rfind(subject, 0, compared.start())
                 return subject, c_start + k, c_start + k + len(subject)
             if -1 in prev:
@@ -464,6 +490,19 @@ class MeasureReading:
             # its own action, not the one before it
             k = before.find(lead)
             return lead, c_start + k, c_start + k + len(lead)
+        same = self._same_unit_before(sp, norm) if c_start > 0 else None
+        if (
+            same
+            and norm[c_start - 1] in "；;，,"
+            and 2 <= len(lead) <= 4
+            and bwords
+            and all(f == "v" for _w, f in bwords)
+            and lead not in _MEASURE_CUES["change_verbs"]
+        ):
+            # 受理群众诉求8562件；办结8401件: another action on the things counted before in
+            # the sentence, in the same unit (办结群众诉求)
+            k = before.find(lead)
+            return lead + (_acts_on(same) or same), c_start + k, c_start + k + len(lead)
         if -1 in prev:
             return prev[-1]
         # a bare number after a comma repeats the previous measure with a new unit
@@ -535,6 +574,11 @@ class MeasureReading:
             if text.startswith(verb) and len(text) >= len(verb) + 2:
                 text = text[len(verb) :]
                 break
+        # 信访总量较去年同期|减少236件: the comparison is no part of what is counted
+        times = "|".join(map(re.escape, _MEASURE_CUES["comparison_times"]))
+        compared = re.search(rf"(?:同比|环比|[较比](?:{times})+)$", text)
+        if compared is not None and compared.start() >= 2:
+            text = text[: compared.start()]
         text = _without_leading_division(text)  # 南岗区党员志愿者 → 党员志愿者
         text = self._after_count_opener(text)  # 全区共有区级领导 → 区级领导
         words = _posseg(text)
@@ -591,7 +635,9 @@ class MeasureReading:
         if any(v in before for v in _MEASURE_CUES["new_verbs"]):
             return "change"  # 今年新增“红色驿站”15个: those added, not all there are
         verbs = "|".join(map(re.escape, _MEASURE_CUES["change_verbs"]))
-        if re.search(rf"[比较][^，。；,;]{{0,8}}(?:{verbs})", before):
+        if re.search(rf"[比较][^，。；,;]{{0,8}}(?:{verbs})", before) or re.search(
+            r"[比较][^，。；,;]{1,8}[多少]$", before
+        ):  # 比上年多21名: how many more
             return "change"  # 比上年减少网格12个: a comparison, the verb before the measure
         if before.lstrip(" \u3000").startswith(tuple(_MEASURE_CUES["subset_openers"])):
             return "subset"  # 其中综合网格41个、专属网格6个: parts of a total just given

@@ -137,6 +137,7 @@ class TextLoader(MeasureReading):
     def __init__(self) -> None:
         self.lex = lexicon()
         self.structures = StructureWriter(self._span, self._write_area, self.lex)
+        self.measured: dict[int, tuple[str, str]] = {}
 
     # -- spans
     def _span(self, g: GraphWriter, t: Text, start: int, end: int) -> ox.NamedNode:
@@ -159,6 +160,7 @@ class TextLoader(MeasureReading):
         nlp = nlp_pipeline()
         doc = nlp(norm)
         quotes, titles = _bracket_ranges(norm)
+        self.measured = {}  # what each statistic read so far counts, in which unit
         areas = self._areas(report, source, doc, quotes + titles)
         sentences = _sentences(norm)
         counts: dict[str, int] = defaultdict(int)
@@ -176,7 +178,8 @@ class TextLoader(MeasureReading):
         prev_para = -1
         q_by_sentence: dict[int, list[Any]] = defaultdict(list)
         sentence_starts = [a for a, _b, _p in sentences]
-        for sp in doc.spans["quantities"]:
+        # in the order of the text: numbers that share a unit were found after the others
+        for sp in sorted(doc.spans["quantities"], key=lambda x: (x.start_char, x.end_char)):
             k = bisect.bisect_right(sentence_starts, sp.start_char) - 1
             if k >= 0:
                 q_by_sentence[k].append(sp)
@@ -216,6 +219,7 @@ class TextLoader(MeasureReading):
                     continue
                 prev_measure[id(sp)] = (measure_text, m_start, m_end)
                 prev_measure[-1] = (measure_text, m_start, m_end)
+                self.measured[sp.start_char] = (measure_text, q.unit or "")
                 area = areas.area_at(sp.start_char, (s_start, s_end), carry)
                 self._observation(graph, text, sp, q, measure_text, m_start, m_end, area, areas)
                 if area is None or area.inferred:

@@ -272,3 +272,18 @@ def test_a_change_after_the_parts_of_a_total_by_level_is_the_totals() -> None:
     assert sorted(got) == sorted(
         ["党群服务站", "党群服务站", "村级党群服务站", "镇级党群服务站"]
     )
+
+
+def test_another_action_on_what_was_counted_before_in_the_sentence() -> None:
+    """受理…件；办结…件: the second action is on the same appeals (same unit, across a
+    semicolon); a comparison after a figure is cut off what is counted."""
+    texts = _measure_texts("全区受理群众诉求3120件；办结2980件，信访总量较去年同期减少45件。")
+    assert sorted(texts) == sorted(["受理群众诉求", "办结群众诉求", "信访总量"])
+
+
+def test_a_difference_of_rates_is_in_percentage_points() -> None:
+    doc = CorpusDocument("903_m", Path("903_m.txt"), "办结率达96.4%，环比提高0.8个百分点。", "0", {})
+    graph = GraphWriter(doc.iri)
+    TextLoader().load(doc, graph)
+    units = sorted(t.object.value for t in graph if t.predicate.value.endswith("#unit"))
+    assert units == ["%", "个百分点"]
