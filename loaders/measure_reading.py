@@ -411,8 +411,8 @@ class MeasureReading:
             # 群众满意率较去年同期提升4.1个百分点: the change of the rate named before 较
             subject = self._clean(before[: compared.start()])
             last = _posseg(subject)[-1:] if len(subject) >= 2 else []
-            named = bool(last) and last[0][1].startswith("n")
-            if subject.endswith(tuple(_MEASURE_CUES["nominal_endings"])) or named:
+            a_noun = bool(last) and last[0][1].startswith("n")
+            if subject.endswith(tuple(_MEASURE_CUES["nominal_endings"])) or a_noun:
                 # 信访总量较去年同期减少45件: the change of what the clause names, too
                 k = before.rfind(subject, 0, compared.start())
                 return subject, c_start + k, c_start + k + len(subject)
