@@ -535,3 +535,39 @@ def test_an_undecodable_file_is_described_but_not_loaded(roster: Path) -> None:
     # the alliances led by the units it held are rejected, naming why
     alliances = report_of(loaded, "alliances.csv").rejected
     assert alliances and all("unknown units id" in r.reason for r in alliances)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_title_above_the_header_is_skipped_and_noted(
+    roster: Path, tmp_path: Path, suffix: str
+) -> None:
+    """A sheet saved with its title row above the header (某区单位花名册) loads as one without
+    it; the rows keep their numbers (the title is no row), the report says a row was skipped."""
+    expected = union(load_rosters([roster]))
+    text = (roster / "units.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    title = "某区单位花名册" + "," * (lines[0].count(","))
+    if suffix == ".csv":
+        (roster / "units.csv").write_text("\n".join([title, *lines]) + "\n", encoding="utf-8")
+    else:
+        import csv as csv_module
+
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["某区单位花名册"])
+        for row in csv_module.reader(lines):
+            ws.append(row)
+        (roster / "units.csv").unlink()
+        wb.save(roster / "units.xlsx")
+    loaded = load_rosters([roster])
+    rep = report_of(loaded, f"units{suffix}")
+    assert rep.rejected == [] and rep.details["rows_above_header"] == 1
+    def described(triples: set[ox.Triple]) -> set[ox.Triple]:
+        return {t for t in triples if not t.predicate.value.endswith("sha256")}
+
+    if suffix == ".csv":  # the same rows, numbered alike (only the file's hash differs)
+        assert described(union(loaded)) == described(expected)
+    else:
+        assert len(union(loaded)) == len(expected)

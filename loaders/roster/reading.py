@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from govkg.loaders import roster_mapping
 from govkg.loaders.encoding import UTF8, EncodingError, decode
 from govkg.loaders.roster.rows import Cells, FileRejected, RosterFile, Row
 from govkg.loaders.roster.state import RosterLoad
@@ -58,22 +60,54 @@ def read_rows(
     if suffix == ".csv":
         text = _decode(data, notes)
         reader = csv.reader(io.StringIO(text, newline=""))
+        head: list[tuple[int, list[str]]] = []  # the first rows, a title may stand above
         try:
-            header = next(reader)
+            for _ in range(HEADER_SEARCH_ROWS):
+                row = next(reader)
+                head.append((reader.line_num, row))
         except StopIteration:
-            raise FileRejected("line 1", "the file is empty: no header row") from None
+            if not head:
+                raise FileRejected("line 1", "the file is empty: no header row") from None
         except csv.Error as exc:
-            raise FileRejected("line 1", f"not readable as CSV: {exc}") from None
-        return header, _csv_rows(reader), True
+            raise FileRejected(f"line {len(head) + 1}", f"not readable as CSV: {exc}") from None
+        h = _header_index([row for _, row in head], table, notes)
+        return head[h][1], _csv_rows(reader, head[h + 1 :]), True
     if suffix == ".xlsx":
-        return _xlsx_rows(data, table)
+        return _xlsx_rows(data, table, notes)
     if suffix in (".yaml", ".yml"):
         return _yaml_rows(_decode(data, notes))
     raise FileRejected("", f"unsupported file type {suffix!r} (use .csv, .xlsx or .yaml)")
 
 
-def _csv_rows(reader: Any) -> Iterator[Cells]:
+#: How many rows from the top a table's header is looked for in: a sheet may carry a title
+#: (合并单元格的表名) and notes above it.
+HEADER_SEARCH_ROWS = 10
+
+
+def _header_index(rows: list[list[str]], table: str, notes: dict[str, Any] | None) -> int:
+    """Which of a table's first rows is its header: the first that holds every required
+    column of the mapping (a title above it, 某区网格员花名册, is skipped and noted in
+    ``notes["rows_above_header"]``); the first row where none does."""
+    spec = roster_mapping.table_specs().get(table)
+    if spec is None:
+        return 0
+    required = {c.name for c in spec.columns if c.required}
+    for i, row in enumerate(rows):
+        named = {spec.header_lookup.get(header_key(_cell(v))) for v in row}
+        if required <= named:
+            if i and notes is not None:
+                notes["rows_above_header"] = i
+            return i
+    return 0
+
+
+def _csv_rows(reader: Any, read: list[tuple[int, list[str]]] | None = None) -> Iterator[Cells]:
     n = 0
+    for line, cells in read or []:
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue
+        n += 1
+        yield Cells(n, line, cells)
     while True:
         try:
             cells = next(reader)
@@ -89,7 +123,9 @@ def _csv_rows(reader: Any) -> Iterator[Cells]:
         yield Cells(n, reader.line_num, cells)
 
 
-def _xlsx_rows(data: bytes, table: str) -> tuple[list[str], Iterator[Cells], bool]:
+def _xlsx_rows(
+    data: bytes, table: str, notes: dict[str, Any] | None = None
+) -> tuple[list[str], Iterator[Cells], bool]:
     from openpyxl import load_workbook
 
     try:
@@ -98,17 +134,18 @@ def _xlsx_rows(data: bytes, table: str) -> tuple[list[str], Iterator[Cells], boo
         raise FileRejected("", f"not readable as XLSX: {exc}") from None
     ws = wb[table] if table in wb.sheetnames else wb.worksheets[0]
     it = ws.iter_rows(values_only=True)
-    try:
-        first = next(it)
-    except StopIteration:
-        raise FileRejected("row 1", "the sheet is empty: no header row") from None
-    header = [_cell(v) for v in first]
+    head = [[_cell(v) for v in values] for values in itertools.islice(it, HEADER_SEARCH_ROWS)]
+    if not head:
+        raise FileRejected("row 1", "the sheet is empty: no header row")
+    h = _header_index(head, table, notes)
+    header = head[h]
     while header and not header[-1]:
         header.pop()
 
     def rows() -> Iterator[Cells]:
         n = 0
-        for line, values in enumerate(it, 2):
+        after = itertools.chain(head[h + 1 :], it)
+        for line, values in enumerate(after, h + 2):
             cells = [_cell(v) for v in values]
             while cells and not cells[-1]:
                 cells.pop()
