@@ -328,9 +328,13 @@ class TextLoader(MeasureReading):
         # “1+3+N”力量，即1名专职网格员、3名兼职网格员: the formula's terms, not counts
         window = norm[max(0, start - 40) : start]
         window = window[max(window.rfind(ch) for ch in "。！？!?\n") + 1 :]
-        formula = re.search(r"[“「]([0-9A-Za-z]+(?:[+＋][0-9A-Za-z]+)+)[”」][^“”「」]*?即", window)
+        formula = re.search(
+            r"[“「]([0-9A-Za-z]+(?:[+＋][0-9A-Za-z]+)+|[1-9]{2,5})[”」][^“”「」]*?即", window
+        )
         if formula is not None and not q.chinese and q.value_max is None:
-            terms = re.split(r"[+＋]", formula.group(1))
+            # “135”工作机制，即1个目标、3支队伍、5项制度: a name of digits, one a term each
+            name = formula.group(1)
+            terms = re.split(r"[+＋]", name) if re.search(r"[+＋]", name) else list(name)
             if _fmt(q.value) in terms:
                 return "a term of a formula glossed after 即"
         limit = "|".join(map(re.escape, _MEASURE_CUES["time_limit_words"]))

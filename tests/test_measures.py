@@ -61,6 +61,7 @@ def _measure_texts(text: str) -> list[str]:
         ("召开院坝会40场。", "院坝会"),
         ("推动网格党组织覆盖率提升至96%。", "网格党组织覆盖率"),
         ("在城关镇，已有85%的村建立议事厅。", "村"),
+        ("全县选派驻村干部86名。", "驻村干部"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:

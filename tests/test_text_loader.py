@@ -575,3 +575,10 @@ def test_a_count_right_after_a_quoted_list_of_as_many_items_is_no_statistic() ->
     """“森林防火、河道巡查、纠纷调处”三项任务: the count names the list, it counts nothing."""
     graph, _ = _load("全镇划分网格30个，实现“森林防火、河道巡查、纠纷调处”三项任务网格全覆盖。")
     assert [Decimal(o["value"]) for o in _observations(graph)] == [Decimal(30)]
+
+
+def test_the_digits_of_a_quoted_name_glossed_after_ji_are_no_statistics() -> None:
+    """“246”工作法，即2个…、4支…、6项…: each digit a term of the name; a count after the
+    gloss is a statistic."""
+    text = "推行“246”工作法，即2个平台、4支队伍、6项制度，全镇组建队伍58支。"
+    assert [Decimal(o["value"]) for o in _observations(_load(text)[0])] == [Decimal(58)]
