@@ -550,7 +550,11 @@ class MeasureReading:
     def _clean(self, text: str) -> str:
         """What is counted, without the words around it that are not part of it: pronouns,
         counters and place words before it (全县基层党组织 → 基层党组织), and a one-character
-        verb, adverb or particle after it (楼组有 → 楼组, 基层党组织共 → 基层党组织)."""
+        verb, adverb or particle after it (楼组有 → 楼组, 基层党组织共 → 基层党组织). A name in
+        quotes, all of it, is what is counted as written (“四点半课堂”: its 四 no numeral)."""
+        whole = text.strip()
+        if re.fullmatch(r"“[^“”]{2,20}”", whole) and re.search(r"[\u4e00-\u9fff]", whole):
+            return whole[1:-1]
         text = _unquote(text)
         # +N服务阵地 (after “1+N”): a measure opens with a word, not with a sign or a letter
         text = re.sub(r"^(?:“[^\u4e00-\u9fff”]*”)?[^\u4e00-\u9fff“]*", "", text)

@@ -62,6 +62,8 @@ def _measure_texts(text: str) -> list[str]:
         ("推动网格党组织覆盖率提升至96%。", "网格党组织覆盖率"),
         ("在城关镇，已有85%的村建立议事厅。", "村"),
         ("全县选派驻村干部86名。", "驻村干部"),
+        # a quoted name is counted as written, its numeral part of it
+        ("全区开设“三点半课堂”40个。", "三点半课堂"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
