@@ -32,20 +32,24 @@ def _posseg(text: str) -> list[tuple[str, str]]:
     """jieba's words and tags; a word that opens with one of the verbs of ``verbal_words``
     is that verb and the words after it (联系群众, one idiom to jieba → 联系 | 群众), and a
     four-character idiom that opens with an adverb is the adverb and the rest (积极参与 →
-    积极 | 参与)."""
+    积极 | 参与); 点 after a word is one noun with it (服务点)."""
     import jieba.posseg
 
     out: list[tuple[str, str]] = []
     verbs = _MEASURE_CUES["verbal_words"]
     tags = jieba.posseg.dt.word_tag_tab
     for w, f in jieba.posseg.cut(text):
-        verb = next((v for v in verbs if w.startswith(v) and len(w) > len(v)), None)
+        # (a word ending one character after the verb is a noun of its own: 联系点, 联系户)
+        verb = next((v for v in verbs if w.startswith(v) and len(w) > len(v) + 1), None)
         if verb is not None:
             out.append((verb, "v"))
             out.extend((x, g) for x, g in jieba.posseg.cut(w[len(verb) :]))
         elif f in ("i", "l") and len(w) == 4 and tags.get(w[:2]) in ("ad", "d"):
             out.append((w[:2], str(tags[w[:2]])))
             out.extend((x, g) for x, g in jieba.posseg.cut(w[2:]))
+        elif w == "点" and f == "m" and out and out[-1][1] != "m" and out[-1][0][-1:].isalpha():
+            # 服务|点, 联系|点: 点 after a word (not a number) is a site, one noun with it
+            out[-1] = (out[-1][0] + w, "n")
         else:
             out.append((w, f))
     return out

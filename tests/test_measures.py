@@ -64,6 +64,10 @@ def _measure_texts(text: str) -> list[str]:
         ("全县选派驻村干部86名。", "驻村干部"),
         # a quoted name is counted as written, its numeral part of it
         ("全区开设“三点半课堂”40个。", "三点半课堂"),
+        # 点 after a word is a site (服务|点 to the segmenter); 联系点, 联系户 are nouns
+        ("街道建成便民服务点46个。", "便民服务点"),
+        ("设立党员联系点120个。", "党员联系点"),
+        ("确定联系户560户。", "联系户"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
