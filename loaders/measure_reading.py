@@ -393,6 +393,10 @@ class MeasureReading:
                 if acc and re.fullmatch(rf"[{CN_NUMERAL}]+级", w):
                     acc = w + acc  # 划分一级网格17个: the rank is part of what is counted
                     taken += 1
+                rate = acc.endswith(tuple(_MEASURE_CUES["nominal_endings"]))
+                if rate and taken == 1 and f == "v" and len(w) == 2 and len(acc) >= 3:
+                    acc = w + acc  # 调处|成功率: the action whose rate it is names it
+                    taken += 1
                 break
             acc = w + acc
             taken += 1

@@ -68,6 +68,8 @@ def _measure_texts(text: str) -> list[str]:
         ("街道建成便民服务点46个。", "便民服务点"),
         ("设立党员联系点120个。", "党员联系点"),
         ("确定联系户560户。", "联系户"),
+        # the action whose rate it is names the rate
+        ("全镇调处成功率达96%。", "调处成功率"),
     ],
 )
 def test_words_around_what_is_counted_are_left_out(text: str, measure: str) -> None:
