@@ -636,12 +636,15 @@ class MeasureReading:
     def _scope(self, t: Text, sp: Any, m_start: int, m_end: int) -> str:
         """ "total" for a count of all there is (全市289个社区, 建立党支部2062个); "subset" for
         a count of those that did something (6个社区入围…, 下沉到95个社区); "change" for how
-        much a count grew or fell (较2020年增加了86名)."""
+        much a count grew or fell (较2020年增加了86名); "per" for what each one of something
+        has (每个网格配备网格员2名, 每万人口拥有社区工作者18人)."""
         norm = t.norm
         c_start = sp.start_char
         while c_start > 0 and norm[c_start - 1] not in "，。；！？,;!?\n":
             c_start -= 1
         before = norm[c_start : sp.start_char]
+        if re.search(r"每(?:[\d一二两三四五六七八九十百千万]+)?[个名户位人年月周天季届]?", before):
+            return "per"  # 每个网格…2名: a figure for each one, never a total
         if before.endswith(tuple(_MEASURE_CUES["change_verbs"])):
             return "change"  # 增加了86名: by how much, never a count of all there is
         if any(v in before for v in _MEASURE_CUES["new_verbs"]):

@@ -582,3 +582,11 @@ def test_the_digits_of_a_quoted_name_glossed_after_ji_are_no_statistics() -> Non
     gloss is a statistic."""
     text = "推行“246”工作法，即2个平台、4支队伍、6项制度，全镇组建队伍58支。"
     assert [Decimal(o["value"]) for o in _observations(_load(text)[0])] == [Decimal(58)]
+
+
+def test_a_figure_for_each_one_is_no_total() -> None:
+    """每个网格配备网格员2名, 每万人口拥有社区工作者18人: countScope "per", never compared
+    with the totals of the same measure (全县网格员1200名)."""
+    text = "全县网格员1200名，每个网格配备网格员2名；每万人口拥有社区工作者18人。"
+    scopes = {Decimal(o["value"]): o["countScope"] for o in _observations(_load(text)[0])}
+    assert scopes == {Decimal(1200): "total", Decimal(2): "per", Decimal(18): "per"}
