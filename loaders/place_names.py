@@ -257,7 +257,8 @@ def _counted_after(text: str, end: int) -> bool:
     units = "".join(rules["place_count_units"])
     organs = "|".join(sorted(map(re.escape, rules["organ_suffixes"]), key=len, reverse=True))
     counted = (
-        rf"(?:{organs})?(?:\d+|[{CN_NUMERAL}]+)[余多]?[{units}](?:[，。；、,;！？!?\n]|$)"
+        rf"(?:{organs})?(?:\d{{1,3}}(?:,\d{{3}})+|\d+|[{CN_NUMERAL}]+)[余多]?[{units}]"
+        rf"(?:[，。；、,;！？!?\n]|$)"
     )
     return re.match(counted, text[end : end + 20]) is not None
 

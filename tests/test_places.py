@@ -651,3 +651,11 @@ def test_gai_qu_points_back_to_the_district_named_in_an_earlier_sentence() -> No
     )
     props = _obs_props(_load(text, area="河北省邯郸市")[0])
     assert props[Decimal(12000)]["area"] == GKD + "area/130407"
+
+
+
+def test_a_kind_of_place_counted_with_grouped_thousands_is_no_place() -> None:
+    """城市社区党群服务中心4,126个: a kind of place counted (its number written with a
+    thousands comma), not a community named 城市社区."""
+    graph, _ = _load("全省已建成城市社区党群服务中心4,126个。", area="江西省")
+    assert _obs_props(graph)[Decimal(4126)]["area"] == GKD + "area/360000"
