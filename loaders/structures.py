@@ -440,6 +440,9 @@ def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
     for e in ctx.free():
         word = next((w for w in c["working_group_names"] if w in e.name), None)
         if word is None:
+            given = _groups_given_duties(ctx, e)
+            if given is not None:
+                yield given
             continue
         # 物业治理、网格治理、民生服务等6个专项工作组: examples of the six, each a group
         examples = e.kind == "deng" and e.count is not None and e.count >= len(e.items)
@@ -479,6 +482,30 @@ def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
             leader=leader_text,
             levels=levels,
         )
+
+
+def _groups_given_duties(ctx: Context, e: Enumeration) -> WorkingGroups | None:
+    """组建专项工作组6个，分别负责A、B…F: groups counted and named before a list of as many
+    duties, one each (分别负责, 分别牵头…): the groups, each by its duty."""
+    c, norm = cues(), ctx.norm
+    if e.kind != "bare" or e.name:
+        return None
+    words = "|".join(map(re.escape, sorted(c["working_group_names"], key=len, reverse=True)))
+    num = rf"\d+|[{CN_NUMERAL}]+"
+    m = re.search(
+        rf"(?:(?P<w1>{words})(?P<n1>{num})个|(?P<n2>{num})个(?P<w2>{words}))[，,]?"
+        rf"分别(?:负责|承担|牵头|聚焦|主抓)[:：]?$",
+        norm[ctx.lo : e.start],
+    )
+    if m is None:
+        return None
+    n = m.group("n1") or m.group("n2")
+    if (int(n) if n.isdigit() else parse_cn_int(n)) != len(e.items):
+        return None
+    themes = [ctx.lex.themes.get(i) or ctx.lex.themes.get(unify(i)) for i in e.items]
+    ctx.take(e, e.items)
+    name = m.group("w1") or m.group("w2")
+    return WorkingGroups(name, _items(e), ctx.lo + m.start(), e.end, True, None, themes=themes)
 
 
 @recogniser("alliance-joining")

@@ -386,6 +386,17 @@ def test_working_groups_named_as_examples_of_their_count() -> None:
     assert of(WorkingGroups, "组建物业治理、网格治理、民生服务等2个专项工作组。") == []
 
 
+def test_working_groups_counted_before_their_duties() -> None:
+    """组建专项工作组4个，分别负责A、B、C、D: the groups, one a duty; a count that does not fit
+    the duties, or no 分别, makes none."""
+    text = "街道组建专项工作组4个，分别负责物业治理、网格治理、民生服务和平安建设。"
+    (wg,) = of(WorkingGroups, text)
+    assert wg.name == "专项工作组"
+    assert items(wg) == ["物业治理", "网格治理", "民生服务", "平安建设"]
+    assert of(WorkingGroups, "街道组建专项工作组3个，分别负责物业治理、网格治理、民生服务和平安建设。") == []
+    assert of(WorkingGroups, "街道组建工作组4个，负责物业治理、网格治理、民生服务和平安建设。") == []
+
+
 def test_a_list_after_a_colon_is_named_by_a_counted_or_quoted_name_before_it() -> None:
     steps = "受理、派单、办理、回访、考核、归档"
     (m,) = of(Mechanism, f"街道推行“接诉即办”六步工作法：{steps}。")
