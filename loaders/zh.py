@@ -119,7 +119,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
     sentence in the middle (the line before is long and does not end a sentence) is dropped
     so that the words on both sides meet again, and so is a space between a number and a
     Chinese word or per cent sign (社区 28 个), and every invisible format character (a
-    zero-width space, a byte-order mark, a soft hyphen).
+    zero-width space, a byte-order mark, a soft hyphen); an arrow typed -> reads →.
     """
     converter = _t2s()
     chars: list[str] = []
@@ -147,7 +147,13 @@ def normalise(text: str) -> tuple[str, list[int]]:
         if len(simplified) != len(part):
             simplified = "".join(converter.convert(c) or c for c in part)
         folded = _ascii_punctuation("".join(_fold_char(ch[0]) for ch in simplified))
+        arrow = False
         for i, ch in enumerate(folded):
+            if arrow:  # the > of an arrow written ->, read as → already
+                arrow = False
+                continue
+            if ch in "-—–" and folded[i + 1 : i + 2] == ">":
+                ch, arrow = "→", True  # A->B->C: an arrow typed in ASCII, one joiner
             if ch in _GAP and _joins_number(chars[-1:], folded[i + 1 : i + 2]):
                 continue  # 社区 28 个, 96.5 %: a web page's spaces around a number
             if ch > "\x7f" and unicodedata.category(ch) == "Cf":

@@ -21,7 +21,7 @@ _PIECES = st.sampled_from(
     + list("0123456789０１２３４５６７８９.%％万亿余约近")
     + [" ", "\u3000", "\n", "\n\n", "吉林市", "乾安縣", "西湖区", "万安社区", "全市", "个", "名"]
     # what web copies carry unseen: zero-width space and joiner, byte-order mark, soft hyphen
-    + ["\u200b", "\u200d", "\ufeff", "\xad"]
+    + ["\u200b", "\u200d", "\ufeff", "\xad", "->", "-", ">"]
 )
 _TEXTS = st.lists(_PIECES, max_size=80).map("".join)
 

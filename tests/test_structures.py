@@ -724,3 +724,11 @@ def test_alliances_units_form_after_lianhe_or_join_with_jiecheng() -> None:
     assert (a.name, items(a)) == ("连心党建联盟", ["镇卫生院", "镇派出所", "镇中心校"])
     (a,) = of(Alliance, "街道与驻区的市中心医院、区实验小学等9家单位结成党建联盟。")
     assert items(a) == ["市中心医院", "区实验小学"]
+
+
+
+def test_a_chain_joined_by_arrows_typed_in_ascii() -> None:
+    """"A->B->C" (a web copy's ASCII arrows and quotes) is the chain A→B→C."""
+    text = '该区构建"街道党工委->社区党委->网格党支部"三级组织链条。'
+    (chain,) = of(Chain, text)
+    assert len(chain.items) == 3 and chain.name == "三级组织链条"
