@@ -177,6 +177,29 @@ def _step_mark(text: str, k: int) -> str:
     return ""
 
 
+@recogniser("named-list")
+def recognise_named_list(ctx: Context) -> Iterable[Structure]:
+    """推行“民情日记”工作法，做到A、B、C: a quoted name and the head of a method, a comma and a
+    verb of doing it (做到, 坚持…), then a list of three or more parallel items that ends its
+    clause: the method's steps."""
+    c, norm = cues(), ctx.norm
+    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    verbs = "|".join(map(re.escape, c["method_doing_verbs"]))
+    name_re = re.compile(
+        rf"[“「](?P<quoted>[^”」]{{2,12}})[”」](?P<head>{heads})[，,](?:{verbs})[:：]?"
+    )
+    for m in name_re.finditer(norm, ctx.lo, ctx.hi):
+        e = next((e for e in ctx.free() if e.start == m.end() and e.joiner == "、"), None)
+        if e is None or e.kind != "bare" or len(e.items) < 3:
+            continue
+        lengths = [len(i) for i in e.items]
+        if min(lengths) < 2 or max(lengths) > 10 or max(lengths) - min(lengths) > 2:
+            continue  # items written alike: steps, not a list of sundry things
+        ctx.take(e, e.items)
+        name = m.group("quoted")  # the head is no part of the name
+        yield Mechanism(name, _items(e), m.start(), e.end, True, (m.start(), m.end()))
+
+
 @recogniser("glossed-clauses")
 def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
     """推行“双报到”制度：A到社区报到，B到居住地社区报到。: a quoted name that opens with a

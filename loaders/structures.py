@@ -775,6 +775,7 @@ DEFAULT_RECOGNISERS = [
     "alliance-composed",
     "alliance-members",
     "listed-chain",
+    "named-list",
     "mechanism",
 ]
 

@@ -732,3 +732,13 @@ def test_a_chain_joined_by_arrows_typed_in_ascii() -> None:
     text = '该区构建"街道党工委->社区党委->网格党支部"三级组织链条。'
     (chain,) = of(Chain, text)
     assert len(chain.items) == 3 and chain.name == "三级组织链条"
+
+
+
+def test_a_named_method_then_what_doing_it_means() -> None:
+    """推行“三心”工作法，做到A、B、C: the method's steps; a list of sundry things after it is
+    none (its items not written alike)."""
+    (m,) = of(Mechanism, "社区推行“三心”工作法，做到接待热心、办事诚心、服务贴心。")
+    assert (m.name, items(m)) == ("三心", ["接待热心", "办事诚心", "服务贴心"])
+    sundry = "社区推行“三心”工作法，做到接待、办理群众反映的各类诉求、回访。"
+    assert all(x.name != "三心" for x in of(Mechanism, sundry))
