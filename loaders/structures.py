@@ -662,6 +662,14 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
         after = q
     if len(items) < 2:
         return
+    if name.startswith(tuple(c["alliance_anaphora"])):
+        # 该联盟成员单位包括…: the alliance named last before this sentence
+        earlier = re.findall(
+            rf"((?:[“「][^”」]{{1,8}}[”」])[\u4e00-\u9fff]{{0,6}}{word})", norm[: ctx.lo]
+        )
+        if not earlier:
+            return
+        name = earlier[-1]
     clean = name.replace("“", "").replace("”", "").replace("「", "").replace("」", "")
     ctx.take(None, [i.text for i in items])
     start = ctx.lo + m.start()

@@ -742,3 +742,13 @@ def test_a_named_method_then_what_doing_it_means() -> None:
     assert (m.name, items(m)) == ("三心", ["接待热心", "办事诚心", "服务贴心"])
     sundry = "社区推行“三心”工作法，做到接待、办理群众反映的各类诉求、回访。"
     assert all(x.name != "三心" for x in of(Mechanism, sundry))
+
+
+
+def test_members_of_the_alliance_named_before() -> None:
+    """该联盟成员单位包括A、B、C: the alliance quoted in the sentence before; with none named
+    before, no alliance called 该联盟."""
+    text = "街道成立“同心”党建联盟。该联盟成员单位包括区税务局、区人民医院和供电公司。"
+    (a,) = of(Alliance, text)
+    assert a.name == "同心党建联盟" and len(a.items) == 3
+    assert of(Alliance, "该联盟成员单位包括区税务局、区人民医院和供电公司。") == []
