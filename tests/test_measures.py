@@ -109,8 +109,9 @@ def test_a_longer_verb_can_be_what_is_counted() -> None:
     assert _measure_texts("为群众送医送药159.6万次。") == ["群众送医送药"]
 
 
-def _scopes(text: str) -> dict[str, str]:
-    doc = CorpusDocument("903_s", Path("903_s.txt"), text, "0", {"area": "吉林市"})
+def _observations(text: str, area: str = "吉林市") -> list[dict[str, str]]:
+    """Each statistic read from ``text``: its properties by local name."""
+    doc = CorpusDocument("903_s", Path("903_s.txt"), text, "0", {"area": area})
     graph = GraphWriter(doc.iri)
     TextLoader().load(doc, graph)
     by: dict[str, dict[str, str]] = {}
@@ -119,7 +120,11 @@ def _scopes(text: str) -> dict[str, str]:
             by.setdefault(t.subject.value, {})[t.predicate.value.rsplit("#", 1)[-1]] = (
                 t.object.value
             )
-    return {o["measureText"]: o["countScope"] for o in by.values()}
+    return list(by.values())
+
+
+def _scopes(text: str) -> dict[str, str]:
+    return {o["measureText"]: o["countScope"] for o in _observations(text)}
 
 
 def test_places_that_did_something_in_a_list_are_a_subset() -> None:
@@ -163,16 +168,7 @@ def test_numbers_sharing_a_unit_after_fenbie_in_a_comparison() -> None:
     """受理率97.2%，回访率91.4%，较上年分别提高1.5和2.8个百分点: 1.5 is a statistic too, the
     change of the first rate, and 2.8 the change of the second."""
     text = "全县诉求受理率97.2%，回访率91.4%，较上年分别提高1.5和2.8个百分点。"
-    doc = CorpusDocument("904_r", Path("904_r.txt"), text, "0", {"area": "随县"})
-    graph = GraphWriter(doc.iri)
-    TextLoader().load(doc, graph)
-    by: dict[str, dict[str, str]] = {}
-    for t in graph:
-        if "/obs/" in t.subject.value:
-            by.setdefault(t.subject.value, {})[t.predicate.value.rsplit("#", 1)[-1]] = (
-                t.object.value
-            )
-    measures = {o["value"]: o["measureText"] for o in by.values()}
+    measures = {o["value"]: o["measureText"] for o in _observations(text, "随县")}
     assert measures == {
         "97.2": "诉求受理率",
         "91.4": "回访率",
@@ -244,10 +240,5 @@ def test_another_action_on_what_was_counted_before_in_the_sentence() -> None:
 
 
 def test_a_difference_of_rates_is_in_percentage_points() -> None:
-    doc = CorpusDocument(
-        "903_m", Path("903_m.txt"), "办结率达96.4%，环比提高0.8个百分点。", "0", {}
-    )
-    graph = GraphWriter(doc.iri)
-    TextLoader().load(doc, graph)
-    units = sorted(t.object.value for t in graph if t.predicate.value.endswith("#unit"))
+    units = sorted(o["unit"] for o in _observations("办结率达96.4%，环比提高0.8个百分点。"))
     assert units == ["%", "个百分点"]
