@@ -604,7 +604,8 @@ def test_sources_details_say_what_a_statistic_counts(views_build: Path) -> None:
     store = ox.Store.read_only(str(views_build / "store"))
     g = records.read_graph(store)
     scopes = {o.count_scope for o in g.obs.values()}
-    assert scopes == {"total", "subset", "change"}  # change: 行政编制数增加6.8%
+    # change: 行政编制数增加6.8%; per: a figure for each one of something (每个…)
+    assert scopes == {"total", "subset", "change", "per"}
     for o in g.obs.values():
         rows = {(zh, en): v for zh, en, v, _ in obs_node(g, o, 240).info}
         assert rows[("计数范围", "count scope")] == views.COUNT_SCOPE_TEXT[o.count_scope]

@@ -107,6 +107,8 @@ COUNT_SCOPE_TEXT = {
     "(not compared for conflicts)",
     "change": "变化量：增加或减少了多少（不与总数比较冲突） / change: by how much a count grew or "
     "fell (not compared for conflicts)",
+    "per": "每个：每一个单位各有多少（不与总数比较冲突） / per: what each one of something has "
+    "(not compared for conflicts)",
 }
 
 
