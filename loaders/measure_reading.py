@@ -20,8 +20,8 @@ from govkg.loaders.lexicon import Lexicon, lexicon, unify
 from govkg.loaders.places import _opener
 from govkg.loaders.zh import CN_NUMERAL
 
+# Parts of speech (jieba tags) that may sit inside a noun phrase naming what is counted.
 _NOUNISH = ("n", "j", "l", "vn", "an", "nz", "nt", "ns", "zg", "ng", "b", "a", "eng", "i", "s")
-_STOP_ALWAYS = ("c", "p", "uj", "ul", "r", "x", "m", "u", "y", "e", "o", "w")
 
 _MEASURE_CUES: dict[str, list[str]] = yaml.safe_load(
     Path(__file__).with_name("measures.yaml").read_text(encoding="utf-8")

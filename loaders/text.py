@@ -40,10 +40,6 @@ _CLAUSE_BREAK = "，。；！？：,;!?:\n"
 _SENT_BREAK = "。；！？;!?｡\n"
 _QUOTE_OPENERS = "“「『\"'‘"
 _OPEN, _CLOSE = '“「『"', '”」』"'
-# Deictic jurisdiction words: 全市 means the city the report is about, 全省 its province.
-_DEIXIS_CITY = ("全市", "我市", "本市")
-_DEIXIS_PROVINCE = ("全省", "我省", "本省")
-# Parts of speech (jieba tags) that may sit inside a noun phrase naming what is counted.
 
 
 def _masked(doc: CorpusDocument) -> str:
