@@ -149,11 +149,12 @@ class MeasureReading:
         semicolons) counts, where it counts in the same unit."""
         stop = max(norm.rfind(ch, 0, sp.start_char) for ch in "。！？!?\n") + 1
         unit = sp._.quantity.unit or ""
-        found = None
-        for start, (text, other_unit) in self.measured.items():
-            if stop <= start < sp.start_char and other_unit == unit and text:
-                found = text
-        return found
+        for start, (text, other_unit) in reversed(self.measured.items()):  # in text order
+            if start < stop:
+                break
+            if start < sp.start_char and other_unit == unit and text:
+                return text
+        return None
 
     def _measure_named_before(
         self, norm: str, lo: int, hi: int, names: Ranges
@@ -498,14 +499,14 @@ class MeasureReading:
             # its own action, not the one before it
             k = before.find(lead)
             return lead, c_start + k, c_start + k + len(lead)
-        same = self._same_unit_before(sp, norm) if c_start > 0 else None
         if (
-            same
+            c_start > 0
             and norm[c_start - 1] in "；;，,"
             and 2 <= len(lead) <= 4
             and bwords
             and all(f == "v" for _w, f in bwords)
             and lead not in _MEASURE_CUES["change_verbs"]
+            and (same := self._same_unit_before(sp, norm))
         ):
             # 受理群众诉求8562件；办结8401件: another action on the things counted before in
             # the sentence, in the same unit (办结群众诉求)
