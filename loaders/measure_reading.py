@@ -589,7 +589,7 @@ class MeasureReading:
                 break
         # 信访总量较去年同期|减少236件: the comparison is no part of what is counted
         times = "|".join(map(re.escape, _MEASURE_CUES["comparison_times"]))
-        compared = re.search(rf"(?:同比|环比|[较比](?:{times})+)$", text)
+        compared = re.search(rf"(?:同比|环比|[较比](?:{times}|\d{{4}}年)+)$", text)
         if compared is not None and compared.start() >= 2:
             text = text[: compared.start()]
         text = _without_leading_division(text)  # 南岗区党员志愿者 → 党员志愿者
