@@ -117,6 +117,8 @@ class RosterGraph(GraphWriter):
         #: a file that already holds all the graph's statements, sorted and distinct (a
         #: previous build's, kept for reuse): read, never written or removed by the graph
         self.kept: str | None = None
+        self.kept_count = 0  # its statements
+        self.kept_digest: str | None = None  # the store's hash of them (StoreLoader)
         self.spill_at = spill_lines()
         self.on_spill: Callable[[ox.NamedNode, str], None] | None = None
         weakref.finalize(self, _remove_files, self.chunks)
