@@ -56,6 +56,12 @@ def quantity_regex() -> re.Pattern[str]:
         rf"(?P<pre>{alt(map(re.escape, before))})?"
         # 百分之九十五: a percentage written in words (its unit before the number)
         rf"(?:(?P<unit_first>百分之)(?P<pnum>{num})(?P<pq>{alt(after)})?|"
+        # 三分之二以上的, 近1/3社区: a fraction, a percentage too, where the clause, 的 or a
+        # noun follows (a slash between two digits, the second at most 10 and the larger:
+        # no date, day or score); 百分之 is the branch above
+        rf"(?:(?P<fden>[一二两三四五六七八九十])分之(?P<fnum>[一二两三四五六七八九])"
+        rf"|(?<![\d/.])(?P<anum>\d)/(?P<aden>10|[2-9])(?![\d/分号日月]))"
+        rf"(?P<fq>{alt(map(re.escape, cues))})?(?=的|[，。；、,;！？!?）)\n\u4e00-\u9fff]|$)|"
         # 九成以上, 超八成的, 近三成社区: tenths, a percentage too, where the clause or 的
         # follows, or a noun after two to nine tenths (not 一成不变, 成为, 成立…)
         rf"(?P<tenths>[一二两三四五六七八九十])成(?P<tq>{alt(map(re.escape, cues))})?"
@@ -82,6 +88,8 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
         value = Decimal(parse_cn_int(digit) * 10)
         at = m.start("tenths") if m["tenths"] else m.start("tenths_n")
         return Quantity(value, None, "%", qualifier, True, at, m.end())
+    if m["fden"] or m["aden"]:
+        return _fraction(m)
     if m["unit_first"]:
         try:
             value = parse_number(m["pnum"])
@@ -133,6 +141,22 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
     unit = "%" if m["unit"] in ("%", "％") else m["unit"]
     chinese = not m["num"][0].isdigit()
     return Quantity(value, value_max, unit, qualifier, chinese, m.start("num"), m.end())
+
+
+def _fraction(m: re.Match[str]) -> Quantity | None:
+    """三分之二 or 2/3: the share as a percentage to two decimals (66.67)."""
+    if m["fden"]:
+        num, den, at = parse_cn_int(m["fnum"]), parse_cn_int(m["fden"]), m.start("fden")
+    else:
+        num, den, at = int(m["anum"]), int(m["aden"]), m.start("anum")
+    if not 0 < num < den:
+        return None
+    lex = lexicon()
+    qualifier = lex.cue_after.get(m["fq"], "exact") if m["fq"] else "exact"
+    if m["pre"]:
+        qualifier = lex.cue_before[m["pre"]]
+    value = (Decimal(100 * num) / Decimal(den)).quantize(Decimal("0.01"))
+    return Quantity(value, None, "%", qualifier, bool(m["fden"]), at, m.end())
 
 
 def _distant_cue(text: str, begin: int, q: Quantity) -> Quantity:

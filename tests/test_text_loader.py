@@ -559,6 +559,25 @@ def test_tenths_and_shares_of_what_follows_de_are_percentages(
     assert obs["qualifier"] == qualifier and obs["measureText"] == measure
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier", "measure"),
+    [
+        ("全镇三分之二以上的村建立了议事会。", "66.67", "approx_more_than", "村"),
+        ("近四分之一社区建立了议事会。", "25.00", "approx_nearly", "社区"),
+        ("网格员中2/3为党员。", "66.67", "exact", "网格员"),
+    ],
+)
+def test_fractions_are_percentages(text: str, value: str, qualifier: str, measure: str) -> None:
+    (obs,) = _observations(_load(text)[0])
+    assert Decimal(obs["value"]) == Decimal(value) and obs["unit"] == "%"
+    assert obs["qualifier"] == qualifier and measure in obs["measureText"]
+
+
+def test_slashes_of_dates_and_scores_are_no_fractions() -> None:
+    text = "2026/04/11发布。考核得分3/5分之间，比分11/12，5/3不是分数。"
+    assert _observations(_load(text)[0]) == []
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
