@@ -196,7 +196,7 @@ class Gazetteer:
         before (浙江省杭州市西湖区, 浙江杭州西湖区 → 330000, 330100, 330106), and the rest of
         the name (a place below the county: …西湖区留下街道 → 留下街道). Each part is the
         longest name the gazetteer knows at that point; the path stops at a part that is
-        not one division inside the last."""
+        not one division inside the last, or at a county's short name that opens the name."""
         parts: list[Division] = []
         rest = name
         while len(rest) >= 2:
@@ -212,6 +212,8 @@ class Gazetteer:
                 picked = [d for d in picked if d.code != inside]
             if len(picked) != 1:
                 break
+            if not parts and picked[0].level == "county" and head != picked[0].name:
+                break  # 东湖高新区: a county's short name opens no path, it may name a zone
             parts.append(picked[0])
             rest = rest[len(head) :]
         return parts, rest

@@ -223,8 +223,18 @@ def read_places(
                     start = first[0]
             # 西湖区青山社区(党委): a division named inside the word opens the place's chain
             # (上海|路街道: a division that names a road is part of the road's name)
+            # (a zone's name holds its city's short name: 成都高新区 is that zone's whole name,
+            # 成都市|高新区 the city and the zone)
             k = bisect.bisect_left(known, start + len(head)) - 1
-            if k >= 0 and known[k] > start and not head[known[k] - start :].startswith(roads):
+            if (
+                k >= 0
+                and known[k] > start
+                and not head[known[k] - start :].startswith(roads)
+                and (
+                    suffix_levels[suffix] != rules["zone_level"]
+                    or text[known[k] - 1] in rules["division_name_ends"]
+                )
+            ):
                 cut = known[k] - start
                 head, name, start = head[cut:], name[cut:], start + cut
             if not _CJK_NAME.fullmatch(name) or len(head) < 2:

@@ -196,6 +196,7 @@ class AreaFinder:
 
     def sub_area(self, name: str, level: str, parent: Area | None) -> Area:
         """A place below the county, one resource per name within its nearest division."""
+        name = zone_short_name(name)
         division = next((a for a in self.chain(parent) if a.is_division), None) if parent else None
         key = f"{division.code}/{name}" if division is not None else name
         area = Area(GKD + "area/" + key, name, level, None, parent.iri if parent else None)
@@ -291,7 +292,7 @@ class AreaFinder:
                 parent = self.sub_area(part, part_level, parent)
             return parent
         for s in sorted(self.sub_areas, key=lambda s: s.start):
-            if s.name == name:
+            if zone_short_name(s.name) == zone_short_name(name):
                 parent = self._place_before(s.start)
                 if parent is not None:
                     return self.sub_area(name, level, parent)
@@ -357,11 +358,22 @@ class AreaFinder:
                 self._add(AreaMention(s.start, s.end, self.default))
                 continue
             in_name = self._in_name(s.start, s.end)
+            if before is None and s.level == place_rules()["zone_level"] and s.name not in resolved:
+                before = self._division_opening(s.name)
             area = resolved.get(s.name) if before is None else None
             if area is None:
                 area = self.sub_area(s.name, s.level, before or self._parent_for_sub_areas())
                 resolved.setdefault(s.name, area)
             self._add(AreaMention(s.start, s.end, area, in_name=in_name))
+
+    def _division_opening(self, name: str) -> Area | None:
+        """The one province or city whose name opens ``name`` (成都 in 成都高新区), the
+        longest (a county's short name is no name in running text: 东湖 in 东湖高新区)."""
+        for k in range(len(name) - 2, 1, -1):
+            cands = [d for d in self.gaz.candidates(name[:k]) if d.level != "county"]
+            if len(cands) == 1:
+                return self._division(cands[0])
+        return None
 
     def at_level(self, level: str) -> Area | None:
         if self.default is None:
@@ -724,6 +736,14 @@ class AreaFinder:
             and self.default.iri in {a.iri for a in self.chain(m.area)}
         )
         return m if inside else None
+
+
+def zone_short_name(name: str) -> str:
+    """东湖新技术开发区 → 东湖高新区: a zone's long name as the short one it goes by."""
+    for long, short in place_rules()["zone_short_forms"].items():
+        if name.endswith(long) and len(name) > len(long):
+            return name[: -len(long)] + short
+    return name
 
 
 def _county_city(area: Area) -> bool:

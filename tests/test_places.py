@@ -659,3 +659,33 @@ def test_a_kind_of_place_counted_with_grouped_thousands_is_no_place() -> None:
     thousands comma), not a community named 城市社区."""
     graph, _ = _load("全省已建成城市社区党群服务中心4,126个。", area="江西省")
     assert _obs_props(graph)[Decimal(4126)]["area"] == GKD + "area/360000"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "area"),
+    [
+        # a city named before the zone in full: the zone lies in it, under its short name
+        ("湖北省武汉市东湖新技术开发区下辖街道8个。", 8, "420100/东湖高新区"),
+        # a zone whose name opens with its city's short name lies in that city
+        ("成都高新区设立社区42个。", 42, "510100/成都高新区"),
+        ("青岛西海岸新区设立社区党组织156个。", 156, "370200/青岛西海岸新区"),
+        # the long and the short names are one place; 全区 after it is the zone
+        ("合肥市经济技术开发区共有社区30个。合肥经开区新建驿站6个。", 6, "340100/合肥经开区"),
+        ("武汉市东湖新技术开发区下辖街道8个。全区新建驿站5个。", 5, "420100/东湖高新区"),
+    ],
+)
+def test_a_development_zone_is_a_place_in_its_city(text: str, value: int, area: str) -> None:
+    graph, _ = _load(text, area=None)
+    assert _obs_props(graph)[Decimal(value)]["area"] == GKD + "area/" + area
+
+
+def test_a_zone_in_the_manifest_is_placed_by_the_city_the_text_names() -> None:
+    """东湖 is also a county of 南昌 by its short name: it opens no path of divisions."""
+    graph, report = _load("湖北省武汉市东湖新技术开发区下辖街道8个。", area="东湖高新区")
+    assert report["rejected"] == []
+    assert _obs_props(graph)[Decimal(8)]["area"] == GKD + "area/420100/东湖高新区"
+
+
+def test_a_zone_suffix_after_a_description_is_no_place() -> None:
+    graph, _ = _load("全市各类开发区共12个，建成城市新区3个。", area="青岛市")
+    assert {p["area"] for p in _obs_props(graph).values()} == {GKD + "area/370200"}
