@@ -18,6 +18,7 @@ from govkg.loaders.enumerations import (
     cues,
 )
 from govkg.loaders.lexicon import Lexicon, unify
+from govkg.loaders.place_names import tag_words
 from govkg.loaders.structures import (
     Context,
     Item,
@@ -328,7 +329,13 @@ def _mechanism_unnamed(e: Enumeration, ctx: Context) -> bool:
     if not before or before.endswith(tuple(c["method_verbs"])):
         return True
     ends = {i[-2:] for i in e.items}
-    return len(ends) == 1 and _posseg(next(iter(ends)))[-1][1] in ("v", "vn")
+    if len(ends) != 1:
+        return False
+    # the shared word is a verb, as the segmenter tags it alone or the model in the item
+    # (the segmenter tags 重塑 a noun; the model, reading 队伍|重塑, a verb)
+    end = next(iter(ends))
+    verbs = ("v", "vn")
+    return _posseg(end)[-1][1] in verbs or tag_words(e.items[0])[-1] == (end, "v")
 
 
 def _described_parts(items: list[str]) -> bool:

@@ -54,7 +54,7 @@ def _lac() -> Any:
 
 
 @lru_cache(maxsize=8192)
-def _tag_words(text: str) -> tuple[tuple[str, str], ...]:
+def tag_words(text: str) -> tuple[tuple[str, str], ...]:
     """Words and tags of ``text`` from the model ``places.yaml`` names: LAC (its LOC, ORG
     and PER tags), or jieba's part-of-speech tagger, whose ns/nt/nr tags are mapped to those
     (kept to measure the two against each other)."""
@@ -139,7 +139,7 @@ def read_places(
     out: list[SubArea] = []
     orgs: list[tuple[int, int]] = []
     for lo, hi in _windows(text, suffix_levels):
-        words = _tag_words(text[lo:hi])
+        words = tag_words(text[lo:hi])
         pos = lo
         spans: list[tuple[int, int, str, str]] = []
         for w, tag in words:
@@ -539,7 +539,7 @@ def _name_set(names: tuple[str, ...]) -> frozenset[str]:
 def create_places(nlp: Language, name: str) -> Any:
     """The spaCy component: ``doc._.sub_areas`` = places below the county. The model and the
     segmenter's dictionary are loaded here, with the pipeline, not by the first report."""
-    _tag_words("社区")
+    tag_words("社区")
     _jieba_words()
 
     def places(doc: Doc) -> Doc:

@@ -99,6 +99,14 @@ def test_parallel_actions_with_no_name_are_an_unnamed_mechanism() -> None:
     assert not mech.named and mech.name == "定岗、定责、定标、定效"
 
 
+def test_one_action_on_different_objects_is_a_mechanism_though_the_segmenter_misreads_it() -> None:
+    """队伍重塑、作风重塑和服务重塑 after 推进: one verb shared (jieba alone tags 重塑 a noun,
+    the model a verb); the same shape with a shared noun is a list of people, no method."""
+    (mech,) = of(Mechanism, "全区大力推进队伍重塑、作风重塑和服务重塑，群众满意度明显提升。")
+    assert items(mech) == ["队伍重塑", "作风重塑", "服务重塑"]
+    assert of(Mechanism, "全区大力发动党员志愿者、青年志愿者和巾帼志愿者，成效明显。") == []
+
+
 def test_baobao_with_another_verb() -> None:
     (system,) = of(System, "实行县级领导包联乡镇、科级干部包联社区（村）的“两级包联”机制。")
     assert [t.cadre for t in system.tiers] == ["县级领导", "科级干部"]  # type: ignore[attr-defined]
