@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from govkg.loaders.lexicon import lexicon
+from govkg.loaders.report_tables import read_tables
 from govkg.loaders.zh import CN_NUMERAL, doc_text, parse_cn_int, parse_number
 
 
@@ -35,6 +36,8 @@ class Quantity:
 
 if not Span.has_extension("quantity"):
     Span.set_extension("quantity", default=None)
+if not Span.has_extension("table_figure"):
+    Span.set_extension("table_figure", default=None)
 
 _BIG = {"万": Decimal(10000), "亿": Decimal(100000000)}
 #: Characters that make a word with 成 after a numeral (三成为, 两成立…): no share of tenths.
@@ -198,9 +201,29 @@ def find_quantities(doc: Doc) -> Doc:
         span._.quantity = q
         spans.append(span)
     spans.extend(_sharing_a_unit(doc, text, spans, starts))
+    spans.extend(_table_figures(doc, text, spans))
     spans.sort(key=lambda sp: (sp.start_char, sp.end_char))
     doc.spans["quantities"] = spans
     return doc
+
+
+def _table_figures(doc: Doc, text: str, found: list[Span]) -> list[Span]:
+    """The figures of tables in the report: a number found already (98.6%) learns its
+    column's measure; a bare number in a cell is a quantity in the unit the table gives."""
+    out: list[Span] = []
+    by_start = {sp._.quantity.number_start: sp for sp in found}
+    for fig in read_tables(text):
+        known = by_start.get(fig.start)
+        if known is not None:
+            known._.table_figure = fig
+            continue
+        span = doc.char_span(fig.start, fig.end, label="QUANTITY", alignment_mode="expand")
+        if span is None:
+            continue
+        span._.quantity = Quantity(fig.value, None, fig.unit, "exact", False, fig.start, fig.end)
+        span._.table_figure = fig
+        out.append(span)
+    return out
 
 
 @cache

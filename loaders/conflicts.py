@@ -47,6 +47,7 @@ class Observation:
     quote: str = ""
     start: int | None = None
     graph: str = ""  # the named graph it was read from
+    period: str = ""  # gk:refPeriod, where the source gives the year apart
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,8 @@ def _refusal(
         return "measure_unstated"
     if same_statement(a, b):
         return "same_statement"
+    if a.period != b.period:
+        return "different_period"
     if not both_totals(a, b):
         return "not_a_total"
     if not same_counter(a, b, unit_group, c):
@@ -281,6 +284,7 @@ def _observation(
         quote=span["quote"].value if "quote" in span else "",
         start=int(span["start"].value) if "start" in span else None,
         graph=graph,
+        period=text("refPeriod"),
     )
 
 

@@ -143,7 +143,18 @@ def read_places(
         pos = lo
         spans: list[tuple[int, int, str, str]] = []
         for w, tag in words:
-            spans.append((pos, pos + len(w), w, tag))
+            # the model glues blanks to the word after them (\t花山街道): a blank is no part
+            # of a name
+            core = w.strip()
+            lead = len(w) - len(w.lstrip())
+            if core and core != w:
+                if lead:
+                    spans.append((pos, pos + lead, w[:lead], "w"))
+                spans.append((pos + lead, pos + lead + len(core), core, tag))
+                if lead + len(core) < len(w):
+                    spans.append((pos + lead + len(core), pos + len(w), w[lead + len(core) :], "w"))
+            else:
+                spans.append((pos, pos + len(w), w, tag))
             pos += len(w)
         if pos != hi:  # the model changed the text: skip this window, never misplace
             continue

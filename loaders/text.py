@@ -24,7 +24,7 @@ from govkg.loaders.places import Area, AreaFinder, AreaMention, DocumentAreaErro
 from govkg.loaders.structure_writer import StructureWriter
 from govkg.loaders.structures import Structure
 from govkg.loaders.zh import doc_text, normalise
-from govkg.ontology import DCTERMS, GKD, SKOS
+from govkg.ontology import DCTERMS, GKD, SKOS, XSD
 from govkg.ontology.errors import InputError
 from govkg.ontology.ids import gk, iri
 
@@ -33,6 +33,7 @@ IN_SCHEME = ox.NamedNode(SKOS + "inScheme")
 BROADER = ox.NamedNode(SKOS + "broader")
 EXACT_MATCH = ox.NamedNode(SKOS + "exactMatch")
 SPATIAL = ox.NamedNode(DCTERMS + "spatial")
+_GYEAR = ox.NamedNode(XSD + "gYear")
 
 _CLAUSE_BREAK = "，。；！？：,;!?:\n"
 # Sentence (statement) ends in the normalised view: full-width ！？； are folded to !?; there,
@@ -201,9 +202,26 @@ class TextLoader(MeasureReading):
                         }
                     )
                     continue
-                measure_text, m_start, m_end = self._measure(
-                    text, sp, s_start, prev_measure, place_names
-                )
+                fig = sp._.table_figure
+                if fig is not None:
+                    # a table's figure counts what its header says; the cell is its span
+                    measure_text, m_start, m_end = fig.measure, sp.start_char, sp.end_char
+                    if not q.unit:
+                        q = self._table_unit(q, fig.measure)
+                    if not q.unit:
+                        rejected_numbers.append(
+                            {
+                                "offset": text.orig(sp.start_char, sp.end_char)[0],
+                                "text": sp.text,
+                                "why": "a table figure whose unit neither the table nor "
+                                "the report gives",
+                            }
+                        )
+                        continue
+                else:
+                    measure_text, m_start, m_end = self._measure(
+                        text, sp, s_start, prev_measure, place_names
+                    )
                 if any(measure_text.startswith(w) for w in self.lex.structure_words):
                     rejected_numbers.append(
                         {
@@ -217,7 +235,15 @@ class TextLoader(MeasureReading):
                 prev_measure[-1] = (measure_text, m_start, m_end)
                 self.measured[sp.start_char] = (measure_text, q.unit or "")
                 area = areas.area_at(sp.start_char, (s_start, s_end), carry)
+                if fig is not None and fig.column is not None:
+                    # a table of places across its header: the column's place
+                    column = areas.area_at(fig.column[1], fig.column, None)
+                    if column is not None and not column.inferred:
+                        area = column
                 self._observation(graph, text, sp, q, measure_text, m_start, m_end, area, areas)
+                if fig is not None and fig.period is not None:
+                    obs = iri("obs", source.doc_id, *text.orig(sp.start_char, sp.end_char))
+                    graph.add(obs, gk("refPeriod"), ox.Literal(fig.period, datatype=_GYEAR))
                 if area is None or area.inferred:
                     unplaced.append(
                         {
@@ -359,6 +385,14 @@ class TextLoader(MeasureReading):
         if label is not None and label.group(1) in _MEASURE_CUES["page_furniture_labels"]:
             return "page furniture"
         return ""
+
+    def _table_unit(self, q: Quantity, measure: str) -> Quantity:
+        """A table figure with no unit takes the one the report last counted its measure in
+        (网格员436名 before a table of 网格员数: 名)."""
+        units = [u for m, u in self.measured.values() if u and unify(m) == unify(measure)]
+        if not units:
+            return q
+        return Quantity(q.value, q.value_max, units[-1], q.qualifier, q.chinese, q.number_start, q.end)
 
     def measure_iri(self, text: str) -> tuple[str, str]:
         """(IRI, prefLabel) of the measure concept a wording names."""

@@ -90,6 +90,7 @@ class GK(DefinedNamespace):
     qualifier: URIRef  # qualifier (约数限定)
     quote: URIRef  # quote (原文)
     rank: URIRef  # rank (序位)
+    refPeriod: URIRef  # reference year (所属年份)
     role: URIRef  # role as written (角色)
     rowNumber: URIRef  # row number (行号)
     sha256: URIRef  # SHA-256 digest (SHA-256 摘要)
