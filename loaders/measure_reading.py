@@ -610,7 +610,9 @@ class MeasureReading:
             and not _is_nounish(*words[-1])  # 率 tagged as a verb (响应|率) stays
         ):
             rest = "".join(w for w, _ in words[:-1]).strip("“”")
-            if len(rest) < 2 or not any(_is_nounish(w, f) for w, f in words[:-1]):
+            if len(rest) < 2 and not self._known_count_word(rest):
+                break  # 村|有 → 村: a level word of one character is what is counted
+            if not any(_is_nounish(w, f) for w, f in words[:-1]):
                 break
             words = words[:-1]
         return _unquote("".join(w for w, _ in words))
@@ -660,6 +662,11 @@ class MeasureReading:
         deixis = "|".join(w for w in place_rules()["deixis"] if w.startswith("全"))
         if re.search(rf"({deixis}|共|累计|总|分为|划为|划分为)", before):
             return "total"  # 全镇18个行政村, 划分为96个网格: all there are
+        if m_start < sp.start_char and norm[m_start - 1 : m_start] == "的" and m_start > c_start:
+            # 收入超过50万元的村有37个: a clause before 的 picks some of them out
+            picked = _posseg(norm[c_start : m_start - 1])
+            if any(f.startswith(("v", "m")) and not f.startswith("vn") for _w, f in picked):
+                return "subset"
         if m_start < sp.start_char:
             return "total"  # 建立网格党组织1560个: the object of a creating verb
         if re.search(r"(到|在|向|对|为|给|于)$", before):

@@ -362,6 +362,10 @@ class TextLoader(MeasureReading):
         limit = "|".join(map(re.escape, _MEASURE_CUES["time_limit_words"]))
         if re.match(rf"(?:{limit})(?:以内|之内|内)", norm[sp.end_char : sp.end_char + 6]):
             return "a time limit"  # 1个工作日内联系: how soon, not how many
+        clause_rest = re.split(r"[，。；！？,;!?\n]", norm[sp.end_char : sp.end_char + 40])[0]
+        if q.unit != "%" and clause_rest.startswith("的") and re.search(r"\d", clause_rest):
+            # 收入超过50万元的村有37个: the bar that picks out what the next number counts
+            return "a threshold picking out what a later number counts"
         after = norm[sp.end_char : sp.end_char + 3]
         if any(after.startswith(w) for w in self.lex.structure_words):
             return "counts the parts of a named structure"

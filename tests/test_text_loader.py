@@ -578,6 +578,17 @@ def test_slashes_of_dates_and_scores_are_no_fractions() -> None:
     assert _observations(_load(text)[0]) == []
 
 
+def test_those_picked_out_by_a_clause_before_de_are_a_subset_and_the_bar_no_statistic() -> None:
+    """收入超过50万元的村有37个: 37 villages, some of all (no total to compare with the
+    county's 209); 50万元 is the bar that picks them out; 村|有 counts 村."""
+    text = "全县共有行政村209个。集体收入超过50万元的村有37个。全县的社区有12个。"
+    obs = {Decimal(o["value"]): o for o in _observations(_load(text, area="阜平县")[0])}
+    assert set(obs) == {Decimal(12), Decimal(37), Decimal(209)}
+    assert obs[Decimal(37)]["measureText"] == "村"
+    assert obs[Decimal(37)]["countScope"] == "subset"
+    assert obs[Decimal(12)]["countScope"] == "total"  # 全县的: a place before 的, no clause
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
