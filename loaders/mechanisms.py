@@ -201,6 +201,79 @@ def recognise_named_list(ctx: Context) -> Iterable[Structure]:
         yield Mechanism(name, _items(e), m.start(), e.end, True, (m.start(), m.end()))
 
 
+@recogniser("counted-gloss")
+def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
+    """“四议两公开”工作法，即A、B、C、D，E、F: a quoted name holding counts, 即, then lists
+    whose sizes are those counts in order (4 then 2), or one list as long as their sum
+    (“三会一课”，即A、B、C和D): the parts of the method, whatever their lengths."""
+    c, norm = cues(), ctx.norm
+    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    name_re = re.compile(
+        rf"[“「](?P<quoted>[^”」]{{2,12}})[”」](?P<head>{heads})?[，,：:]?\s*即[:：]?"
+    )
+    joins = tuple(c["gloss_last_joins"])
+    for m in name_re.finditer(norm, ctx.lo, ctx.hi):
+        counts = _counts_in(m.group("quoted"))
+        if not counts or (len(counts) < 2 and not m.group("head")):
+            continue  # “两新”，即…: one count and no head of a method names no method
+        end = m.end()
+        while end < ctx.hi and norm[end] not in "。！？!?\n":
+            end += 1
+        parts: list[list[Item]] = []
+        pos = m.end()
+        for part in re.split(r"[，；,;]", norm[m.end() : end]):
+            texts = [t for t in part.split("、")]
+            last = texts[-1]
+            for j in joins:  # A、B、C和D: the last item after a joining word
+                k = last.find(j)
+                if k > 0 and len(texts) + 1 <= sum(counts):
+                    texts[-1:] = [last[:k], last[k + len(j) :]]
+                    break
+            items: list[Item] = []
+            at = pos
+            for t in texts:
+                text = t.strip()
+                # “访民情、问需求，…”: the quotes around the whole gloss are no part of an item
+                if text[:1] in "“「" and not any(q in text for q in "”」"):
+                    text = text[1:]
+                if text[-1:] in "”」" and not any(q in text for q in "“「"):
+                    text = text[:-1]
+                if not text:
+                    break
+                a = norm.index(text, at)
+                items.append(Item(text, a, a + len(text)))
+                at = a + len(text)
+            pos += len(part) + 1
+            if len(items) != len(texts):
+                break
+            parts.append(items)
+            sizes = [len(p) for p in parts]
+            if sizes == counts or (len(parts) == 1 and sizes[0] == sum(counts) > counts[0]):
+                break
+        sizes = [len(p) for p in parts]
+        if not (sizes == counts or (len(parts) == 1 and sizes[0] == sum(counts))):
+            continue
+        steps = [i for p in parts for i in p]
+        if any(not 2 <= len(i.text) <= c["max_item_chars"] for i in steps):
+            continue
+        for e in ctx.enumerations:
+            if m.start() <= e.start and e.end <= steps[-1].end:
+                ctx.take(e, e.items)  # the lists inside the gloss: read here
+        ctx.take(None, [i.text for i in steps])
+        yield Mechanism(m.group("quoted"), steps, m.start(), steps[-1].end, True, (m.start(), m.end()))
+
+
+def _counts_in(name: str) -> list[int]:
+    """The counts a name holds, in order (四议两公开 → [4, 2], 三会一课 → [3, 1])."""
+    out = []
+    for n in re.findall(r"[一二两三四五六七八九十]+|\d+", name):
+        try:
+            out.append(int(n) if n.isdigit() else parse_cn_int(n))
+        except ValueError:
+            return []
+    return out
+
+
 @recogniser("glossed-clauses")
 def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
     """推行“双报到”制度：A到社区报到，B到居住地社区报到。: a quoted name that opens with a

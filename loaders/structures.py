@@ -775,6 +775,7 @@ def _roles_set_up(e: Enumeration) -> list[Item]:
 DEFAULT_RECOGNISERS = [
     "numbered",
     "baobao",
+    "counted-gloss",
     "glossed-clauses",
     "joined",
     "compact-levels",

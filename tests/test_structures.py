@@ -107,6 +107,39 @@ def test_one_action_on_different_objects_is_a_mechanism_though_the_segmenter_mis
     assert of(Mechanism, "全区大力发动党员志愿者、青年志愿者和巾帼志愿者，成效明显。") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "steps"),
+    [
+        (
+            "全面落实“四议两公开”工作法，即村党组织提议、村“两委”会议商议、党员大会审议、"
+            "村民代表会议决议，决议公开、实施结果公开。",
+            "四议两公开",
+            ["村党组织提议", "村“两委”会议商议", "党员大会审议", "村民代表会议决议", "决议公开", "实施结果公开"],
+        ),
+        ("落实“三会一课”，即支部党员大会、支部委员会、党小组会和党课。", "三会一课",
+         ["支部党员大会", "支部委员会", "党小组会", "党课"]),
+        ("推行“三务公开”制度，即党务公开、村务公开、财务公开，接受监督。", "三务公开",
+         ["党务公开", "村务公开", "财务公开"]),
+    ],
+)  # fmt: skip
+def test_a_counted_name_glossed_after_ji_has_the_parts_its_counts_say(
+    text: str, name: str, steps: list[str]
+) -> None:
+    (mech,) = of(Mechanism, text)
+    assert mech.name == name and items(mech) == steps
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加强“两新”，即新经济组织和新社会组织党建工作。",  # one count, no head of a method
+        "推行“三务公开”制度，即党务公开、村务公开，接受监督。",  # two parts for a count of three
+    ],
+)
+def test_a_gloss_after_ji_that_does_not_fit_its_name_is_no_mechanism(text: str) -> None:
+    assert [m.name for m in of(Mechanism, text) if m.name in ("两新", "三务公开")] == []
+
+
 def test_baobao_with_another_verb() -> None:
     (system,) = of(System, "实行县级领导包联乡镇、科级干部包联社区（村）的“两级包联”机制。")
     assert [t.cadre for t in system.tiers] == ["县级领导", "科级干部"]  # type: ignore[attr-defined]
