@@ -345,6 +345,9 @@ class MeasureReading:
                         b += 1  # and so does the closing one
                     return cleaned, a, b
                 return cleaned, end, end + len(acc)
+        listed = self._listed_measure(norm, sp, s_start)
+        if listed is not None:
+            return listed
         # post-nominal: 建立党建联盟601个
         before = norm[c_start : sp.start_char]
         if (
@@ -526,6 +529,39 @@ class MeasureReading:
             if k >= 0 and (best is None or (k + len(word), len(word)) > (best[2], len(best[0]))):
                 best = (word, k, k + len(word))
         return best
+
+    def _listed_measure(self, norm: str, sp: Any, s_start: int) -> tuple[str, int, int] | None:
+        """解决率和满意率分别达到93.5%、94.2%: measures listed before 分别, then as many values
+        after it; the k-th value counts the k-th measure."""
+        cue = place_rules()["respectively"]
+        seg = norm[s_start : sp.start_char]
+        k = seg.rfind(cue)
+        if k < 0:
+            return None
+        # between 分别 and this number: a verb, then the values before it in the list
+        between = seg[k + len(cue) :]
+        value = r"[\d.]+(?:[%％]|个百分点|[\u4e00-\u9fff]{0,2})?"
+        m = re.fullmatch(rf"[\u4e00-\u9fff]{{0,4}}?((?:{value}[、和与及])*)", between)
+        if m is None:
+            return None
+        index = len(re.findall(r"[、和与及]", m.group(1)))
+        lo = max(seg.rfind(ch, 0, k) for ch in "，。；：,;:!?！？\n") + 1
+        names = seg[lo:k]
+        parts = [(x.start(), x.group()) for x in re.finditer(r"[^和与及、]+", names)]
+        if len(parts) < 2 or index >= len(parts):
+            return None
+        stop = sp.end_char
+        while stop < len(norm) and norm[stop] not in "，。；！？,;!?\n":
+            stop += 1
+        later = len(re.findall(rf"[、和与及]{value}", norm[sp.end_char : stop]))
+        if index + 1 + later != len(parts):
+            return None  # as many values as measures, or no pairing
+        at, text = parts[index]
+        cleaned = self._clean(text)
+        if not cleaned:
+            return None
+        a = s_start + lo + at + text.find(cleaned)
+        return cleaned, a, a + len(cleaned)
 
     def _respective_measure(
         self,

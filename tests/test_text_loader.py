@@ -589,6 +589,28 @@ def test_those_picked_out_by_a_clause_before_de_are_a_subset_and_the_bar_no_stat
     assert obs[Decimal(12)]["countScope"] == "total"  # 全县的: a place before 的, no clause
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "全区诉求解决率和满意率分别达到93.5%、94.2%，较去年同期分别提升2.1和1.8个百分点。",
+            {"93.5": "诉求解决率", "94.2": "满意率", "2.1": "诉求解决率", "1.8": "满意率"},
+        ),
+        ("全区网格员、楼栋长分别达到436名、1200名。", {"436": "网格员", "1200": "楼栋长"}),
+        ("城市社区和农村社区分别有120个和86个。", {"120": "城市社区", "86": "农村社区"}),
+    ],
+)
+def test_measures_listed_before_fenbie_pair_with_the_values_after_it(
+    text: str, expected: dict[str, str]
+) -> None:
+    obs = _observations(_load(text)[0])
+    assert {_fmt_value(o["value"]): o["measureText"] for o in obs} == expected
+
+
+def _fmt_value(value: str) -> str:
+    return format(Decimal(value).normalize(), "f")
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
