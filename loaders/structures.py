@@ -302,6 +302,12 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
                 names = "|".join(map(re.escape, c["baobao_names"]))
                 named = re.search(rf"[\u4e00-\u9fff]{{2}}(?:{names})", norm[ctx.lo : a])
                 name = named.group(0) if named else ""
+                if named is not None:
+                    # 实行网格化包保: the whole word before the name's head (网格化, not 格化)
+                    head_at = ctx.lo + named.start() + 2
+                    word = _posseg(norm[ctx.lo : head_at])[-1]
+                    if len(word[0]) > 2 and not word[1].startswith(("v", "p", "d", "c")):
+                        name = word[0] + name[2:]
             unnamed = not name
             name = name or "、".join(i.text for i in items)
             ctx.take(None, [i.text for i in items])

@@ -140,6 +140,14 @@ def test_a_gloss_after_ji_that_does_not_fit_its_name_is_no_mechanism(text: str) 
     assert [m.name for m in of(Mechanism, text) if m.name in ("两新", "三务公开")] == []
 
 
+def test_baobao_pairs_with_lian_and_a_name_of_one_whole_word_before_them() -> None:
+    (system,) = of(System, "建立“县级领导联乡镇、科级干部联村、一般干部联户”的三级联系制度。")
+    assert [t.cadre for t in system.tiers] == ["县级领导", "科级干部", "一般干部"]  # type: ignore[attr-defined]
+    assert system.name == "三级联系制度"
+    (system,) = of(System, "全县实行网格化包保，由县处级领导包抓乡镇、部门包抓村、党员干部包抓户。")
+    assert system.name == "网格化包保"
+
+
 def test_baobao_with_another_verb() -> None:
     (system,) = of(System, "实行县级领导包联乡镇、科级干部包联社区（村）的“两级包联”机制。")
     assert [t.cadre for t in system.tiers] == ["县级领导", "科级干部"]  # type: ignore[attr-defined]
