@@ -370,10 +370,14 @@ class MeasureReading:
         gap = len(joined.group(1)) if joined else 0
         # 网格员由2024年的390名增加到460名, 今年发展到1450户: a verb joining a new figure
         verb = next((v for v in _MEASURE_CUES["joining_verbs"] if before.endswith(v)), "")
-        if not gap and len(verb) >= 3:
+        # …由2024年的390名|增加到, 从300户|降至: what went from the earlier figure to this one
+        was = (
+            re.search(r"^(.+?)[由从][^由从]*\d[^\d]{0,3}$", before[: len(before) - len(verb)])
+            if verb
+            else None
+        )
+        if not gap and (len(verb) >= 3 or was is not None):
             gap = len(verb)
-            # …由2024年的390名|增加到: what went from the earlier figure to this one
-            was = re.search(r"^(.+?)由[^由]*\d[^\d]{0,3}$", before[: len(before) - gap])
             subject = self._clean(was.group(1)) if was else ""
             if subject and was is not None:
                 k = before.rfind(subject, 0, was.end(1))

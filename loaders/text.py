@@ -181,6 +181,9 @@ class TextLoader(MeasureReading):
             if k >= 0:
                 q_by_sentence[k].append(sp)
         place_names = Ranges(areas.name_spans())
+        # places named in full (not the short forms of places below the county, which may
+        # be common words elsewhere: 包联 of a misread 包联街道)
+        named_places = Ranges([(m.start, m.end) for m in areas.mentions if m.start >= 0])
         brackets = Ranges(quotes + titles, open_start=True)
         for k, (s_start, s_end, para) in enumerate(sentences):
             if para != prev_para:
@@ -221,6 +224,9 @@ class TextLoader(MeasureReading):
                 else:
                     measure_text, m_start, m_end = self._measure(
                         text, sp, s_start, prev_measure, place_names
+                    )
+                    measure_text, m_start = _without_place(
+                        norm, named_places, measure_text, m_start, m_end
                     )
                 if any(measure_text.startswith(w) for w in self.lex.structure_words):
                     rejected_numbers.append(
@@ -466,6 +472,21 @@ class TextLoader(MeasureReading):
                 g.lit(obs, gk("areaInferred"), True)
             at = self._span(g, t, area.start, area.end) if area.start >= 0 else None
             self._write_area(g, t, areas, area.area, at)
+
+
+def _without_place(
+    norm: str, place_names: Ranges, measure: str, m_start: int, m_end: int
+) -> tuple[str, int]:
+    """新阳路街道辖区面积 → 辖区面积: a place named at the start of what is counted is the
+    statistic's area, not part of its measure (two characters at least are left)."""
+    starting = [r for r in place_names.holding(m_start) if r[0] == m_start] if measure else []
+    if not starting:
+        return measure, m_start
+    held = max(starting, key=lambda r: r[1])  # the whole name (新阳路街道, not 新阳路)
+    place = norm[held[0] : held[1]]
+    if measure.startswith(place) and len(measure) - len(place) >= 2 and held[1] < m_end:
+        return measure[len(place) :], held[1]
+    return measure, m_start
 
 
 def _iri_safe(text: str) -> str:

@@ -611,6 +611,24 @@ def _fmt_value(value: str) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
+def test_area_and_counts_of_books_are_statistics_and_a_place_opening_the_measure_is_its_area() -> None:
+    text = "新阳路街道辖区面积4.2平方公里，为社区减少工作台账30余本，发放宣传手册2000册。"
+    obs = {_fmt_value(o["value"]): o for o in _observations(_load(text, area="道里区")[0])}
+    assert {k: (o["measureText"], o["unit"]) for k, o in obs.items()} == {
+        "4.2": ("辖区面积", "平方公里"),
+        "30": ("工作台账", "本"),
+        "2000": ("宣传手册", "册"),
+    }
+    assert obs["4.2"]["area"].endswith("/新阳路街道")
+
+
+def test_a_figure_a_count_went_to_from_another_with_cong_counts_the_same() -> None:
+    """从300户降至150户, 党员占比达到35%: the new figure counts what the old one did."""
+    text = "社区工作者人均服务户数从300户降至150户，全区党员占比达到35%。"
+    obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
+    assert obs == {"300": "社区工作者人均服务户数", "150": "社区工作者人均服务户数", "35": "党员占比"}
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
