@@ -347,6 +347,9 @@ class TextLoader(MeasureReading):
             return "part of a quoted name or title"
         if norm[max(0, start - 1) : start] == "第":
             return "an ordinal"
+        # 每300户至500户划分1个网格: how many each figure is for, not a count
+        if re.search(r"每(?:[\d.]+[\u4e00-\u9fff]{0,2}[至到~～\-—])?$", norm[max(0, start - 12) : start]):
+            return "the size each figure of a rate is for (每…)"
         if q.chinese and q.value == 1 and q.value_max is None:
             return "一 used as an article"
         if q.unit == "年":

@@ -629,6 +629,13 @@ def test_a_figure_a_count_went_to_from_another_with_cong_counts_the_same() -> No
     assert obs == {"300": "社区工作者人均服务户数", "150": "社区工作者人均服务户数", "35": "党员占比"}
 
 
+def test_the_size_a_per_figure_is_for_is_no_statistic() -> None:
+    """每300户至500户划分1个网格, 每2周走访1次: 300, 500 and 2 say what each figure is for."""
+    text = "全市按照每300户至500户划分1个网格，网格员每2周走访1次，全市共划分网格1200个。"
+    obs = [(_fmt_value(o["value"]), o["countScope"]) for o in _observations(_load(text)[0])]
+    assert obs == [("1", "per"), ("1", "per"), ("1200", "total")]
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
