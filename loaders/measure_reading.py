@@ -463,6 +463,23 @@ class MeasureReading:
             return cleaned, end_at - len(acc), end_at
         if not before.strip() and -1 in prev:
             return prev[-1]
+        # 网格员全年走访3200次, 共调解18次: a count of times names the action right before it
+        if (sp._.quantity.unit or "") in _MEASURE_CUES["action_units"] and bwords:
+            w, f = bwords[-1]
+            ignored = (
+                _MEASURE_CUES["change_verbs"]
+                + _MEASURE_CUES["joining_verbs"]
+                + _MEASURE_CUES["leading_verbs"]
+            )
+            # only where no word of the action's own goes before it (政策|宣讲, 送医|送药):
+            # a time, an adverb, the clause's start, or the people who do it (网格员|走访)
+            prev_w, prev_f = bwords[-2] if len(bwords) > 1 else ("", "x")
+            alone = prev_f.startswith(("t", "d", "m", "p", "c", "r", "x")) or prev_w.endswith(
+                tuple(_MEASURE_CUES["person_noun_endings"])
+            )
+            if f.startswith("v") and len(w) >= 2 and w not in ignored and alone:
+                k = before.rfind(w)
+                return w, c_start + k, c_start + k + len(w)
         # a verb phrase (清理乱堆乱放), or the subject before function words (收取率由原来的)
         for skip_function in (False, True):
             j = len(bwords)

@@ -636,6 +636,12 @@ def test_the_size_a_per_figure_is_for_is_no_statistic() -> None:
     assert obs == [("1", "per"), ("1", "per"), ("1200", "total")]
 
 
+def test_a_count_of_times_right_after_an_action_counts_the_action() -> None:
+    text = "网格员全年走访3200次，社区全年共调解18次，召开议事会12次。"
+    obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
+    assert obs == {"3200": "走访", "18": "调解", "12": "议事会"}
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
