@@ -668,14 +668,16 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
         after = q
     if len(items) < 2:
         return
-    if name.startswith(tuple(c["alliance_anaphora"])):
-        # 该联盟成员单位包括…: the alliance named last before this sentence
+    anaphoric = name.startswith(tuple(c["alliance_anaphora"]))
+    if anaphoric or name in (word, "党建" + word):
+        # 该联盟成员单位包括…, 联盟成员单位包括…: the alliance named last before this sentence
         earlier = re.findall(
             rf"((?:[“「][^”」]{{1,8}}[”」])[\u4e00-\u9fff]{{0,6}}{word})", norm[: ctx.lo]
         )
-        if not earlier:
+        if earlier:
+            name = earlier[-1]
+        elif anaphoric:
             return
-        name = earlier[-1]
     clean = name.replace("“", "").replace("”", "").replace("「", "").replace("」", "")
     ctx.take(None, [i.text for i in items])
     start = ctx.lo + m.start()

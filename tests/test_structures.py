@@ -801,3 +801,13 @@ def test_members_of_the_alliance_named_before() -> None:
     (a,) = of(Alliance, text)
     assert a.name == "同心党建联盟" and len(a.items) == 3
     assert of(Alliance, "该联盟成员单位包括区税务局、区人民医院和供电公司。") == []
+
+
+def test_members_of_a_bare_alliance_word_belong_to_the_alliance_named_before() -> None:
+    """联盟成员单位包括A、B、C after “同心”党建联盟: the same alliance, not one called 联盟; with
+    none named before, the bare word stays its name."""
+    text = "街道成立“同心”党建联盟。联盟成员单位包括区税务局、区人民医院和供电公司。"
+    (a,) = of(Alliance, text)
+    assert a.name == "同心党建联盟" and len(a.items) == 3
+    (b,) = of(Alliance, "党建联盟成员单位包括区税务局、区人民医院和供电公司。")
+    assert b.name == "党建联盟"
