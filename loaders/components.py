@@ -143,7 +143,9 @@ def _quantity(m: re.Match[str]) -> Quantity | None:
         qualifier = "approx_more_than"
     unit = "%" if m["unit"] in ("%", "％") else m["unit"]
     chinese = not m["num"][0].isdigit()
-    return Quantity(value, value_max, unit, qualifier, chinese, m.start("num"), m.end())
+    # 上百场: 上 is part of the number (more than a hundred), not of what is counted
+    at = m.start("num") - 1 if up and set(m["num"]) <= set("百千") else m.start("num")
+    return Quantity(value, value_max, unit, qualifier, chinese, at, m.end())
 
 
 def _fraction(m: re.Match[str]) -> Quantity | None:
@@ -195,6 +197,7 @@ def find_quantities(doc: Doc) -> Doc:
             continue
         if not m["pre"]:
             q = _distant_cue(text, begin, q)
+        begin = min(begin, q.number_start)
         span = doc.char_span(begin, end, label="QUANTITY", alignment_mode="expand")
         if span is None:
             continue

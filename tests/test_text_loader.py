@@ -642,6 +642,12 @@ def test_a_count_of_times_right_after_an_action_counts_the_action() -> None:
     assert obs == {"3200": "走访", "18": "调解", "12": "议事会"}
 
 
+def test_shang_before_a_hundred_is_part_of_the_number() -> None:
+    (obs,) = _observations(_load("全年开展活动上百场。")[0])
+    assert obs["measureText"] == "活动" and obs["qualifier"] == "approx_more_than"
+    assert Decimal(obs["value"]) == 100
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
