@@ -684,6 +684,36 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
     yield Alliance(clean, items, start, items[-1].end, True, (start, items[-1].end))
 
 
+@recogniser("roles-chain")
+def recognise_roles_chain(ctx: Context) -> Iterable[Structure]:
+    """以A为核心，以B为基础，以C为支点的组织体系: units each given a role after 以, the
+    clauses joined by commas (the list joined by 、 is read with the other lists): the
+    units, in order, a chain when they are levels from the top down."""
+    c, norm = cues(), ctx.norm
+    limit = c["role_in_chain_chars"]
+    role = rf"以(?P<u>[^，,、；;。以]{{2,14}}?)为[\u4e00-\u9fff]{{1,{limit}}}?(?=[，,、的])"
+    one = re.compile(role)
+    run = re.compile(rf"{role}(?:[，,、]{role})+".replace("(?P<u>", "(?:"))
+    for m in run.finditer(norm, ctx.lo, ctx.hi):
+        if "，" not in m.group(0) and "," not in m.group(0):
+            continue  # joined by 、 only: a list, read by the listed-chain recogniser
+        items: list[Item] = []
+        pos = m.start()
+        while (u := one.match(norm, pos)) is not None and u.start() < m.end() + 1:
+            items.append(Item(u.group("u"), u.start("u"), u.end("u")))
+            pos = u.end() + 1
+        if len(items) < 3 or not is_chain([i.text for i in items], ctx.lex):
+            continue
+        end = items[-1].end
+        stop = pos - 1
+        name = ""
+        head = re.match(rf"的([\u4e00-\u9fff]{{2,10}}?(?:{'|'.join(c['hierarchy_heads'])}))", norm[stop:])
+        if head is not None:
+            name, end = head.group(1), stop + head.end()
+        ctx.take(None, [i.text for i in items])
+        yield Chain(name or "、".join(i.text for i in items), items, m.start(), end, bool(name), (m.start(), end))
+
+
 @recogniser("listed-chain")
 def recognise_listed_chain(ctx: Context) -> Iterable[Structure]:
     """市、区、街道和社区四级联动; 网格长、楼栋长、单元长“三长”; 街道党工委、社区党委、网格党支部
@@ -791,6 +821,7 @@ DEFAULT_RECOGNISERS = [
     "alliance-joining",
     "alliance-composed",
     "alliance-members",
+    "roles-chain",
     "listed-chain",
     "named-list",
     "mechanism",

@@ -811,3 +811,12 @@ def test_members_of_a_bare_alliance_word_belong_to_the_alliance_named_before() -
     assert a.name == "同心党建联盟" and len(a.items) == 3
     (b,) = of(Alliance, "党建联盟成员单位包括区税务局、区人民医院和供电公司。")
     assert b.name == "党建联盟"
+
+
+def test_units_given_roles_in_clauses_after_yi_are_a_chain() -> None:
+    """以社区党委为核心，以小区党支部为基础，以楼栋党小组为支点的组织体系: the units in order;
+    aims given roles the same way (以需求为导向，以项目为载体…) are no chain."""
+    text = "建立以社区党委为核心，以小区党支部为基础，以楼栋党小组为支点的组织体系。"
+    (c,) = of(Chain, text)
+    assert items(c) == ["社区党委", "小区党支部", "楼栋党小组"] and c.name == "组织体系"
+    assert not of(Chain, "坚持以需求为导向，以项目为载体，以服务为核心的工作思路。")
