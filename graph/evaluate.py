@@ -631,7 +631,15 @@ def _print_statistics(console: Console, s: dict[str, Any]) -> None:
     _doc_table(
         console,
         ("gold", "built", "matched", "precision", "recall", "area acc.", "measure"),
-        ("gold", "predicted", "matched", "precision", "recall", "area_accuracy", "measure_agreement"),
+        (
+            "gold",
+            "predicted",
+            "matched",
+            "precision",
+            "recall",
+            "area_accuracy",
+            "measure_agreement",
+        ),
         s["by_doc"],
     )
 

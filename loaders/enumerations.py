@@ -354,9 +354,7 @@ def _per_quote(pattern: Callable[[str, str], str]) -> list[re.Pattern[str]]:
     """``pattern(open, close)`` compiled for each pair of quotes the cues name (their
     escaped forms; the ASCII apostrophe left out)."""
     return [
-        re.compile(pattern(re.escape(o), re.escape(cl)))
-        for o, cl in cues()["quotes"]
-        if o != "'"
+        re.compile(pattern(re.escape(o), re.escape(cl))) for o, cl in cues()["quotes"] if o != "'"
     ]
 
 
@@ -583,7 +581,8 @@ def _name_before(norm: str, e: Enumeration) -> bool:
     if glossed is None:
         # “五心”服务为主线，即“用心、…”: a few words between, where the name counts the list
         far = re.search(
-            rf"[“「](?P<name>[^”」]{{2,12}})[”」][\u4e00-\u9fff]{{1,8}}[，,](?:{cue})[:：]?$", before
+            rf"[“「](?P<name>[^”」]{{2,12}})[”」][\u4e00-\u9fff]{{1,8}}[，,](?:{cue})[:：]?$",
+            before,
         )
         if far is not None and (
             _fits(far.group("name"), len(e.items)) or _echoes(far.group("name"), e.items)

@@ -260,7 +260,9 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
             if m.start() <= e.start and e.end <= steps[-1].end:
                 ctx.take(e, e.items)  # the lists inside the gloss: read here
         ctx.take(None, [i.text for i in steps])
-        yield Mechanism(m.group("quoted"), steps, m.start(), steps[-1].end, True, (m.start(), m.end()))
+        yield Mechanism(
+            m.group("quoted"), steps, m.start(), steps[-1].end, True, (m.start(), m.end())
+        )
 
 
 def _counts_in(name: str) -> list[int]:

@@ -654,10 +654,11 @@ class AreaFinder:
         after = self.norm[end + m.end() : end + m.end() + 1]
         # an item of a list: after a separator or a colon, before another or 等; the place
         # opens it or stands inside it (…电力有限公司哈尔滨供电公司)
-        opening = re.search(r"[、：:，。；,;!?！？\n][^、：:，。；,;!?！？\n]{0,20}$", self.norm[max(0, start - 22) : start])
-        listed = (
-            opening is not None and opening.group(0)[0] in "、：:" and after in ("、", "等")
+        opening = re.search(
+            r"[、：:，。；,;!?！？\n][^、：:，。；,;!?！？\n]{0,20}$",
+            self.norm[max(0, start - 22) : start],
         )
+        listed = opening is not None and opening.group(0)[0] in "、：:" and after in ("、", "等")
         from govkg.loaders.enumerations import cues
 
         heads = (*place_rules()["body_name_heads"], *cues()["unit_suffixes"])

@@ -176,9 +176,7 @@ def read_tables(norm: str) -> list[TableFigure]:
     for block in _blocks(norm):
         header, rows = block[0], block[1:]
         given = _unit_above(norm, header[0].start)
-        if any(_figure(c) is not None for c in header[1:]) or not all(
-            c.text for c in header[1:]
-        ):
+        if any(_figure(c) is not None for c in header[1:]) or not all(c.text for c in header[1:]):
             continue  # no header of words: not a table this reader understands
         by_row = all(_is_year_or_place(c.text) for c in header[1:])
         for row in rows:

@@ -707,11 +707,20 @@ def recognise_roles_chain(ctx: Context) -> Iterable[Structure]:
         end = items[-1].end
         stop = pos - 1
         name = ""
-        head = re.match(rf"的([\u4e00-\u9fff]{{2,10}}?(?:{'|'.join(c['hierarchy_heads'])}))", norm[stop:])
+        head = re.match(
+            rf"的([\u4e00-\u9fff]{{2,10}}?(?:{'|'.join(c['hierarchy_heads'])}))", norm[stop:]
+        )
         if head is not None:
             name, end = head.group(1), stop + head.end()
         ctx.take(None, [i.text for i in items])
-        yield Chain(name or "、".join(i.text for i in items), items, m.start(), end, bool(name), (m.start(), end))
+        yield Chain(
+            name or "、".join(i.text for i in items),
+            items,
+            m.start(),
+            end,
+            bool(name),
+            (m.start(), end),
+        )
 
 
 @recogniser("listed-chain")

@@ -119,7 +119,9 @@ def _counts_quoted_list(norm: str, start: int, value: Decimal) -> bool:
     (“草原管护、矛盾调处、服务群众”三项任务): the count names the list."""
     if norm[start - 1 : start] not in ("”", "」"):
         return False
-    opening = max(norm.rfind("“", max(0, start - 80), start), norm.rfind("「", max(0, start - 80), start))
+    opening = max(
+        norm.rfind("“", max(0, start - 80), start), norm.rfind("「", max(0, start - 80), start)
+    )
     if opening < 0:
         return False
     body = norm[opening + 1 : start - 1]
@@ -348,7 +350,9 @@ class TextLoader(MeasureReading):
         if norm[max(0, start - 1) : start] == "第":
             return "an ordinal"
         # 每300户至500户划分1个网格: how many each figure is for, not a count
-        if re.search(r"每(?:[\d.]+[\u4e00-\u9fff]{0,2}[至到~～\-—])?$", norm[max(0, start - 12) : start]):
+        if re.search(
+            r"每(?:[\d.]+[\u4e00-\u9fff]{0,2}[至到~～\-—])?$", norm[max(0, start - 12) : start]
+        ):
             return "the size each figure of a rate is for (每…)"
         if q.chinese and q.value == 1 and q.value_max is None:
             return "一 used as an article"
@@ -405,7 +409,9 @@ class TextLoader(MeasureReading):
         units = [u for m, u in self.measured.values() if u and unify(m) == unify(measure)]
         if not units:
             return q
-        return Quantity(q.value, q.value_max, units[-1], q.qualifier, q.chinese, q.number_start, q.end)
+        return Quantity(
+            q.value, q.value_max, units[-1], q.qualifier, q.chinese, q.number_start, q.end
+        )
 
     def measure_iri(self, text: str) -> tuple[str, str]:
         """(IRI, prefLabel) of the measure concept a wording names."""

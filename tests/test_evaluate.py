@@ -117,12 +117,30 @@ def _gold() -> dict[str, Any]:
     return {
         "about": "synthetic",
         "statistics": [
-            {"doc": D1, "quote": "网格320个", "start": 10, "area": "甲市", "value": 320,
-             "measure": "網格"},
-            {"doc": D1, "quote": "党员1500名", "start": 30, "area": "甲市", "value": 1500,
-             "measure": "在职党员"},
-            {"doc": D2, "quote": "网格12个", "start": 5, "area": "乙区", "value": 12,
-             "measure": "网格"},
+            {
+                "doc": D1,
+                "quote": "网格320个",
+                "start": 10,
+                "area": "甲市",
+                "value": 320,
+                "measure": "網格",
+            },
+            {
+                "doc": D1,
+                "quote": "党员1500名",
+                "start": 30,
+                "area": "甲市",
+                "value": 1500,
+                "measure": "在职党员",
+            },
+            {
+                "doc": D2,
+                "quote": "网格12个",
+                "start": 5,
+                "area": "乙区",
+                "value": 12,
+                "measure": "网格",
+            },
             {"doc": D2, "quote": "网格15个", "start": 40, "area": "乙区", "value": 15},
         ],
         "chains": [

@@ -503,7 +503,9 @@ def test_a_county_opening_a_sentence_after_a_time_phrase_is_carried_to_the_next(
 def test_a_deictic_word_means_the_place_of_its_level_named_before_it_in_its_sentence() -> None:
     """A province's report: 在许昌市，全市… is 许昌市, not the province; 全市 with no city
     named before it in its sentence keeps the report's own."""
-    text = "河南省深化基层治理。\n在许昌市，全市党组织书记一肩挑比例达到98%。\n全省建成网格28.6万个。"
+    text = (
+        "河南省深化基层治理。\n在许昌市，全市党组织书记一肩挑比例达到98%。\n全省建成网格28.6万个。"
+    )
     props = _obs_props(_load(text, area="河南省")[0])
     assert props[Decimal(98)]["area"] == GKD + "area/411000"
     assert props[Decimal(286000)]["area"] == GKD + "area/410000"
@@ -603,7 +605,9 @@ def test_words_for_the_city_in_a_report_on_a_county_level_city() -> None:
     assert props[Decimal(1120)]["area"] == GKD + "area/330782"
     assert props[Decimal(14)]["area"] == GKD + "area/330782"
     # in a report on the prefecture, 全市 is still the prefecture
-    props = _obs_props(_load("金华市推行网格化治理。全市共划分网格9800个。", area="浙江省金华市")[0])
+    props = _obs_props(
+        _load("金华市推行网格化治理。全市共划分网格9800个。", area="浙江省金华市")[0]
+    )
     assert props[Decimal(9800)]["area"] == GKD + "area/330700"
 
 
@@ -651,7 +655,6 @@ def test_gai_qu_points_back_to_the_district_named_in_an_earlier_sentence() -> No
     )
     props = _obs_props(_load(text, area="河北省邯郸市")[0])
     assert props[Decimal(12000)]["area"] == GKD + "area/130407"
-
 
 
 def test_a_kind_of_place_counted_with_grouped_thousands_is_no_place() -> None:

@@ -69,7 +69,10 @@ def test_a_header_of_years_puts_the_measure_in_the_rows_and_the_year_on_each_fig
     text = f"指标{TAB}2024年{TAB}2025年\n受理诉求（件）{TAB}1820{TAB}2310\n"
     obs, _ = _load(text)
     got = [(Decimal(o["value"]), o["measureText"], o["unit"], o.get("refPeriod")) for o in obs]
-    assert got == [(Decimal(1820), "受理诉求", "件", "2024"), (Decimal(2310), "受理诉求", "件", "2025")]
+    assert got == [
+        (Decimal(1820), "受理诉求", "件", "2024"),
+        (Decimal(2310), "受理诉求", "件", "2025"),
+    ]
 
 
 def test_a_header_of_places_puts_each_figure_in_its_columns_place() -> None:

@@ -511,6 +511,7 @@ def test_a_table_saved_by_a_chinese_spreadsheet_loads_as_its_utf8_copy(
 ) -> None:
     """CSV saved as GBK (a Chinese spreadsheet's CSV), UTF-16 with its mark (its "Unicode
     text") or UTF-8 with a mark: the same statements as the UTF-8 file, the encoding noted."""
+
     def described(loaded: Loaded) -> set[ox.Triple]:
         # all but the hash of the file's bytes, which differ
         return {t for t in union(loaded) if not t.predicate.value.endswith("sha256")}
@@ -564,6 +565,7 @@ def test_a_title_above_the_header_is_skipped_and_noted(
     loaded = load_rosters([roster])
     rep = report_of(loaded, f"units{suffix}")
     assert rep.rejected == [] and rep.details["rows_above_header"] == 1
+
     def described(triples: set[ox.Triple]) -> set[ox.Triple]:
         return {t for t in triples if not t.predicate.value.endswith("sha256")}
 

@@ -442,8 +442,13 @@ def test_working_groups_counted_before_their_duties() -> None:
     (wg,) = of(WorkingGroups, text)
     assert wg.name == "专项工作组"
     assert items(wg) == ["物业治理", "网格治理", "民生服务", "平安建设"]
-    assert of(WorkingGroups, "街道组建专项工作组3个，分别负责物业治理、网格治理、民生服务和平安建设。") == []
-    assert of(WorkingGroups, "街道组建工作组4个，负责物业治理、网格治理、民生服务和平安建设。") == []
+    assert (
+        of(WorkingGroups, "街道组建专项工作组3个，分别负责物业治理、网格治理、民生服务和平安建设。")
+        == []
+    )
+    assert (
+        of(WorkingGroups, "街道组建工作组4个，负责物业治理、网格治理、民生服务和平安建设。") == []
+    )
 
 
 def test_a_list_after_a_colon_is_named_by_a_counted_or_quoted_name_before_it() -> None:
@@ -568,7 +573,8 @@ def test_a_quoted_name_counting_the_word_its_items_share_names_the_list_after_ji
     assert items(m) == ["宣传到位", "排查到位", "整改到位"]
     # a count that does not fit leaves the list unnamed by it
     assert not [
-        s for s in structures("以“四到位”为要求，即“宣传到位、排查到位、整改到位”，推进治理。")
+        s
+        for s in structures("以“四到位”为要求，即“宣传到位、排查到位、整改到位”，推进治理。")
         if s.name == "四到位"
     ]
 
@@ -638,7 +644,9 @@ def test_steps_opened_by_words_of_sequence() -> None:
 def test_members_listed_after_a_cue_with_one_unit_named_by_its_number() -> None:
     """成员单位包括：A派出所、B医院、某某三中、C所等: one member named without a unit's
     ending among three or more is still a member; a quoted alliance name stays whole."""
-    text = "街道成立“邻里守望联盟”，成员单位包括：城东派出所、市第二医院、城关三中、城东市场监管所等。"
+    text = (
+        "街道成立“邻里守望联盟”，成员单位包括：城东派出所、市第二医院、城关三中、城东市场监管所等。"
+    )
     (a,) = of(Alliance, text)
     assert a.name == "邻里守望联盟"
     assert items(a) == ["城东派出所", "市第二医院", "城关三中", "城东市场监管所"]
@@ -775,13 +783,11 @@ def test_alliances_units_form_after_lianhe_or_join_with_jiecheng() -> None:
     assert items(a) == ["市中心医院", "区实验小学"]
 
 
-
 def test_a_chain_joined_by_arrows_typed_in_ascii() -> None:
-    """"A->B->C" (a web copy's ASCII arrows and quotes) is the chain A→B→C."""
+    """ "A->B->C" (a web copy's ASCII arrows and quotes) is the chain A→B→C."""
     text = '该区构建"街道党工委->社区党委->网格党支部"三级组织链条。'
     (chain,) = of(Chain, text)
     assert len(chain.items) == 3 and chain.name == "三级组织链条"
-
 
 
 def test_a_named_method_then_what_doing_it_means() -> None:
@@ -791,7 +797,6 @@ def test_a_named_method_then_what_doing_it_means() -> None:
     assert (m.name, items(m)) == ("三心", ["接待热心", "办事诚心", "服务贴心"])
     sundry = "社区推行“三心”工作法，做到接待、办理群众反映的各类诉求、回访。"
     assert all(x.name != "三心" for x in of(Mechanism, sundry))
-
 
 
 def test_members_of_the_alliance_named_before() -> None:

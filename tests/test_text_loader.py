@@ -541,6 +541,8 @@ def test_the_terms_of_a_quoted_formula_glossed_after_ji_are_no_statistics() -> N
     text = "每个网格组建“1+2+N”队伍，即1名网格长、2名网格员和N名志愿者，全镇共组建队伍86支。"
     graph, _ = _load(text)
     assert [Decimal(o["value"]) for o in _observations(graph)] == [Decimal(86)]
+
+
 @pytest.mark.parametrize(
     ("text", "value", "qualifier", "measure"),
     [
@@ -611,7 +613,9 @@ def _fmt_value(value: str) -> str:
     return format(Decimal(value).normalize(), "f")
 
 
-def test_area_and_counts_of_books_are_statistics_and_a_place_opening_the_measure_is_its_area() -> None:
+def test_area_and_counts_of_books_are_statistics_and_a_place_opening_the_measure_is_its_area() -> (
+    None
+):
     text = "新阳路街道辖区面积4.2平方公里，为社区减少工作台账30余本，发放宣传手册2000册。"
     obs = {_fmt_value(o["value"]): o for o in _observations(_load(text, area="道里区")[0])}
     assert {k: (o["measureText"], o["unit"]) for k, o in obs.items()} == {
@@ -626,7 +630,11 @@ def test_a_figure_a_count_went_to_from_another_with_cong_counts_the_same() -> No
     """从300户降至150户, 党员占比达到35%: the new figure counts what the old one did."""
     text = "社区工作者人均服务户数从300户降至150户，全区党员占比达到35%。"
     obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
-    assert obs == {"300": "社区工作者人均服务户数", "150": "社区工作者人均服务户数", "35": "党员占比"}
+    assert obs == {
+        "300": "社区工作者人均服务户数",
+        "150": "社区工作者人均服务户数",
+        "35": "党员占比",
+    }
 
 
 def test_the_size_a_per_figure_is_for_is_no_statistic() -> None:

@@ -15,7 +15,12 @@ from govkg.ontology.errors import GovkgError
 
 
 def synth(
-    scale: Annotated[str, typer.Option(help="city (吉林市 exactly), province (~70,000 grids) or sample (a tenth of 吉林市)")],
+    scale: Annotated[
+        str,
+        typer.Option(
+            help="city (吉林市 exactly), province (~70,000 grids) or sample (a tenth of 吉林市)"
+        ),
+    ],
     out_dir: Annotated[Path, typer.Option("--out", help="folder to write the roster into")],
     seed: Annotated[int, typer.Option(help="random seed; the same seed writes the same files")] = 7,
 ) -> None:
