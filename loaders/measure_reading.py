@@ -226,6 +226,7 @@ class MeasureReading:
         c_start = sp.start_char
         while c_start > s_start and norm[c_start - 1] not in "，。；：！？,;:!?\n、":
             c_start -= 1
+        c_start = _inside_brackets(norm, c_start, sp.start_char)
         if norm.startswith(("“", "「"), end):
             # a quoted phrase after the number is read whole, its inner 、 no clause break
             close = norm.find("”" if norm[end] == "“" else "」", end)
@@ -251,6 +252,12 @@ class MeasureReading:
         )
         if share is not None and only_place and (sp._.quantity.unit or "") == "%":
             end += share.end()  # 全区80%以上的社区: a share of the 社区
+        if norm[end : end + 1] in ("(", "（"):
+            # 城市社区289个（其中涉农社区33个）: the brackets say more of the figure before
+            # them; what it counts stands before the number
+            close = re.search(r"[)）]", norm[end:c_end])
+            if close is not None:
+                end += close.end()
         after = norm[end:c_end]
         words = _posseg(after) if after else []
         if after.startswith(tuple(v for v in _MEASURE_CUES["joining_verbs"] if len(v) >= 3)):
@@ -702,6 +709,7 @@ class MeasureReading:
         c_start = sp.start_char
         while c_start > 0 and norm[c_start - 1] not in "，。；！？,;!?\n":
             c_start -= 1
+        c_start = _inside_brackets(norm, c_start, sp.start_char)
         before = norm[c_start : sp.start_char]
         if re.search(r"每(?:[\d一二两三四五六七八九十百千万]+)?[个名户位人年月周天季届]?", before):
             return "per"  # 每个网格…2名: a figure for each one, never a total
@@ -744,3 +752,12 @@ class MeasureReading:
                     return "subset"
                 break
         return "total"
+
+
+def _inside_brackets(norm: str, c_start: int, pos: int) -> int:
+    """Where the clause of a number at ``pos`` starts: right after a bracket still open at
+    the number ((其中涉农社区33个) reads from the bracket on; 实践站（所）52个 does not)."""
+    k = max(norm.rfind("(", c_start, pos), norm.rfind("（", c_start, pos))
+    if k >= 0 and not re.search(r"[)）]", norm[k:pos]):
+        return k + 1
+    return c_start

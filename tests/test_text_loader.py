@@ -656,6 +656,22 @@ def test_shang_before_a_hundred_is_part_of_the_number() -> None:
     assert Decimal(obs["value"]) == 100
 
 
+def test_a_figure_in_brackets_after_another_is_a_part_of_it() -> None:
+    """城市社区289个（其中涉农社区33个）, 网格4360个（含专属网格512个）: the bracket says more
+    of the figure before it, whose measure stands before its number."""
+    text = "全市共有城市社区289个（其中涉农社区33个），网格4360个（含专属网格512个）。"
+    obs = {
+        _fmt_value(o["value"]): (o["measureText"], o["countScope"])
+        for o in _observations(_load(text)[0])
+    }
+    assert obs == {
+        "289": ("城市社区", "total"),
+        "33": ("涉农社区", "subset"),
+        "4360": ("网格", "total"),
+        "512": ("专属网格", "subset"),
+    }
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
