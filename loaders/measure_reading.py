@@ -275,6 +275,10 @@ class MeasureReading:
             and words[0][1].startswith("v")
             and _is_nounish(*words[1])
         )
+        headed = self._head_after_description(after) if words and not echoed else None
+        if headed is not None:
+            head, k = headed
+            return head, end + k, end + k + len(head)
         # pre-nominal: 289个社区 …, 3200名在职党员 …
         if (
             words
@@ -557,6 +561,29 @@ class MeasureReading:
             if k >= 0 and (best is None or (k + len(word), len(word)) > (best[2], len(best[0]))):
                 best = (word, k, k + len(word))
         return best
+
+    def _head_after_description(self, after: str) -> tuple[str, int] | None:
+        """60项基层迫切且能有效承接的县级权力赋予街道, 12个有特色的党建品牌: a clause that
+        describes what is counted (an adjective, a verb or a conjunction in it) and 的 stand
+        between the number and it; what is counted is the noun phrase after 的 (and its
+        offset in ``after``)."""
+        m = re.match(r"([^，。；、,;:：“”的]{2,16})的", after)
+        if m is None:
+            return None
+        desc = _posseg(m.group(1))
+        if not any(f.startswith(("a", "c", "v", "d")) and not f.startswith("vn") for _w, f in desc):
+            return None  # 15个社区的党群服务中心: the number counts 社区
+        if desc[-1][0] in _MEASURE_CUES["composition_verbs"]:
+            return None  # 由14名镇村干部组成的专班: the number counts those who make it up
+        head = ""
+        for w, f in _posseg(after[m.end() : m.end() + 12]):
+            if not _is_nounish(w, f):
+                break
+            head += w
+        head = self._clean(head) if len(head) >= 2 else ""
+        if not head:
+            return None
+        return head, after.find(head, m.end())
 
     def _listed_measure(self, norm: str, sp: Any, s_start: int) -> tuple[str, int, int] | None:
         """解决率和满意率分别达到93.5%、94.2%: measures listed before 分别, then as many values

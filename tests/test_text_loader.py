@@ -672,6 +672,17 @@ def test_a_figure_in_brackets_after_another_is_a_part_of_it() -> None:
     }
 
 
+def test_a_clause_describing_what_is_counted_stands_between_the_number_and_it() -> None:
+    """60项基层迫切且能有效承接的县级权力, 12个有特色的党建品牌: what is counted follows 的;
+    由14名镇村干部组成的专班 counts the people who make it up."""
+    text = (
+        "将60项基层迫切且能有效承接的县级权力赋予街道，培育12个有特色的党建品牌，"
+        "组建由14名镇村干部组成的矛盾调处专班。"
+    )
+    obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
+    assert obs == {"60": "县级权力", "12": "党建品牌", "14": "镇村干部"}
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
