@@ -275,6 +275,12 @@ class MeasureReading:
             and words[0][1].startswith("v")
             and _is_nounish(*words[1])
         )
+        # the whole clause, past the 、 of a list of those counted
+        stop = re.search(r"[，。；！？,;!?\n]", norm[end : end + 60])
+        serving = self._role_served(norm[end : end + (stop.start() if stop else 0)], unit)
+        if serving is not None:
+            role, k = serving
+            return role, end + k, end + k + len(role)
         headed = self._head_after_description(after) if words and not echoed else None
         if headed is not None:
             head, k = headed
@@ -561,6 +567,27 @@ class MeasureReading:
             if k >= 0 and (best is None or (k + len(word), len(word)) > (best[2], len(best[0]))):
                 best = (word, k, k + len(word))
         return best
+
+    def _role_served(self, after: str, unit: str) -> tuple[str, int] | None:
+        """400多名优秀社区书记、专家学者担任兼职教师: people of several kinds counted, then the
+        role they all serve in, which ends the clause: the role is what is counted (one kind,
+        300名热心居民担任网格员, stays what is counted)."""
+        if self.lex.units.get(unit, "") != "person":
+            return None
+        verbs = "|".join(map(re.escape, _MEASURE_CUES["serving_verbs"]))
+        # (…担任兼职教师的师资队伍: the role, before what they make up)
+        m = re.search(
+            rf"(?:{verbs})([\u4e00-\u9fff“”]{{2,10}}?)(?:的[“「]?[\u4e00-\u9fff]{{1,8}}[”」]?)?$",
+            after,
+        )
+        if m is None:
+            return None
+        if "、" not in after[: m.start()]:
+            return None
+        role = self._clean(m.group(1))
+        if len(role) < 2 or not all(_is_nounish(w, f) for w, f in _posseg(role)):
+            return None
+        return role, after.rfind(role)
 
     def _head_after_description(self, after: str) -> tuple[str, int] | None:
         """60项基层迫切且能有效承接的县级权力赋予街道, 12个有特色的党建品牌: a clause that

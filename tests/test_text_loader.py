@@ -683,6 +683,15 @@ def test_a_clause_describing_what_is_counted_stands_between_the_number_and_it() 
     assert obs == {"60": "县级权力", "12": "党建品牌", "14": "镇村干部"}
 
 
+def test_people_of_several_kinds_then_the_role_they_serve_in_count_the_role() -> None:
+    text = (
+        "组建了300多名社区书记、专家学者、先进典型担任兼职教师的“师资队伍”，"
+        "选派200名机关党员担任楼栋长，发动150名党员参与志愿服务。"
+    )
+    obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
+    assert obs == {"300": "兼职教师", "200": "机关党员", "150": "党员"}
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
