@@ -569,9 +569,10 @@ class MeasureReading:
         return best
 
     def _role_served(self, after: str, unit: str) -> tuple[str, int] | None:
-        """400多名优秀社区书记、专家学者担任兼职教师: people of several kinds counted, then the
-        role they all serve in, which ends the clause: the role is what is counted (one kind,
-        300名热心居民担任网格员, stays what is counted)."""
+        """400多名优秀社区书记、专家学者担任兼职教师, 选取142人在4个网格担当中心户: people of
+        several kinds, or of none named, counted, then the role they all serve in, which ends
+        the clause: the role is what is counted (one kind, 300名热心居民担任网格员, stays what
+        is counted)."""
         if self.lex.units.get(unit, "") != "person":
             return None
         verbs = "|".join(map(re.escape, _MEASURE_CUES["serving_verbs"]))
@@ -582,10 +583,17 @@ class MeasureReading:
         )
         if m is None:
             return None
-        if "、" not in after[: m.start()]:
+        people = after[: m.start()]
+        # several kinds (A、B担任…), or none named (142人在…网格担当中心户)
+        first = _posseg(people)[:1] if people else []
+        if "、" not in people and first and _is_nounish(*first[0]):
             return None
         role = self._clean(m.group(1))
-        if len(role) < 2 or not all(_is_nounish(w, f) for w, f in _posseg(role)):
+        words = _posseg(role)
+        # 中心|户: a counter word may close the name of a role
+        if len(role) < 2 or not all(_is_nounish(w, f) or f == "q" for w, f in words[1:]):
+            return None
+        if not _is_nounish(*words[0]):
             return None
         return role, after.rfind(role)
 

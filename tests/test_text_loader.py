@@ -690,6 +690,10 @@ def test_people_of_several_kinds_then_the_role_they_serve_in_count_the_role() ->
     )
     obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
     assert obs == {"300": "兼职教师", "200": "机关党员", "150": "党员"}
+    # no kind of people named: what they serve as (中心|户, a counter closing the role)
+    text = "街道选取142人在东湖等4个网格担当中心户，让他们联系群众。"
+    obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
+    assert obs["142"] == "中心户"
 
 
 def test_tenths_inside_words_are_no_numbers() -> None:
