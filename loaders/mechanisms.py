@@ -266,7 +266,12 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
 
 
 def _counts_in(name: str) -> list[int]:
-    """The counts a name holds, in order (四议两公开 → [4, 2], 三会一课 → [3, 1])."""
+    """The counts a name holds, in order (四议两公开 → [4, 2], 三会一课 → [3, 1]); a count of
+    items that are each one of something is one count (三个一 → [3])."""
+    each = re.match(r"([一二两三四五六七八九十]+|\d+)个一", name)
+    if each is not None:
+        n = each.group(1)
+        return [int(n) if n.isdigit() else parse_cn_int(n)]
     out = []
     for n in re.findall(r"[一二两三四五六七八九十]+|\d+", name):
         try:

@@ -120,6 +120,8 @@ def test_one_action_on_different_objects_is_a_mechanism_though_the_segmenter_mis
          ["支部党员大会", "支部委员会", "党小组会", "党课"]),
         ("推行“三务公开”制度，即党务公开、村务公开、财务公开，接受监督。", "三务公开",
          ["党务公开", "村务公开", "财务公开"]),
+        ("抓好“三个一”工程，即一个阵地、一支队伍、一套机制。", "三个一",
+         ["一个阵地", "一支队伍", "一套机制"]),
     ],
 )  # fmt: skip
 def test_a_counted_name_glossed_after_ji_has_the_parts_its_counts_say(
