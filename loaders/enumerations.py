@@ -494,7 +494,8 @@ def _unquoted_lists(norm: str, a: int, b: int, out: list[Enumeration]) -> None:
         pos = 0
         for k, (w, f) in enumerate(_posseg(seg)):
             pos += len(w)
-            if k > 0 and f == "v" and pos < len(seg) and _level_of(seg[pos:]) is not None:
+            # (宣传动员|组: one character left is no run of levels)
+            if k > 0 and f == "v" and pos < len(seg) - 1 and _level_of(seg[pos:]) is not None:
                 _unquoted_lists(norm, a + s0 + pos, b, out)
                 return
     last_parts = _split_last(segs[-1])

@@ -827,3 +827,9 @@ def test_units_given_roles_in_clauses_after_yi_are_a_chain() -> None:
     (c,) = of(Chain, text)
     assert items(c) == ["社区党委", "小区党支部", "楼栋党小组"] and c.name == "组织体系"
     assert not of(Chain, "坚持以需求为导向，以项目为载体，以服务为核心的工作思路。")
+
+
+def test_groups_whose_names_end_in_zu_listed_before_their_count() -> None:
+    """综合协调组、宣传动员组…4个工作组: 宣传动员|组 ends an item, it opens no run of levels."""
+    (wg,) = of(WorkingGroups, "指挥部下设综合协调组、宣传动员组、安全保障组、后勤保障组4个工作组。")
+    assert items(wg) == ["综合协调组", "宣传动员组", "安全保障组", "后勤保障组"]
