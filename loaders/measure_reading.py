@@ -709,10 +709,7 @@ class MeasureReading:
             if text.endswith(adverb) and rest and known:
                 text = rest
                 break
-        for verb in _MEASURE_CUES["leading_verbs"]:
-            if text.startswith(verb) and len(text) >= len(verb) + 2:
-                text = text[len(verb) :]
-                break
+        text = _without_leading_verb(text)
         # 信访总量较去年同期|减少236件: the comparison is no part of what is counted
         times = "|".join(map(re.escape, _MEASURE_CUES["comparison_times"]))
         compared = re.search(rf"(?:同比|环比|[较比](?:{times}|\d{{4}}年)+)$", text)
@@ -727,6 +724,9 @@ class MeasureReading:
             if re.fullmatch(rf"[{CN_NUMERAL}]+级", words[0][0]):
                 break  # 一级网格: a rank, part of what is counted
             words = words[1:]
+        if words and len(words) < len(_posseg(text)):
+            # 全区|建成区级…: a verb that opened what is counted after the place word
+            words = _posseg(_without_leading_verb("".join(w for w, _ in words)))
         trail = _MEASURE_CUES["trailing_tags"]
         # only a one-character word: a longer verb may be what is counted (送医送药1.6万次)
         while (
@@ -823,3 +823,14 @@ def _inside_brackets(norm: str, c_start: int, pos: int) -> int:
     if k >= 0 and not re.search(r"[)）]", norm[k:pos]):
         return k + 1
     return c_start
+
+
+def _without_leading_verb(text: str) -> str:
+    """``text`` without a leading verb that only says something was done (开展, 推动, 建成),
+    where what is left opens with a word (建成|区级社会治理中心), not with a character of a
+    word the verb is part of (建成区|面积)."""
+    for verb in _MEASURE_CUES["leading_verbs"]:
+        rest = text[len(verb) :]
+        if text.startswith(verb) and len(rest) >= 2 and len(_posseg(rest)[0][0]) >= 2:
+            return rest
+    return text

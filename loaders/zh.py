@@ -134,6 +134,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
             stripped = previous_line.strip()
             joins = (
                 len(stripped) >= 30
+                and not _metadata_line(stripped)
                 and stripped[-1:] not in _SENTENCE_END + "。”"
                 and bool(_CJK.match(stripped[-1:]))
                 and bool(_CJK.match(nxt_char))
@@ -164,6 +165,16 @@ def normalise(text: str) -> tuple[str, list[int]]:
         previous_line = part
     index.append(len(text))
     return "".join(chars), index
+
+
+_METADATA = re.compile(r"[|｜]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}|(?:[：:].*){2}")
+
+
+def _metadata_line(line: str) -> bool:
+    """A web page's line of fields (来源：某日报 | 2026-08-21 08:30 | 责任编辑：某某): fields
+    split by |, a date or a time of day, or two labels with colons. Such a line is never
+    the first half of a sentence cut by a line break."""
+    return _METADATA.search(line) is not None
 
 
 def doc_text(doc: Any) -> str:

@@ -163,6 +163,17 @@ def test_a_line_break_that_cuts_a_sentence_stays_inside_its_statement() -> None:
     assert "\n" in quote
 
 
+def test_a_line_of_page_fields_is_never_the_start_of_the_sentence_after_it() -> None:
+    """来源：某日报 | 2026-08-21 08:30 | 责任编辑：某某 ends its line: the report's first
+    sentence, and the place that opens it, start on the next one."""
+    furniture = "来源：某某日报 | 2026-08-21 08:30 | 责任编辑：陈某某 通讯员 李某某"
+    text = f"{furniture}\n丰满区地处吉林市东南部，辖街道6个。"
+    norm, _ = normalise(text)
+    assert norm.index("\n") == len(furniture)
+    (obs,) = _observations(_load(text)[0])
+    assert obs["area"].endswith("/220211")
+
+
 def test_area_follows_the_sentence() -> None:
     text = "全省建成党群服务中心800个。丰满区新建网格党支部45个。通化市投入资金300万元。"
     graph, _ = _load(text)
@@ -694,6 +705,13 @@ def test_people_of_several_kinds_then_the_role_they_serve_in_count_the_role() ->
     text = "街道选取142人在东湖等4个网格担当中心户，让他们联系群众。"
     obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
     assert obs["142"] == "中心户"
+
+
+def test_a_leading_verb_is_dropped_only_before_a_whole_word() -> None:
+    """建成|区级社会治理中心: the verb goes; 建成区|面积: the segmenter's word stays."""
+    text = "全区建成区级社会治理中心1个，建成区面积85平方公里。"
+    obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
+    assert obs == {"1": "区级社会治理中心", "85": "建成区面积"}
 
 
 def test_tenths_inside_words_are_no_numbers() -> None:
