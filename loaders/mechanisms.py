@@ -208,12 +208,15 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
     (“三会一课”，即A、B、C和D): the parts of the method, whatever their lengths."""
     c, norm = cues(), ctx.norm
     heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    # (“135”工作机制, “1+3+N”模式配备网格力量，即…: a few words may stand around the head)
     name_re = re.compile(
-        rf"[“「](?P<quoted>[^”」]{{2,12}})[”」](?P<head>{heads})?[，,：:]?\s*即[:：]?"
+        rf"[“「](?P<quoted>[^”」]{{1,12}})[”」](?:(?P<headed>[\u4e00-\u9fff]{{0,4}}?(?P<head>{heads}))[\u4e00-\u9fff]{{0,8}}?)?"
+        rf"[，,：:]?\s*即[:：]?"
     )
     joins = tuple(c["gloss_last_joins"])
     for m in name_re.finditer(norm, ctx.lo, ctx.hi):
-        counts = _counts_in(m.group("quoted"))
+        terms = _formula_terms(m.group("quoted"))
+        counts = [len(terms)] if terms else _counts_in(m.group("quoted"))
         if not counts or (len(counts) < 2 and not m.group("head")):
             continue  # “两新”，即…: one count and no head of a method names no method
         end = m.end()
@@ -256,13 +259,25 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
         steps = [i for p in parts for i in p]
         if any(not 2 <= len(i.text) <= c["max_item_chars"] for i in steps):
             continue
+        if terms and not all(i.text.startswith(t) for i, t in zip(steps, terms, strict=True)):
+            continue  # “135”，即1个目标、3支队伍、5项制度: each part opens with its term
         for e in ctx.enumerations:
             if m.start() <= e.start and e.end <= steps[-1].end:
                 ctx.take(e, e.items)  # the lists inside the gloss: read here
         ctx.take(None, [i.text for i in steps])
-        yield Mechanism(
-            m.group("quoted"), steps, m.start(), steps[-1].end, True, (m.start(), m.end())
-        )
+        # a formula alone is no name (135 reads as a count): with its head it is (135工作机制)
+        name = m.group("quoted") + ((m.group("headed") or "") if terms else "")
+        yield Mechanism(name, steps, m.start(), steps[-1].end, True, (m.start(), m.end()))
+
+
+def _formula_terms(name: str) -> list[str]:
+    """The terms of a name written as a formula of counts: 1+3+N → [1, 3, N], 135 → [1, 3,
+    5]; [] for any other name."""
+    if re.fullmatch(r"(?:\d+|[A-Za-z])(?:[+＋](?:\d+|[A-Za-z]))+", name):
+        return re.split(r"[+＋]", name)
+    if re.fullmatch(r"[1-9]{2,5}", name):
+        return list(name)
+    return []
 
 
 def _counts_in(name: str) -> list[int]:

@@ -122,6 +122,10 @@ def test_one_action_on_different_objects_is_a_mechanism_though_the_segmenter_mis
          ["党务公开", "村务公开", "财务公开"]),
         ("抓好“三个一”工程，即一个阵地、一支队伍、一套机制。", "三个一",
          ["一个阵地", "一支队伍", "一套机制"]),
+        ("推行“135”工作机制，即1个目标、3支队伍、5项制度。", "135工作机制",
+         ["1个目标", "3支队伍", "5项制度"]),
+        ("按照“1+3+N”模式配备网格力量，即1名专职网格员、3名兼职网格员、N名志愿者。",
+         "1+3+N模式", ["1名专职网格员", "3名兼职网格员", "N名志愿者"]),
     ],
 )  # fmt: skip
 def test_a_counted_name_glossed_after_ji_has_the_parts_its_counts_say(
