@@ -540,12 +540,20 @@ class MeasureReading:
             # its own action, not the one before it
             k = before.find(lead)
             return lead, c_start + k, c_start + k + len(lead)
+        # 其中自行处置5.2万件: a part of the total before, by the action done on it
+        opener = next((o for o in _MEASURE_CUES["subset_openers"] if lead.startswith(o)), "")
+        acts = list(bwords)
+        if opener:
+            lead = lead[len(opener) :]
+            acts = list(_posseg(lead)) if lead else []
+        # (自行|处置: after 其中, an adverb or a pronoun of manner may go before the verb)
+        how = ("d", "r") if opener else ()
         if (
             c_start > 0
             and norm[c_start - 1] in "；;，,"
             and 2 <= len(lead) <= 4
-            and bwords
-            and all(f == "v" for _w, f in bwords)
+            and any(f == "v" for _w, f in acts)
+            and all(f == "v" or f in how for _w, f in acts)
             and lead not in _MEASURE_CUES["change_verbs"]
             and (same := self._same_unit_before(sp, norm))
         ):

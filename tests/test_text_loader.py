@@ -714,6 +714,16 @@ def test_a_leading_verb_is_dropped_only_before_a_whole_word() -> None:
     assert obs == {"1": "区级社会治理中心", "85": "建成区面积"}
 
 
+def test_a_part_named_by_the_action_done_on_it_after_qizhong() -> None:
+    """上报事件8.6万件，其中自行处置5.2万件: those of the events handled by themselves."""
+    text = "网格员累计上报事件8.6万件，其中自行处置5.2万件。"
+    obs = {
+        _fmt_value(o["value"]): (o["measureText"], o["countScope"])
+        for o in _observations(_load(text)[0])
+    }
+    assert obs == {"86000": ("事件", "total"), "52000": ("自行处置事件", "subset")}
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
