@@ -837,3 +837,13 @@ def test_groups_whose_names_end_in_zu_listed_before_their_count() -> None:
     """综合协调组、宣传动员组…4个工作组: 宣传动员|组 ends an item, it opens no run of levels."""
     (wg,) = of(WorkingGroups, "指挥部下设综合协调组、宣传动员组、安全保障组、后勤保障组4个工作组。")
     assert items(wg) == ["综合协调组", "宣传动员组", "安全保障组", "后勤保障组"]
+
+
+def test_alliance_members_listed_after_fenbie_shi() -> None:
+    text = (
+        "社区党委组建“幸福邻里”区域化党建联盟，联盟成员单位分别是区人民医院、区实验小学、"
+        "区税务局、城投物业公司党支部。"
+    )
+    (a,) = of(Alliance, text)
+    assert a.name == "幸福邻里区域化党建联盟"
+    assert items(a) == ["区人民医院", "区实验小学", "区税务局", "城投物业公司党支部"]
