@@ -199,13 +199,7 @@ class TextLoader(MeasureReading):
                 report.read += 1
                 why = self._not_a_statistic(text, sp, q, brackets, claimed, place_names)
                 if why:
-                    rejected_numbers.append(
-                        {
-                            "offset": text.orig(sp.start_char, sp.end_char)[0],
-                            "text": sp.text,
-                            "why": why,
-                        }
-                    )
+                    rejected_numbers.append(_not_counted(text, sp, why))
                     continue
                 fig = sp._.table_figure
                 if fig is not None:
@@ -214,14 +208,8 @@ class TextLoader(MeasureReading):
                     if not q.unit:
                         q = self._table_unit(q, fig.measure)
                     if not q.unit:
-                        rejected_numbers.append(
-                            {
-                                "offset": text.orig(sp.start_char, sp.end_char)[0],
-                                "text": sp.text,
-                                "why": "a table figure whose unit neither the table nor "
-                                "the report gives",
-                            }
-                        )
+                        why = "a table figure whose unit neither the table nor the report gives"
+                        rejected_numbers.append(_not_counted(text, sp, why))
                         continue
                 else:
                     measure_text, m_start, m_end = self._measure(
@@ -231,13 +219,8 @@ class TextLoader(MeasureReading):
                         norm, named_places, measure_text, m_start, m_end
                     )
                 if any(measure_text.startswith(w) for w in self.lex.structure_words):
-                    rejected_numbers.append(
-                        {
-                            "offset": text.orig(sp.start_char, sp.end_char)[0],
-                            "text": sp.text,
-                            "why": "counts the parts of a named structure",
-                        }
-                    )
+                    why = "counts the parts of a named structure"
+                    rejected_numbers.append(_not_counted(text, sp, why))
                     continue
                 prev_measure[id(sp)] = (measure_text, m_start, m_end)
                 prev_measure[-1] = (measure_text, m_start, m_end)
@@ -248,10 +231,10 @@ class TextLoader(MeasureReading):
                     column = areas.area_at(fig.column[1], fig.column, None)
                     if column is not None and not column.inferred:
                         area = column
-                self._observation(graph, text, sp, q, measure_text, m_start, m_end, area, areas)
-                if fig is not None and fig.period is not None:
-                    obs = iri("obs", source.doc_id, *text.orig(sp.start_char, sp.end_char))
-                    graph.add(obs, gk("refPeriod"), ox.Literal(fig.period, datatype=_GYEAR))
+                period = fig.period if fig is not None else None
+                self._observation(
+                    graph, text, sp, q, measure_text, m_start, m_end, area, areas, period
+                )
                 if area is None or area.inferred:
                     unplaced.append(
                         {
@@ -440,6 +423,7 @@ class TextLoader(MeasureReading):
         m_end: int,
         area: AreaMention | None,
         areas: AreaFinder,
+        period: str | None = None,
     ) -> None:
         lex = self.lex
         a = min(sp.start_char, m_start) if measure_text else sp.start_char
@@ -458,6 +442,8 @@ class TextLoader(MeasureReading):
         g.lit(obs, gk("unit"), q.unit)
         g.lit(obs, gk("qualifier"), q.qualifier)
         g.lit(obs, gk("countScope"), self._scope(t, sp, m_start, m_end))
+        if period is not None:  # the year a table's header or row gives the figure
+            g.add(obs, gk("refPeriod"), ox.Literal(period, datatype=_GYEAR))
         g.add(obs, gk("measure"), measure)
         g.lit(obs, gk("measureText"), measure_text)
         g.add(obs, gk("reportedIn"), t.doc.iri)
@@ -481,6 +467,11 @@ class TextLoader(MeasureReading):
                 g.lit(obs, gk("areaInferred"), True)
             at = self._span(g, t, area.start, area.end) if area.start >= 0 else None
             self._write_area(g, t, areas, area.area, at)
+
+
+def _not_counted(t: Text, sp: Any, why: str) -> dict[str, Any]:
+    """A number read and not taken as a statistic, for report.json, with the reason."""
+    return {"offset": t.orig(sp.start_char, sp.end_char)[0], "text": sp.text, "why": why}
 
 
 def _without_place(
