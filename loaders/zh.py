@@ -92,7 +92,9 @@ def _ascii_punctuation(line: str) -> str:
         if ch != "." or i == 0:
             continue
         before, after = out[i - 1], out[i + 1] if i + 1 < len(out) else ""
-        if (_CJK.match(before) or before in "”)）") and not (after.isascii() and after.isalnum()):
+        # (代理.2025年: a digit after a Chinese word and a dot opens the next sentence; a
+        # letter after it is a web address, 某某网.cn)
+        if (_CJK.match(before) or before in "”)）") and not (after.isascii() and after.isalpha()):
             out[i] = "。"
     return "".join(out)
 

@@ -371,6 +371,9 @@ def test_words_cleaned_off_a_measure_do_not_hide_the_verb_after_it() -> None:
 def test_ascii_punctuation_reads_as_chinese_punctuation() -> None:
     norm, _ = normalise('以"红色联盟"凝聚合力.增长2.5个百分点.')
     assert norm == "以“红色联盟”凝聚合力。增长2.5个百分点。"
+    # a dot between a Chinese word and a digit ends a sentence; before a letter, an address
+    norm, _ = normalise("和群众事务代理.2025年,召开会议126场.详见某某网.cn")
+    assert norm == "和群众事务代理。2025年,召开会议126场。详见某某网.cn"
 
 
 def test_a_time_phrase_is_not_part_of_what_is_counted() -> None:
