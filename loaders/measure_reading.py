@@ -212,6 +212,9 @@ class MeasureReading:
                 return earlier
         q_end = sp._.quantity.end
         end = q_end if sp.start_char < q_end <= sp.end_char else sp.end_char
+        running = self._years_running(norm, sp, end)
+        if running is not None:
+            return running
         # clause bounds
         c_end = end
         depth = 0  # 12个县（市、区）: a 、 inside brackets breaks no clause
@@ -575,6 +578,18 @@ class MeasureReading:
             if k >= 0 and (best is None or (k + len(word), len(word)) > (best[2], len(best[0]))):
                 best = (word, k, k + len(word))
         return best
+
+    def _years_running(self, norm: str, sp: Any, end: int) -> tuple[str, int, int] | None:
+        """连续3年开展“万人大培训”, 连续5年被评为先进街道: how many years in a row something was
+        done; what was done, after the number to the end of its clause, is what is counted."""
+        q = sp._.quantity
+        if q.unit != "年" or norm[max(0, q.number_start - 2) : q.number_start] != "连续":
+            return None
+        stop = re.search(r"[，。；！？,;!?\n]", norm[end : end + 30])
+        done = norm[end : end + stop.start()] if stop else ""
+        if not 2 <= len(done) <= 24:
+            return None
+        return done, end, end + len(done)
 
     def _role_served(self, after: str, unit: str) -> tuple[str, int] | None:
         """400多名优秀社区书记、专家学者担任兼职教师, 选取142人在4个网格担当中心户: people of

@@ -727,6 +727,14 @@ def test_a_part_named_by_the_action_done_on_it_after_qizhong() -> None:
     assert obs == {"86000": ("事件", "total"), "52000": ("自行处置事件", "subset")}
 
 
+def test_years_in_a_row_count_what_was_done() -> None:
+    text = "全省连续3年开展“万人大培训”，街道连续5年被评为先进街道。"
+    obs = [
+        (_fmt_value(o["value"]), o["unit"], o["measureText"]) for o in _observations(_load(text)[0])
+    ]
+    assert obs == [("3", "年", "开展“万人大培训”"), ("5", "年", "被评为先进街道")]
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
