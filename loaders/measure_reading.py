@@ -227,7 +227,15 @@ class MeasureReading:
                 break  # an unclosed bracket ends at the sentence
             c_end += 1
         c_start = sp.start_char
-        while c_start > s_start and norm[c_start - 1] not in "，。；：！？,;:!?\n、":
+        depth = 0  # 辖镇(场、景区、开发区)20个: a 、 inside brackets breaks no clause
+        while c_start > s_start and (depth > 0 or norm[c_start - 1] not in "，。；：！？,;:!?\n、"):
+            ch = norm[c_start - 1]
+            if ch in ")）":
+                depth += 1
+            elif ch in "(（":
+                depth = max(0, depth - 1)
+            elif ch in "。！？!?\n":
+                break
             c_start -= 1
         c_start = _inside_brackets(norm, c_start, sp.start_char)
         if norm.startswith(("“", "「"), end):

@@ -735,6 +735,11 @@ def test_years_in_a_row_count_what_was_done() -> None:
     assert obs == [("3", "年", "开展“万人大培训”"), ("5", "年", "被评为先进街道")]
 
 
+def test_a_list_inside_brackets_before_the_number_stays_in_what_is_counted() -> None:
+    obs = _observations(_load("全县辖镇(场、景区、开发区)20个，村(社区)384个。", area="随县")[0])
+    assert [o["measureText"] for o in obs] == ["镇(场、景区、开发区)", "村(社区)"]
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
