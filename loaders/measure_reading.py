@@ -806,6 +806,8 @@ class MeasureReading:
         before = norm[c_start : sp.start_char]
         if re.search(r"每(?:[\d一二两三四五六七八九十百千万]+)?[个名户位人年月周天季届]?", before):
             return "per"  # 每个网格…2名: a figure for each one, never a total
+        if before.endswith("平均"):
+            return "per"  # 执法人员平均5人: an average, a figure for each one
         if before.endswith(tuple(_MEASURE_CUES["change_verbs"])):
             return "change"  # 增加了86名: by how much, never a count of all there is
         if any(v in before for v in _MEASURE_CUES["new_verbs"]):

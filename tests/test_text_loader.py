@@ -740,6 +740,12 @@ def test_a_list_inside_brackets_before_the_number_stays_in_what_is_counted() -> 
     assert [o["measureText"] for o in obs] == ["镇(场、景区、开发区)", "村(社区)"]
 
 
+def test_an_average_is_a_figure_for_each_one() -> None:
+    text = "配齐街道综合行政执法人员平均5人，网格员平均年龄41岁。"
+    obs = [(o["measureText"], o["countScope"]) for o in _observations(_load(text)[0])]
+    assert obs == [("街道综合行政执法人员", "per"), ("网格员平均年龄", "total")]
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
