@@ -746,6 +746,11 @@ def test_an_average_is_a_figure_for_each_one() -> None:
     assert obs == [("街道综合行政执法人员", "per"), ("网格员平均年龄", "total")]
 
 
+def test_a_role_named_after_rural_revitalisation_is_one_noun() -> None:
+    (obs,) = _observations(_load("为每个村招聘1名乡村振兴专干。")[0])
+    assert obs["measureText"] == "乡村振兴专干" and obs["countScope"] == "per"
+
+
 def test_tenths_inside_words_are_no_numbers() -> None:
     assert _observations(_load("方案一成不变，三成为新建，两成立即整改。")[0]) == []
 
