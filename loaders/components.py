@@ -183,8 +183,10 @@ def find_quantities(doc: Doc) -> Doc:
     text = doc_text(doc)
     for m in quantity_regex().finditer(text):
         begin, end = m.start(), m.end()
-        # A number must start a token and its unit end one: 千家万户 or 四平市 are words.
-        if m.start("num") not in starts and begin not in starts:
+        # A number must start a token and its unit end one: 千家万户 or 四平市 are words
+        # (上千|人次: 上 may open the token that holds the number)
+        up_start = begin - 1 if text[begin - 1 : begin] == "上" else begin
+        if m.start("num") not in starts and begin not in starts and up_start not in starts:
             continue
         unit_end = m.end("unit")
         unit_starts_token = (

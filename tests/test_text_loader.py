@@ -668,6 +668,9 @@ def test_shang_before_a_hundred_is_part_of_the_number() -> None:
     (obs,) = _observations(_load("全年开展活动上百场。")[0])
     assert obs["measureText"] == "活动" and obs["qualifier"] == "approx_more_than"
     assert Decimal(obs["value"]) == 100
+    # 上千 read by the segmenter as one word
+    (obs,) = _observations(_load("服务群众上千人次。")[0])
+    assert obs["measureText"] == "服务群众" and Decimal(obs["value"]) == 1000
 
 
 def test_a_figure_in_brackets_after_another_is_a_part_of_it() -> None:
