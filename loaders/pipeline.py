@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from govkg.loaders import (  # noqa: F401  (registers them)
+    chain_forms,
     components,
     mechanisms,
     place_names,

@@ -831,6 +831,8 @@ DEFAULT_RECOGNISERS = [
     "alliance-composed",
     "alliance-members",
     "roles-chain",
+    "units-at-levels",
+    "reaching-down",
     "listed-chain",
     "named-list",
     "mechanism",

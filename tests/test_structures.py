@@ -847,3 +847,19 @@ def test_alliance_members_listed_after_fenbie_shi() -> None:
     (a,) = of(Alliance, text)
     assert a.name == "幸福邻里区域化党建联盟"
     assert items(a) == ["区人民医院", "区实验小学", "区税务局", "城投物业公司党支部"]
+
+
+def test_units_set_up_at_levels_are_a_chain() -> None:
+    text = "某区把党支部建在小区上、党小组建在楼栋上、党员中心户设在单元里，构建起组织体系。"
+    (c,) = of(Chain, text)
+    assert items(c) == ["小区党支部", "楼栋党小组", "单元党员中心户"]
+    # places that are no levels: no chain
+    assert not of(Chain, "把服务阵地建在群众家门口、把调解室设在商圈里、把驿站建在路口上。")
+
+
+def test_the_organisation_reaching_down_level_by_level_is_a_chain() -> None:
+    text = "某街道推动党的组织从社区延伸到小区、楼栋、单元，形成四级网格。"
+    (c,) = of(Chain, text)
+    assert items(c) == ["社区", "小区", "楼栋", "单元"] and c.name == "四级网格"
+    # levels out of order: no chain
+    assert not of(Chain, "服务从单元延伸到小区、社区、街道，形成四级网格。")
