@@ -692,3 +692,11 @@ def test_a_zone_in_the_manifest_is_placed_by_the_city_the_text_names() -> None:
 def test_a_zone_suffix_after_a_description_is_no_place() -> None:
     graph, _ = _load("全市各类开发区共12个，建成城市新区3个。", area="青岛市")
     assert {p["area"] for p in _obs_props(graph).values()} == {GKD + "area/370200"}
+
+
+def test_the_speakers_own_place_in_an_interview() -> None:
+    """记者：…南湖街道… 书记：我们街道共有社区12个: the street the question named."""
+    text = "记者：请介绍一下南湖街道的情况。\n王书记：我们街道共有社区12个，划分网格156个。"
+    graph, _ = _load(text, area="长春市朝阳区")
+    areas = {int(v): p["area"] for v, p in _obs_props(graph).items()}
+    assert areas == {12: GKD + "area/220104/南湖街道", 156: GKD + "area/220104/南湖街道"}

@@ -668,6 +668,9 @@ def test_shang_before_a_hundred_is_part_of_the_number() -> None:
     (obs,) = _observations(_load("全年开展活动上百场。")[0])
     assert obs["measureText"] == "活动" and obs["qualifier"] == "approx_more_than"
     assert Decimal(obs["value"]) == 100
+    # visits by household are a unit of their own
+    (obs,) = _observations(_load("网格员累计走访居民2.3万户次。")[0])
+    assert obs["unit"] == "户次" and Decimal(obs["value"]) == 23000
     # 上千 read by the segmenter as one word
     (obs,) = _observations(_load("服务群众上千人次。")[0])
     assert obs["measureText"] == "服务群众" and Decimal(obs["value"]) == 1000
