@@ -668,7 +668,10 @@ class AreaFinder:
         """True for a division that opens the name of a newspaper, a news site or a station
         (西安新闻网讯, 临沂日报): the outlet's name, not what the sentence is about."""
         heads: list[str] = place_rules()["media_name_heads"]
-        return self.norm.startswith(tuple(heads), end)
+        if self.norm.startswith(tuple(heads), end):
+            return True
+        # 新华社北京3月5日电, 本报成都5月10日讯: where the report was filed, not its topic
+        return _dateline().match(self.norm, end) is not None
 
     def _list_item(self, mention: AreaMention) -> bool:
         """True for a name that is a whole item of a list (、 on either side of it)."""
@@ -737,6 +740,11 @@ class AreaFinder:
             and self.default.iri in {a.iri for a in self.chain(m.area)}
         )
         return m if inside else None
+
+
+@cache
+def _dateline() -> re.Pattern[str]:
+    return re.compile(place_rules()["dateline_after_place"])
 
 
 def zone_short_name(name: str) -> str:

@@ -700,3 +700,9 @@ def test_the_speakers_own_place_in_an_interview() -> None:
     graph, _ = _load(text, area="长春市朝阳区")
     areas = {int(v): p["area"] for v, p in _obs_props(graph).items()}
     assert areas == {12: GKD + "area/220104/南湖街道", 156: GKD + "area/220104/南湖街道"}
+
+
+def test_a_datelines_place_is_where_the_report_was_filed_not_its_topic() -> None:
+    text = "新华社北京3月5日电（记者张某）记者从民政部获悉，全国已建成社区综合服务设施50万个。"
+    graph, _ = _load(text, area=None)
+    assert _obs_props(graph)[Decimal(500000)]["area"] == GKD + "area/CN"
