@@ -746,6 +746,11 @@ def test_a_list_inside_brackets_before_the_number_stays_in_what_is_counted() -> 
     assert [o["measureText"] for o in obs] == ["镇(场、景区、开发区)", "村(社区)"]
 
 
+def test_quanyuan_after_what_is_counted_is_no_part_of_it() -> None:
+    (obs,) = _observations(_load("疫情期间20多个社区全员隔离。")[0])
+    assert obs["measureText"] == "社区"
+
+
 def test_an_average_is_a_figure_for_each_one() -> None:
     text = "配齐街道综合行政执法人员平均5人，网格员平均年龄41岁。"
     obs = [(o["measureText"], o["countScope"]) for o in _observations(_load(text)[0])]
