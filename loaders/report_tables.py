@@ -74,7 +74,7 @@ def _cells(line: str, at: int) -> list[Cell]:
         return []
     # | or a tab between two cells keeps an empty cell where nothing stands between two of
     # them (合计\t\t135); a run of blanks cannot say so
-    piped = body.startswith("|") or body.endswith("|") or " | " in body
+    piped = "|" in body
     if piped:
         sep = re.compile(r"\|")
         line_at = line.index(body) + (1 if body.startswith("|") else 0)

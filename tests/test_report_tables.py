@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from govkg.loaders.base import GraphWriter
 from govkg.loaders.conflicts import Observation, cues, judge
 from govkg.loaders.corpus import CorpusDocument
@@ -53,8 +55,14 @@ def test_each_figure_of_a_table_counts_its_columns_header_in_its_rows_place() ->
     }
 
 
-def test_units_in_the_header_or_the_cell_and_pipes_between_cells() -> None:
-    text = "街道 | 网格员数（名） | 覆盖率\n关东街道 | 135 | 98.5%\n花山街道 | 104 | 97.2%\n"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "街道 | 网格员数（名） | 覆盖率\n关东街道 | 135 | 98.5%\n花山街道 | 104 | 97.2%\n",
+        "|街道|网格员数（名）|覆盖率|\n|关东街道|135|98.5%|\n|花山街道|104|97.2%|\n",
+    ],
+)
+def test_units_in_the_header_or_the_cell_and_pipes_between_cells(text: str) -> None:
     obs, _ = _load(text)
     got = {(Decimal(o["value"]), o["measureText"], o["unit"]) for o in obs}
     assert got == {
