@@ -378,7 +378,10 @@ def _mechanism_named(e: Enumeration) -> bool:
         return False
     if e.kind == "numeral" or (e.count is not None and e.kind != "deng"):
         return e.count is not None
-    headed = e.name.endswith(tuple(c["mechanism_heads"]))
+    # a head of one character needs a name before it (六步法, 积分制): 执法 is no method
+    headed = any(
+        e.name.endswith(h) and (len(h) > 1 or len(e.name) >= 3) for h in c["mechanism_heads"]
+    )
     if e.kind == "deng" and e.name in c["deng_plural_heads"]:
         return False  # 考核、培训、退出等机制: several mechanisms, not one with steps
     if e.kind in ("de", "deng", "quoted-name", "direct"):

@@ -863,3 +863,9 @@ def test_the_organisation_reaching_down_level_by_level_is_a_chain() -> None:
     assert items(c) == ["社区", "小区", "楼栋", "单元"] and c.name == "四级网格"
     # levels out of order: no chain
     assert not of(Chain, "服务从单元延伸到小区、社区、街道，形成四级网格。")
+
+
+def test_a_name_that_only_ends_in_a_heads_character_names_no_method() -> None:
+    """公安、城管、消防等执法力量: 执法 ends in 法 but is no method's name."""
+    text = "推动公安、城管、市场监管、应急、消防、法检等执法力量进网格。"
+    assert of(Mechanism, text) == []
