@@ -144,3 +144,32 @@ def test_a_serial_number_column_and_an_empty_cell_keep_the_columns_in_place() ->
         (Decimal(83), "网格", "个", DISTRICT),
         (Decimal(166), "专职网格员", "名", DISTRICT),
     }
+
+
+def test_a_tables_year_reaches_the_graph_the_store_and_the_sources_view(tmp_path: Path) -> None:
+    """A whole build: the year validates (xsd:gYear), is queried, and shows among the
+    statistic's details on 来源与冲突 (所属年份 / year)."""
+    import pyoxigraph as ox
+
+    from govkg.graph.build import BuildOptions, build
+    from govkg.graph.views import records
+    from govkg.graph.views.pages.sources import obs_node
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "corpus.yaml").write_text(
+        "documents:\n  - {id: t1, title: 表, date: 2026-01-01, area: 湖北省武汉市洪山区}\n",
+        encoding="utf-8",
+    )
+    text = f"指标{TAB}2024年{TAB}2025年\n受理诉求（件）{TAB}1820{TAB}2310\n"
+    (corpus / "t1.txt").write_text(text, encoding="utf-8")
+    result = build(BuildOptions(corpus, tmp_path / "out"))
+    assert result.ok, result.report.get("validation")
+    g = records.read_graph(ox.Store.read_only(str(tmp_path / "out" / "store")))
+    years = {}
+    for o in g.obs.values():
+        rows = {(zh, en): v for zh, en, v, _ in obs_node(g, o, 240).info}
+        years[o.value] = rows[("所属年份", "year")]
+    assert {float(k): v for k, v in years.items()} == {1820.0: "2024", 2310.0: "2025"}
+    html = (tmp_path / "out" / "views" / "sources.html").read_text(encoding="utf-8")
+    assert "所属年份" in html

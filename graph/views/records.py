@@ -185,6 +185,7 @@ class Obs:
     start: int
     value_max: str = ""
     count_scope: str = ""  # gk:countScope: "total" (all there are) or "subset"
+    period: str = ""  # gk:refPeriod: the year a table gives the figure
     conflicts: set[str] = field(default_factory=set)
     conflict_rule: dict[str, str] = field(default_factory=dict)  # other → sub-property
 
@@ -249,10 +250,10 @@ def read_graph(store: ox.Store) -> Graph:
     keys: dict[str, tuple[str, ...]] = {}
     for o_term, *values in select(
         store,
-        """SELECT DISTINCT ?o ?m ?v ?doc ?area ?unit ?qual ?q ?start ?vmax ?scope WHERE {
+        """SELECT DISTINCT ?o ?m ?v ?doc ?area ?unit ?qual ?q ?start ?vmax ?scope ?period WHERE {
              ?o a gk:StatisticObservation ; gk:measure ?m ; gk:value ?v .
              OPTIONAL { ?o gk:valueMax ?vmax } OPTIONAL { ?o gk:unit ?unit }
-             OPTIONAL { ?o gk:countScope ?scope }
+             OPTIONAL { ?o gk:countScope ?scope } OPTIONAL { ?o gk:refPeriod ?period }
              OPTIONAL { ?o gk:qualifier ?qual } OPTIONAL { ?o gk:area ?area }
              OPTIONAL { ?o gk:reportedIn ?doc }
              OPTIONAL { ?o prov:wasDerivedFrom ?sp . ?sp gk:quote ?q . OPTIONAL { ?sp gk:start ?start } }
@@ -263,8 +264,8 @@ def read_graph(store: ox.Store) -> Graph:
         if o in obs and fields >= keys[o]:
             continue  # the model allows one of each; should a source give two, keep the least
         keys[o] = fields
-        m, v, doc, area, unit, qual, q, _start, vmax, scope = fields
-        obs[o] = Obs(o, m, v, unit, qual, area, doc, q, integer(values[7], 0), vmax, scope)
+        m, v, doc, area, unit, qual, q, _start, vmax, scope, period = fields
+        obs[o] = Obs(o, m, v, unit, qual, area, doc, q, integer(values[7], 0), vmax, scope, period)
     labels.load(itertools.chain(*((o.measure, o.area) for o in obs.values())))
     # the sub-property of gk:conflictsWith says by which rule the two were linked
     for a_term, b_term, rule in select(

@@ -28,6 +28,7 @@ def obs_node(g: Graph, o: Obs, width: int) -> Node:
         ("数值", "value", value, False),
         ("约数限定", "qualifier", qualifier_zh(o.qualifier), False),
         ("计数范围", "count scope", COUNT_SCOPE_TEXT.get(o.count_scope, o.count_scope), False),
+        ("所属年份", "year", o.period, False),
         ("所涉区域", "area", g.labels.zh(o.area) if o.area else "", False),
         ("来源", "source", g.doc_label(o.doc), False),
         ("原文", "quote", o.quote, True),
