@@ -227,7 +227,7 @@ class MeasureReading:
                 break  # an unclosed bracket ends at the sentence
             c_end += 1
         c_start = sp.start_char
-        depth = 0  # 辖镇(场、景区、开发区)20个: a 、 inside brackets breaks no clause
+        depth = 0  # 辖乡(林场、园区)12个: a 、 inside brackets breaks no clause
         while c_start > s_start and (depth > 0 or norm[c_start - 1] not in "，。；：！？,;:!?\n、"):
             ch = norm[c_start - 1]
             if ch in ")）":
@@ -588,7 +588,7 @@ class MeasureReading:
         return best
 
     def _years_running(self, norm: str, sp: Any, end: int) -> tuple[str, int, int] | None:
-        """连续3年开展“万人大培训”, 连续5年被评为先进街道: how many years in a row something was
+        """连续4年开展“红色轮训”, 连续5年被评为先进街道: how many years in a row something was
         done; what was done, after the number to the end of its clause, is what is counted."""
         q = sp._.quantity
         if q.unit != "年" or norm[max(0, q.number_start - 2) : q.number_start] != "连续":
@@ -600,14 +600,14 @@ class MeasureReading:
         return done, end, end + len(done)
 
     def _role_served(self, after: str, unit: str) -> tuple[str, int] | None:
-        """400多名优秀社区书记、专家学者担任兼职教师, 选取142人在4个网格担当中心户: people of
+        """300余名退休教师、法律工作者担任调解员, 挑选85人在3个小区担当示范户: people of
         several kinds, or of none named, counted, then the role they all serve in, which ends
         the clause: the role is what is counted (one kind, 300名热心居民担任网格员, stays what
         is counted)."""
         if self.lex.units.get(unit, "") != "person":
             return None
         verbs = "|".join(map(re.escape, _MEASURE_CUES["serving_verbs"]))
-        # (…担任兼职教师的师资队伍: the role, before what they make up)
+        # (…担任调解员的调解队伍: the role, before what they make up)
         m = re.search(
             rf"(?:{verbs})([\u4e00-\u9fff“”]{{2,10}}?)(?:的[“「]?[\u4e00-\u9fff]{{1,8}}[”」]?)?$",
             after,
@@ -615,13 +615,13 @@ class MeasureReading:
         if m is None:
             return None
         people = after[: m.start()]
-        # several kinds (A、B担任…), or none named (142人在…网格担当中心户)
+        # several kinds (A、B担任…), or none named (85人在…小区担当示范户)
         first = _posseg(people)[:1] if people else []
         if "、" not in people and first and _is_nounish(*first[0]):
             return None
         role = self._clean(m.group(1))
         words = _posseg(role)
-        # 中心|户: a counter word may close the name of a role
+        # 示范|户: a counter word may close the name of a role
         if len(role) < 2 or not all(_is_nounish(w, f) or f == "q" for w, f in words[1:]):
             return None
         if not _is_nounish(*words[0]):
@@ -629,7 +629,7 @@ class MeasureReading:
         return role, after.rfind(role)
 
     def _head_after_description(self, after: str) -> tuple[str, int] | None:
-        """60项基层迫切且能有效承接的县级权力赋予街道, 12个有特色的党建品牌: a clause that
+        """40项群众急需且镇街能够承接的行政权力, 12个有特色的党建品牌: a clause that
         describes what is counted (an adjective, a verb or a conjunction in it) and 的 stand
         between the number and it; what is counted is the noun phrase after 的 (and its
         offset in ``after``)."""

@@ -866,6 +866,6 @@ def test_the_organisation_reaching_down_level_by_level_is_a_chain() -> None:
 
 
 def test_a_name_that_only_ends_in_a_heads_character_names_no_method() -> None:
-    """公安、城管、消防等执法力量: 执法 ends in 法 but is no method's name."""
-    text = "推动公安、城管、市场监管、应急、消防、法检等执法力量进网格。"
+    """交警、税务、卫健等执法力量: 执法 ends in 法 but is no method's name."""
+    text = "组织交警、税务、卫健、环保等执法力量进小区。"
     assert of(Mechanism, text) == []

@@ -693,27 +693,27 @@ def test_a_figure_in_brackets_after_another_is_a_part_of_it() -> None:
 
 
 def test_a_clause_describing_what_is_counted_stands_between_the_number_and_it() -> None:
-    """60项基层迫切且能有效承接的县级权力, 12个有特色的党建品牌: what is counted follows 的;
+    """40项群众急需且镇街能够承接的行政权力, 12个有特色的党建品牌: what is counted follows 的;
     由14名镇村干部组成的专班 counts the people who make it up."""
     text = (
-        "将60项基层迫切且能有效承接的县级权力赋予街道，培育12个有特色的党建品牌，"
+        "下放40项群众急需且镇街能够承接的行政权力，培育12个有特色的党建品牌，"
         "组建由14名镇村干部组成的矛盾调处专班。"
     )
     obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
-    assert obs == {"60": "县级权力", "12": "党建品牌", "14": "镇村干部"}
+    assert obs == {"40": "行政权力", "12": "党建品牌", "14": "镇村干部"}
 
 
 def test_people_of_several_kinds_then_the_role_they_serve_in_count_the_role() -> None:
     text = (
-        "组建了300多名社区书记、专家学者、先进典型担任兼职教师的“师资队伍”，"
+        "组建了300余名退休教师、法律工作者、社区能人担任调解员的“调解队伍”，"
         "选派200名机关党员担任楼栋长，发动150名党员参与志愿服务。"
     )
     obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
-    assert obs == {"300": "兼职教师", "200": "机关党员", "150": "党员"}
-    # no kind of people named: what they serve as (中心|户, a counter closing the role)
-    text = "街道选取142人在东湖等4个网格担当中心户，让他们联系群众。"
+    assert obs == {"300": "调解员", "200": "机关党员", "150": "党员"}
+    # no kind of people named: what they serve as (示范|户, a counter closing the role)
+    text = "街道挑选85人在西苑等3个小区担当示范户，让他们联系群众。"
     obs = {_fmt_value(o["value"]): o["measureText"] for o in _observations(_load(text)[0])}
-    assert obs["142"] == "中心户"
+    assert obs["85"] == "示范户"
 
 
 def test_a_leading_verb_is_dropped_only_before_a_whole_word() -> None:
@@ -734,16 +734,16 @@ def test_a_part_named_by_the_action_done_on_it_after_qizhong() -> None:
 
 
 def test_years_in_a_row_count_what_was_done() -> None:
-    text = "全省连续3年开展“万人大培训”，街道连续5年被评为先进街道。"
+    text = "全省连续4年开展“红色轮训”，街道连续5年被评为先进街道。"
     obs = [
         (_fmt_value(o["value"]), o["unit"], o["measureText"]) for o in _observations(_load(text)[0])
     ]
-    assert obs == [("3", "年", "开展“万人大培训”"), ("5", "年", "被评为先进街道")]
+    assert obs == [("4", "年", "开展“红色轮训”"), ("5", "年", "被评为先进街道")]
 
 
 def test_a_list_inside_brackets_before_the_number_stays_in_what_is_counted() -> None:
-    obs = _observations(_load("全县辖镇(场、景区、开发区)20个，村(社区)384个。", area="随县")[0])
-    assert [o["measureText"] for o in obs] == ["镇(场、景区、开发区)", "村(社区)"]
+    obs = _observations(_load("全县辖乡(林场、园区)12个，村(社区)156个。", area="随县")[0])
+    assert [o["measureText"] for o in obs] == ["乡(林场、园区)", "村(社区)"]
 
 
 def test_quanyuan_after_what_is_counted_is_no_part_of_it() -> None:
@@ -752,9 +752,9 @@ def test_quanyuan_after_what_is_counted_is_no_part_of_it() -> None:
 
 
 def test_an_average_is_a_figure_for_each_one() -> None:
-    text = "配齐街道综合行政执法人员平均5人，网格员平均年龄41岁。"
+    text = "全区街道执法队员平均8人，网格员平均年龄41岁。"
     obs = [(o["measureText"], o["countScope"]) for o in _observations(_load(text)[0])]
-    assert obs == [("街道综合行政执法人员", "per"), ("网格员平均年龄", "total")]
+    assert obs == [("街道执法队员", "per"), ("网格员平均年龄", "total")]
 
 
 def test_a_role_named_after_rural_revitalisation_is_one_noun() -> None:
