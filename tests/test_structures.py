@@ -869,3 +869,27 @@ def test_a_name_that_only_ends_in_a_heads_character_names_no_method() -> None:
     """交警、税务、卫健等执法力量: 执法 ends in 法 but is no method's name."""
     text = "组织交警、税务、卫健、环保等执法力量进小区。"
     assert of(Mechanism, text) == []
+
+
+def test_a_baobao_pair_outside_the_rule_builds_with_a_warning(tmp_path: Path) -> None:
+    """县级领导包村 (county leaders paired with villages, common outside 吉林): what the report
+    states is kept; the 包保 rule only warns. 县级领导包镇 and 科级干部包联村社 are pairs it
+    allows: 镇 and 村社 are names of its levels."""
+    from govkg.graph.build import BuildOptions, build
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "corpus.yaml").write_text(
+        "documents:\n  - {id: b1, title: 包保, date: 2026-01-01, area: 阜平县}\n", "utf-8"
+    )
+    text = (
+        "全县实行县级领导包村、乡镇干部包组、党员包户的三级包联机制。"
+        "另推行县级领导包镇、科级干部包联村社、网格员包户的三级联系制度。"
+    )
+    (corpus / "b1.txt").write_text(text, encoding="utf-8")
+    result = build(BuildOptions(corpus, tmp_path / "out"))
+    validation = result.report["validation"]
+    assert result.ok and validation["conforms"], validation
+    (finding,) = validation["violations"]  # the one pair outside the rule, as a warning
+    assert finding["severity"] == "Warning"
+    assert "县级领导" in finding["message"] and finding["value"].endswith("社区（村）")
