@@ -296,6 +296,47 @@ def _counts_in(name: str) -> list[int]:
     return out
 
 
+@recogniser("formula-of-parts")
+def recognise_formula_of_parts(ctx: Context) -> Iterable[Structure]:
+    """实行A成立…小组、B建立…联盟的“小组+联盟”模式: a quoted name joining words with +, after
+    as many parts, each ending in its word (a closing quote may follow it): the parts, in
+    order, from after a verb of method (实行, 推行…) or the clause start."""
+    c, norm = cues(), ctx.norm
+    for m in re.finditer(
+        r"的[“「](?P<name>[\u4e00-\u9fff]{1,6}(?:[+＋][\u4e00-\u9fff]{1,6})+)[”」]",
+        norm[ctx.lo : ctx.hi],
+    ):
+        terms = re.split(r"[+＋]", m.group("name"))
+        end = ctx.lo + m.start()
+        lo = end
+        while lo > ctx.lo and norm[lo - 1] not in "，。；！？,;!?\n":
+            lo -= 1
+        verbs = sorted(c["method_verbs"] + c["method_doing_verbs"], key=len, reverse=True)
+        opener = max(
+            (norm.rfind(v, lo, end) + len(v) for v in verbs if norm.find(v, lo, end) >= 0),
+            default=lo,
+        )
+        items: list[Item] = []
+        pos = opener
+        for k, term in enumerate(terms):
+            last = k == len(terms) - 1
+            hit = re.compile(re.escape(term) + r"[”」]?" + ("$" if last else "(?=、)"))
+            found = hit.search(norm, pos, end)
+            if found is None:
+                break
+            items.append(Item(norm[pos : found.end()], pos, found.end()))
+            pos = found.end() + 1
+        if len(items) != len(terms) or any(len(i.text) < 4 for i in items):
+            continue
+        ctx.take(None, [i.text for i in items])
+        for e in ctx.enumerations:
+            if opener <= e.start and e.end <= end:
+                ctx.take(e, e.items)  # the lists inside the parts: read here
+        yield Mechanism(
+            m.group("name"), items, opener, ctx.lo + m.end(), True, (end, ctx.lo + m.end())
+        )
+
+
 @recogniser("glossed-clauses")
 def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
     """推行“双报到”制度：A到社区报到，B到居住地社区报到。: a quoted name that opens with a

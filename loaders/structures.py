@@ -823,6 +823,7 @@ DEFAULT_RECOGNISERS = [
     "numbered",
     "baobao",
     "counted-gloss",
+    "formula-of-parts",
     "glossed-clauses",
     "joined",
     "compact-levels",

@@ -893,3 +893,14 @@ def test_a_baobao_pair_outside_the_rule_builds_with_a_warning(tmp_path: Path) ->
     (finding,) = validation["violations"]  # the one pair outside the rule, as a warning
     assert finding["severity"] == "Warning"
     assert "县级领导" in finding["message"] and finding["value"].endswith("社区（村）")
+
+
+def test_parts_each_ending_in_a_word_of_a_quoted_formula_before_it() -> None:
+    """实行A组建…联盟、B成立业委会的“联盟+业委会”模式: the parts, after the verb of method;
+    parts that do not end in the formula's words are no such list."""
+    text = "某区实行街道组建红色物业联盟、小区成立业委会的“联盟+业委会”模式，推动物业服务提质。"
+    (m,) = of(Mechanism, text)
+    assert m.name == "联盟+业委会"
+    assert items(m) == ["街道组建红色物业联盟", "小区成立业委会"]
+    text = "某县推行村党支部领办合作社、村民以土地入股的“支部+合作社”模式。"
+    assert [m.name for m in of(Mechanism, text) if "+" in m.name] == []
