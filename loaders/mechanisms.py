@@ -337,6 +337,49 @@ def recognise_formula_of_parts(ctx: Context) -> Iterable[Structure]:
         )
 
 
+@recogniser("comma-listed")
+def recognise_comma_listed(ctx: Context) -> Iterable[Structure]:
+    """推广A内嵌式管理，“甲、乙、丙”三方联动合作式管理，B的专业化管理等模式: ways listed with
+    commas (their own words hold 、) before 等 and a head of a method; three or more, all
+    ending in one word (管理), the first after the verb that introduces them."""
+    c, norm = cues(), ctx.norm
+    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    verbs = sorted(c["method_verbs"] + c["method_doing_verbs"] + c["promote_verbs"], key=len)
+    for m in re.finditer(rf"等(?P<head>{heads})", norm[ctx.lo : ctx.hi]):
+        end = ctx.lo + m.start()
+        parts: list[tuple[int, int]] = []
+        stop = end
+        while True:
+            k = max(norm.rfind(",", ctx.lo, stop), norm.rfind("，", ctx.lo, stop))
+            parts.insert(0, (k + 1, stop))
+            if k < ctx.lo:
+                break
+            stop = k
+        texts = [norm[a:b] for a, b in parts]
+        ending = texts[-1][-2:]
+        # the run of parts that end in the last one's word
+        run = len(texts)
+        while run > 0 and texts[run - 1].endswith(ending):
+            run -= 1
+        keep = parts[run:]
+        if len(keep) < 3 or len(ending) < 2:
+            continue
+        a, b = keep[0]
+        first = norm[a:b]
+        cut = max((first.rfind(v) + len(v) for v in verbs if v in first), default=-1)
+        if cut <= 0:
+            continue  # the first part opens after the verb that introduces the list
+        keep[0] = (a + cut, b)
+        items = [Item(norm[x:y], x, y) for x, y in keep]
+        if any(not 4 <= len(i.text) <= c["comma_listed_max_chars"] for i in items):
+            continue
+        # the lists quoted inside the parts (“居委会、物业公司、业委会”三方联动) stay free:
+        # they are structures of their own
+        ctx.take(None, [i.text for i in items])
+        name = "、".join(i.text for i in items)
+        yield Mechanism(name, items, items[0].start, end, False, (items[0].start, ctx.lo + m.end()))
+
+
 @recogniser("glossed-clauses")
 def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
     """推行“双报到”制度：A到社区报到，B到居住地社区报到。: a quoted name that opens with a

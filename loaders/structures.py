@@ -824,6 +824,7 @@ DEFAULT_RECOGNISERS = [
     "baobao",
     "counted-gloss",
     "formula-of-parts",
+    "comma-listed",
     "glossed-clauses",
     "joined",
     "compact-levels",

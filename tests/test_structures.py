@@ -904,3 +904,26 @@ def test_parts_each_ending_in_a_word_of_a_quoted_formula_before_it() -> None:
     assert items(m) == ["街道组建红色物业联盟", "小区成立业委会"]
     text = "某县推行村党支部领办合作社、村民以土地入股的“支部+合作社”模式。"
     assert [m.name for m in of(Mechanism, text) if "+" in m.name] == []
+
+
+def test_ways_listed_with_commas_before_deng_and_a_head() -> None:
+    """总结推广A嵌入式服务，“甲、乙、丙”三方协同联动式服务，B结对式服务等模式: the three ways;
+    the list quoted inside one of them is a structure of its own."""
+    text = (
+        "某区总结推广“红色管家”嵌入式服务，“社区、物业、业委会”三方协同联动式服务，"
+        "“网格员+志愿者”结对式服务等模式，在30个小区试行。"
+    )
+    found = of(Mechanism, text)
+    ways = [m for m in found if len(m.items) == 3 and items(m)[0].endswith("嵌入式服务")]
+    assert [items(m) for m in ways] == [
+        [
+            "“红色管家”嵌入式服务",
+            "“社区、物业、业委会”三方协同联动式服务",
+            "“网格员+志愿者”结对式服务",
+        ]
+    ]
+    assert any(items(m) == ["社区", "物业", "业委会"] for m in found)
+    # parts that do not end alike are no such list
+    assert not [
+        m for m in of(Mechanism, "推广网格管理，联户服务，积分激励等模式。") if len(m.items) == 3
+    ]
