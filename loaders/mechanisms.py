@@ -339,9 +339,9 @@ def recognise_formula_of_parts(ctx: Context) -> Iterable[Structure]:
 
 @recogniser("comma-listed")
 def recognise_comma_listed(ctx: Context) -> Iterable[Structure]:
-    """推广A内嵌式管理，“甲、乙、丙”三方联动合作式管理，B的专业化管理等模式: ways listed with
+    """推广A嵌入式服务，“甲、乙、丙”三方协同联动式服务，B结对式服务等模式: ways listed with
     commas (their own words hold 、) before 等 and a head of a method; three or more, all
-    ending in one word (管理), the first after the verb that introduces them."""
+    ending in one word (服务), the first after the verb that introduces them."""
     c, norm = cues(), ctx.norm
     heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
     verbs = sorted(c["method_verbs"] + c["method_doing_verbs"] + c["promote_verbs"], key=len)
@@ -373,7 +373,7 @@ def recognise_comma_listed(ctx: Context) -> Iterable[Structure]:
         items = [Item(norm[x:y], x, y) for x, y in keep]
         if any(not 4 <= len(i.text) <= c["comma_listed_max_chars"] for i in items):
             continue
-        # the lists quoted inside the parts (“居委会、物业公司、业委会”三方联动) stay free:
+        # the lists quoted inside the parts (“社区、物业、业委会”三方协同…) stay free:
         # they are structures of their own
         ctx.take(None, [i.text for i in items])
         name = "、".join(i.text for i in items)
