@@ -380,6 +380,46 @@ def recognise_comma_listed(ctx: Context) -> Iterable[Structure]:
         yield Mechanism(name, items, items[0].start, end, False, (items[0].start, ctx.lo + m.end()))
 
 
+@recogniser("echoed-clauses")
+def recognise_echoed_clauses(ctx: Context) -> Iterable[Structure]:
+    """开展“双报到”活动。A积极到街道社区报到，B主动到居住地社区报到: a quoted name that counts
+    (双, 三…) and a word (报到), then, later in its sentence or at the start of the next,
+    exactly that many clauses in a row that each end in that word: its parts."""
+    c, norm = cues(), ctx.norm
+    counts = c["gloss_counts"]
+    name_re = re.compile(rf"[“「](?P<n>[{''.join(counts)}])(?P<w>[\u4e00-\u9fff]{{1,3}})[”」]")
+    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    for m in name_re.finditer(norm, ctx.lo, ctx.hi):
+        n, word = counts[m.group("n")], m.group("w")
+        if re.match(rf"(?:{heads})?[:：]", norm[m.end() : m.end() + 8]):
+            continue  # “双报到”制度：… is a gloss after a colon, read as such or not at all
+        stop = ctx.hi
+        nxt = stop
+        while nxt < len(norm) and norm[nxt] not in "。！？!?\n":
+            nxt += 1
+        for lo, hi in ((m.end(), stop), (stop, nxt)):
+            clauses: list[Item] = []
+            pos = lo
+            for part in re.split(r"[，；,;。:：]", norm[lo:hi]):
+                text = part.strip()
+                a = norm.find(text, pos) if text else pos
+                pos = a + len(text) + 1
+                if text.endswith(word) and len(text) >= len(word) + 4:
+                    mark = _step_mark(text, len(clauses) + 1)  # 一是…, 二是…
+                    clauses.append(Item(text[len(mark) :], a + len(mark), a + len(text)))
+                elif clauses:
+                    break
+            if len(clauses) == n:
+                if tuple(unify(i.text) for i in clauses) in ctx.found:
+                    break  # read already (after a colon, or numbered)
+                ctx.take(None, [i.text for i in clauses])
+                name = m.group("n") + word
+                yield Mechanism(
+                    name, clauses, m.start(), clauses[-1].end, True, (m.start(), m.end())
+                )
+                break
+
+
 @recogniser("glossed-clauses")
 def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
     """推行“双报到”制度：A到社区报到，B到居住地社区报到。: a quoted name that opens with a

@@ -826,6 +826,7 @@ DEFAULT_RECOGNISERS = [
     "formula-of-parts",
     "comma-listed",
     "glossed-clauses",
+    "echoed-clauses",
     "joined",
     "compact-levels",
     "working-groups",

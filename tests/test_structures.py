@@ -927,3 +927,17 @@ def test_ways_listed_with_commas_before_deng_and_a_head() -> None:
     assert not [
         m for m in of(Mechanism, "推广网格管理，联户服务，积分激励等模式。") if len(m.items) == 3
     ]
+
+
+def test_clauses_that_end_in_a_counted_names_word_are_its_parts() -> None:
+    """全面开展“双报到”活动。…A积极到街道社区报到，B主动到居住地社区报到: the two parts, in the
+    sentence after the name; clauses read already after a colon are not read twice."""
+    text = (
+        "全区开展“双报到”活动，成效明显。各单位党组织积极到所在社区报到，"
+        "党员主动到居住小区报到，参与志愿服务。"
+    )
+    (m,) = of(Mechanism, text)
+    assert m.name == "双报到"
+    assert items(m) == ["各单位党组织积极到所在社区报到", "党员主动到居住小区报到"]
+    glossed = "推行“双报到”制度：单位党组织到社区报到，在职党员到小区报到。"
+    assert len(of(Mechanism, glossed)) == 1
