@@ -11,14 +11,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from importlib import resources
 
-import yaml
 from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from govkg.loaders.lexicon import lexicon
+from govkg.loaders.lexicon import lexicon, measure_cues
 from govkg.loaders.report_tables import read_tables
 from govkg.loaders.zh import CN_NUMERAL, doc_text, parse_cn_int, parse_number
 
@@ -234,8 +232,7 @@ def _table_figures(doc: Doc, text: str, found: list[Span]) -> list[Span]:
 @cache
 def _units_not_shared() -> frozenset[str]:
     """Units of dates and ordinals: 2024和2025年 are two years, not two counts."""
-    text = resources.files("govkg.loaders").joinpath("measures.yaml").read_text("utf-8")
-    return frozenset(yaml.safe_load(text)["units_not_shared"])
+    return frozenset(measure_cues()["units_not_shared"])
 
 
 _SHARED_NUMBER = re.compile(r"(\d+(?:\.\d+)?)([和与及、])$")

@@ -47,6 +47,13 @@ def cues() -> Cues:
 
 
 @cache
+def heads_alt() -> str:
+    """The heads of a method's name (工作法, 机制…) as a regular-expression alternation,
+    longest first."""
+    return "|".join(map(re.escape, sorted(cues()["mechanism_heads"], key=len, reverse=True)))
+
+
+@cache
 def _heads() -> tuple[str, ...]:
     c = cues()
     words = set(c["mechanism_heads"]) | set(c["hierarchy_heads"]) | set(c["count_words"])
@@ -573,7 +580,7 @@ def _name_before(norm: str, e: Enumeration) -> bool:
     六步工作法：… (a list right after a colon and a name with a quoted word or a count, and
     a head); set the name (kind "quoted-name"), its count checked against the items."""
     c = cues()
-    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    heads = heads_alt()
     cue = "|".join(map(re.escape, c["gloss_openers"]))
     before = norm[max(0, e.start - 30) : e.start]
     glossed = re.search(

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache
+from importlib import resources
+from typing import Any
 
 import pyoxigraph as ox
+import yaml
 
 from govkg.loaders.gazetteer import gazetteer, text_names
 from govkg.ontology import GK, GKD, RDF, RDFS, SKOS, ontology_triples
@@ -54,6 +57,15 @@ class Lexicon:
         ):
             words.update(w for w in table if len(w) >= 2)
         return sorted(words)
+
+
+@cache
+def measure_cues() -> dict[str, Any]:
+    """The report loader's reading rules for numbers and what they count (``measures.yaml``),
+    read once."""
+    text = resources.files("govkg.loaders").joinpath("measures.yaml").read_text("utf-8")
+    cues: dict[str, Any] = yaml.safe_load(text)
+    return cues
 
 
 @cache

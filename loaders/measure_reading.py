@@ -7,25 +7,20 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from govkg.loaders.base import Ranges
 from govkg.loaders.corpus import Text
 from govkg.loaders.enumerations import cues
 from govkg.loaders.gazetteer import place_rules, text_names
-from govkg.loaders.lexicon import Lexicon, lexicon, unify
+from govkg.loaders.lexicon import Lexicon, lexicon, measure_cues, unify
 from govkg.loaders.places import _opener
 from govkg.loaders.zh import CN_NUMERAL
 
 # Parts of speech (jieba tags) that may sit inside a noun phrase naming what is counted.
 _NOUNISH = ("n", "j", "l", "vn", "an", "nz", "nt", "ns", "zg", "ng", "b", "a", "eng", "i", "s")
 
-_MEASURE_CUES: dict[str, list[str]] = yaml.safe_load(
-    Path(__file__).with_name("measures.yaml").read_text(encoding="utf-8")
-)
+_MEASURE_CUES: dict[str, Any] = measure_cues()
 
 
 def _posseg(text: str) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from govkg.loaders.enumerations import (
     _echoes,
     _posseg,
     cues,
+    heads_alt,
 )
 from govkg.loaders.lexicon import Lexicon, unify
 from govkg.loaders.place_names import tag_words
@@ -72,7 +73,7 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
     steps numbered in order (一是…二是…, 第一步…第二步…), read on into the next sentences;
     a count in the name must be the number of steps."""
     c, norm = cues(), ctx.norm
-    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    heads = heads_alt()
     # the name, a head noun after a quoted one (“三事分流”工作法), then a colon, or a comma
     # where the first step's mark follows at once
     name_re = re.compile(
@@ -184,7 +185,7 @@ def recognise_named_list(ctx: Context) -> Iterable[Structure]:
     verb of doing it (做到, 坚持…), then a list of three or more parallel items that ends its
     clause: the method's steps."""
     c, norm = cues(), ctx.norm
-    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    heads = heads_alt()
     verbs = "|".join(map(re.escape, c["method_doing_verbs"]))
     name_re = re.compile(
         rf"[“「](?P<quoted>[^”」]{{2,12}})[”」](?P<head>{heads})[，,](?:{verbs})[:：]?"
@@ -207,7 +208,7 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
     whose sizes are those counts in order (4 then 2), or one list as long as their sum
     (“三会一课”，即A、B、C和D): the parts of the method, whatever their lengths."""
     c, norm = cues(), ctx.norm
-    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    heads = heads_alt()
     # (“135”工作机制, “1+3+N”模式配备网格力量，即…: a few words may stand around the head)
     name_re = re.compile(
         rf"[“「](?P<quoted>[^”」]{{1,12}})[”」](?:(?P<headed>[\u4e00-\u9fff]{{0,4}}?(?P<head>{heads}))[\u4e00-\u9fff]{{0,8}}?)?"
@@ -343,7 +344,7 @@ def recognise_comma_listed(ctx: Context) -> Iterable[Structure]:
     commas (their own words hold 、) before 等 and a head of a method; three or more, all
     ending in one word (服务), the first after the verb that introduces them."""
     c, norm = cues(), ctx.norm
-    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    heads = heads_alt()
     verbs = sorted(c["method_verbs"] + c["method_doing_verbs"] + c["promote_verbs"], key=len)
     for m in re.finditer(rf"等(?P<head>{heads})", norm[ctx.lo : ctx.hi]):
         end = ctx.lo + m.start()
@@ -388,7 +389,7 @@ def recognise_echoed_clauses(ctx: Context) -> Iterable[Structure]:
     c, norm = cues(), ctx.norm
     counts = c["gloss_counts"]
     name_re = re.compile(rf"[“「](?P<n>[{''.join(counts)}])(?P<w>[\u4e00-\u9fff]{{1,3}})[”」]")
-    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    heads = heads_alt()
     for m in name_re.finditer(norm, ctx.lo, ctx.hi):
         n, word = counts[m.group("n")], m.group("w")
         if re.match(rf"(?:{heads})?[:：]", norm[m.end() : m.end() + 8]):
@@ -426,7 +427,7 @@ def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
     count (双, 两, 三…), a colon, and exactly that many clauses to the end of the sentence,
     each a step or part of it."""
     c, norm = cues(), ctx.norm
-    heads = "|".join(map(re.escape, sorted(c["mechanism_heads"], key=len, reverse=True)))
+    heads = heads_alt()
     counts = c["gloss_counts"]
     name_re = re.compile(
         rf"[“「](?P<quoted>(?P<n>[{''.join(counts)}])[^”」]{{1,10}})[”」](?P<head>{heads})?[:：]"

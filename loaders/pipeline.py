@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 from govkg.loaders import (  # noqa: F401  (registers them)
     chain_forms,
@@ -21,7 +18,7 @@ from govkg.loaders import (  # noqa: F401  (registers them)
     structures,
 )
 from govkg.loaders.enumerations import cues
-from govkg.loaders.lexicon import Lexicon, lexicon
+from govkg.loaders.lexicon import Lexicon, lexicon, measure_cues
 
 
 class JiebaTokenizer:
@@ -79,8 +76,7 @@ def nlp_pipeline() -> Any:
         if len(word) >= 2 and not jieba.dt.FREQ.get(word):
             jieba.add_word(word, freq=200000, tag="n")
     # words the dictionary cuts or tags wrongly in these reports (measures.yaml)
-    measures = yaml.safe_load(Path(__file__).with_name("measures.yaml").read_text("utf-8"))
-    for word, tag in measures["segmenter_words"].items():
+    for word, tag in measure_cues()["segmenter_words"].items():
         jieba.add_word(word, freq=200000, tag=tag)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.tokenizer = JiebaTokenizer(nlp.vocab)

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
-from importlib import resources
+from typing import Any
 
-import yaml
+from govkg.loaders.lexicon import measure_cues
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,8 @@ class TableFigure:
     period: str | None = None  # the year the row or the column names (2025年 → "2025")
 
 
-@cache
-def _rules() -> dict:
-    text = resources.files("govkg.loaders").joinpath("measures.yaml").read_text("utf-8")
-    rules: dict = yaml.safe_load(text)["tables"]
+def _rules() -> dict[str, Any]:
+    rules: dict[str, Any] = measure_cues()["tables"]
     return rules
 
 
