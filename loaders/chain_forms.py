@@ -13,7 +13,7 @@ from itertools import pairwise
 
 from govkg.loaders.enumerations import _level_of, cues
 from govkg.loaders.structures import Chain, Context, Item, Structure, is_chain, recogniser
-from govkg.loaders.zh import CN_NUMERAL, parse_cn_int
+from govkg.loaders.zh import CN_NUMERAL, parse_count
 
 
 @recogniser("units-at-levels")
@@ -84,6 +84,6 @@ def recognise_reaching_down(ctx: Context) -> Iterable[Structure]:
 
 def _count(n: str) -> int | None:
     try:
-        return int(n) if n.isdigit() else parse_cn_int(n)
+        return parse_count(n)
     except ValueError:
         return None

@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from govkg.loaders.zh import CN_NUMERAL, parse_cn_int
+from govkg.loaders.zh import CN_NUMERAL, parse_cn_int, parse_count
 
 _SENT_BREAK = "。；！？;!?｡\n"
 
@@ -632,7 +632,7 @@ def _count_of(name: str) -> int | None:
         return None
     n = count.group(1)
     try:
-        return int(n) if n.isdigit() else parse_cn_int(n)
+        return parse_count(n)
     except ValueError:
         return None
 
@@ -650,7 +650,7 @@ def _echoes(name: str, items: list[str]) -> bool:
         if first is not None and all(first.group(2) in i[1:] for i in items):
             n = first.group(1)
             try:
-                return (int(n) if n.isdigit() else parse_cn_int(n)) == len(items)
+                return parse_count(n) == len(items)
             except ValueError:
                 return False
     return False
@@ -663,7 +663,7 @@ def _shared_word(m: re.Match[str], items: list[str]) -> bool:
         return False
     n = m.group(1)
     try:
-        count = int(n) if n.isdigit() else parse_cn_int(n)
+        count = parse_count(n)
     except ValueError:
         return False
     word = m.group(2)

@@ -31,7 +31,7 @@ from govkg.loaders.structures import (
     _valid_name,
     recogniser,
 )
-from govkg.loaders.zh import parse_cn_int
+from govkg.loaders.zh import parse_count
 
 
 def _parallel(items: list[str]) -> bool:
@@ -115,7 +115,7 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
             count = _count_re().match(name)
             if count:
                 n = count.group(1)
-                if (int(n) if n.isdigit() else parse_cn_int(n)) != len(items):
+                if parse_count(n) != len(items):
                     continue
             elif m.group("counted"):
                 continue
@@ -287,11 +287,11 @@ def _counts_in(name: str) -> list[int]:
     each = re.match(r"([一二两三四五六七八九十]+|\d+)个一", name)
     if each is not None:
         n = each.group(1)
-        return [int(n) if n.isdigit() else parse_cn_int(n)]
+        return [parse_count(n)]
     out = []
     for n in re.findall(r"[一二两三四五六七八九十]+|\d+", name):
         try:
-            out.append(int(n) if n.isdigit() else parse_cn_int(n))
+            out.append(parse_count(n))
         except ValueError:
             return []
     return out

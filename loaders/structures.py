@@ -35,7 +35,7 @@ from govkg.loaders.enumerations import (
     sentences,
 )
 from govkg.loaders.lexicon import Lexicon, lexicon, unify
-from govkg.loaders.zh import CN_NUMERAL, doc_text, parse_cn_int
+from govkg.loaders.zh import CN_NUMERAL, doc_text, parse_cn_int, parse_count
 from govkg.ontology.ids import iri
 
 # --------------------------------------------------------------------------- records
@@ -506,7 +506,7 @@ def _groups_given_duties(ctx: Context, e: Enumeration) -> WorkingGroups | None:
     if m is None:
         return None
     n = m.group("n1") or m.group("n2")
-    if (int(n) if n.isdigit() else parse_cn_int(n)) != len(e.items):
+    if parse_count(n) != len(e.items):
         return None
     themes = [ctx.lex.themes.get(i) or ctx.lex.themes.get(unify(i)) for i in e.items]
     ctx.take(e, e.items)
@@ -657,7 +657,7 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
             continue
         if count and len(parts) > 1 and not examples:
             n = count.group(1)
-            written = int(n) if n.isdigit() else parse_cn_int(n)
+            written = parse_count(n)
             if written != len(parts):
                 continue
         pos = a

@@ -55,6 +55,11 @@ def parse_cn_int(text: str) -> int:
     return total + (digit or 0)
 
 
+def parse_count(text: str) -> int:
+    """A count written in digits (12) or in Chinese numerals (十二); ValueError otherwise."""
+    return int(text) if text.isdigit() else parse_cn_int(text)
+
+
 def parse_number(text: str) -> Decimal:
     """A number written in digits (12, 2.5, 1,086 with thousands grouped) or in Chinese."""
     if text[0].isdigit():
