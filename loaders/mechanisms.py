@@ -31,7 +31,7 @@ from govkg.loaders.structures import (
     _valid_name,
     recogniser,
 )
-from govkg.loaders.zh import parse_count
+from govkg.loaders.zh import CN_NUMERAL, parse_count
 
 
 def _parallel(items: list[str]) -> bool:
@@ -456,6 +456,39 @@ def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
         ctx.take(None, [i.text for i in items])
         name = m.group("quoted")  # 双报到, not 双报到制度: the head says what kind it is
         yield Mechanism(name, items, m.start(), items[-1].end, True, (m.start(), m.end()))
+
+
+@recogniser("joint-actors")
+def recognise_joint_actors(ctx: Context) -> Iterable[Structure]:
+    """党支部、居委、业委会、物业共同协商方案: three or more bodies listed before a word of
+    acting together (共同, 联合…) and the action: a joint mechanism whose parts are the
+    bodies, named by the action."""
+    c = cues()
+    together = "|".join(map(re.escape, c["joint_action_cues"]))
+    endings = tuple(c["actor_endings"]) + tuple(c["organisation_suffixes"])
+    for e in ctx.free():
+        if e.joiner != "、" or e.quoted or e.kind != "bare" or len(e.items) < 3:
+            continue
+        m = re.match(rf"(.{{1,12}}?)(?:等)?(?:[{CN_NUMERAL}多]方)?(?P<cue>{together})", e.items[-1])
+        if m is None:
+            continue
+        words, pos = _posseg(e.items[-1]), 0
+        while words and pos < m.start("cue"):
+            pos += len(words[0][0])
+            words = words[1:]
+        # the cue a word of its own and an action after it; not 共同体
+        if pos != m.start("cue") or len(words) < 2 or words[0][0] != m.group("cue"):
+            continue
+        items = [*e.items[:-1], m.group(1)]
+        if len(set(items)) < len(items) or not all(i.endswith(endings) for i in items):
+            continue
+        a, _ = e.item_spans[-1]
+        spans = [*e.item_spans[:-1], (a, a + len(m.group(1)))]
+        parts = [Item(t, x, y) for t, (x, y) in zip(items, spans, strict=True)]
+        ctx.take(e, items)
+        cue_end = a + m.end() + len(words[1][0])
+        name = ctx.norm[a + m.start("cue") : cue_end]
+        yield Mechanism(name, parts, e.start, cue_end, False, (spans[-1][1], cue_end))
 
 
 @recogniser("mechanism")

@@ -837,6 +837,7 @@ DEFAULT_RECOGNISERS = [
     "units-at-levels",
     "reaching-down",
     "listed-chain",
+    "joint-actors",
     "named-list",
     "mechanism",
 ]

@@ -941,3 +941,16 @@ def test_clauses_that_end_in_a_counted_names_word_are_its_parts() -> None:
     assert items(m) == ["各单位党组织积极到所在社区报到", "党员主动到居住小区报到"]
     glossed = "推行“双报到”制度：单位党组织到社区报到，在职党员到小区报到。"
     assert len(of(Mechanism, glossed)) == 1
+
+
+def test_bodies_listed_before_acting_together_are_a_joint_mechanism() -> None:
+    """社区党委、居委会、业委会、物业公司共同协商…: bodies listed before 共同 (联合, 携手…) and an
+    action work together; the parts are the bodies, in traditional script too. People (党员、
+    群众) are no bodies, and 共同体 is no acting together."""
+    (m,) = of(Mechanism, "经街道牵头，社区党委、居委会、业委会、物业公司共同协商车棚改造方案。")
+    assert items(m) == ["社区党委", "居委会", "业委会", "物业公司"]
+    assert m.name == "共同协商" and not m.named
+    (t,) = of(Mechanism, "黨支部、居委、業委會、物業共同協商改造方案,並一起動手。")
+    assert items(t) == ["党支部", "居委", "业委会", "物业"]  # read in the normalised view
+    assert not of(Mechanism, "社区党员、群众、志愿者共同参与环境整治。")
+    assert not of(Mechanism, "我们把共建单位、社会组织、物业企业、业委会共同体建设作为重点。")
