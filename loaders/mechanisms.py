@@ -491,6 +491,55 @@ def recognise_joint_actors(ctx: Context) -> Iterable[Structure]:
         yield Mechanism(name, parts, e.start, cue_end, False, (spans[-1][1], cue_end))
 
 
+@recogniser("means-before-action")
+def recognise_means_before_action(ctx: Context) -> Iterable[Structure]:
+    """以就近、就熟、方便走访确定联户范围: ways listed after 以 (or a verb of method) and
+    before the action they serve, with no name; the last way ends where that action opens
+    (a verb and its object). 以A、B为… gives the list a role, not a way of acting."""
+    c = cues()
+    openers = ("以", *c["method_verbs"])
+    low, high = c["unnamed_min_item_chars"], c["unnamed_max_item_chars"]
+    for e in ctx.free():
+        if e.joiner != "、" or e.quoted or e.kind != "bare" or len(e.items) < 3:
+            continue
+        if not ctx.norm[max(ctx.lo, e.start - 2) : e.start].endswith(openers):
+            continue
+        # the item where the action opens: the list ends there (…确定联户范围和联户对象)
+        at, cut = next(((k, _action_at(i)) for k, i in enumerate(e.items) if _action_at(i)), (0, 0))
+        if at < 2:
+            continue
+        items = [*e.items[:at], e.items[at][:cut]]
+        if not all(low <= len(i) <= high for i in items) or len(set(items)) < len(items):
+            continue
+        if any(unify(i) in ctx.lex.areas or unify(i) in ctx.lex.covered_levels for i in items):
+            continue
+        # ways of acting: most items hold a word of action or manner, not bare nouns (党员)
+        active = sum(any(f[0] in "vadl" for _, f in _posseg(i)) for i in items)
+        if active * 2 <= len(items):
+            continue
+        a, _ = e.item_spans[at]
+        spans = [*e.item_spans[:at], (a, a + cut)]
+        parts = [Item(t, x, y) for t, (x, y) in zip(items, spans, strict=True)]
+        ctx.take(e, items)
+        yield Mechanism("、".join(items), parts, e.start, a + cut, False)
+
+
+def _action_at(item: str) -> int:
+    """Where an action (a verb and its object) opens inside ``item`` after a way of two or
+    more characters: 方便走访|确定联户范围 → 4; 0 when none does, or 为 (or another
+    preposition) comes first."""
+    low = cues()["unnamed_min_item_chars"]
+    words, pos = _posseg(item), 0
+    for k, (w, f) in enumerate(words):
+        if f == "p":
+            return 0
+        nxt = words[k + 1][1] if k + 1 < len(words) else ""
+        if pos >= low and f == "v" and (nxt.startswith("n") or nxt in ("vn", "l", "j")):
+            return pos
+        pos += len(w)
+    return 0
+
+
 @recogniser("mechanism")
 def recognise_mechanism(ctx: Context) -> Iterable[Structure]:
     """A mechanism and its steps: a quoted list named by a count that fits, a head noun or a

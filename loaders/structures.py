@@ -838,6 +838,7 @@ DEFAULT_RECOGNISERS = [
     "reaching-down",
     "listed-chain",
     "joint-actors",
+    "means-before-action",
     "named-list",
     "mechanism",
 ]

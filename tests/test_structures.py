@@ -954,3 +954,15 @@ def test_bodies_listed_before_acting_together_are_a_joint_mechanism() -> None:
     assert items(t) == ["党支部", "居委", "业委会", "物业"]  # read in the normalised view
     assert not of(Mechanism, "社区党员、群众、志愿者共同参与环境整治。")
     assert not of(Mechanism, "我们把共建单位、社会组织、物业企业、业委会共同体建设作为重点。")
+
+
+def test_ways_listed_after_yi_before_the_action_they_serve() -> None:
+    """以A、B、C确定…: ways listed after 以 that end where the action they serve opens (a verb
+    and its object); the list stops there, though the object goes on with 和. A list given a
+    role (以A、B为…), places, or people (党员、群众) are not ways of acting."""
+    (m,) = of(Mechanism, "各组以就近、就熟、方便走访确定联系范围和联系对象。")
+    assert items(m) == ["就近", "就熟", "方便走访"] and not m.named
+    (n,) = of(Mechanism, "该镇以党建引领、网格管理、数字赋能推动乡村治理。")
+    assert items(n) == ["党建引领", "网格管理", "数字赋能"]
+    assert not of(Mechanism, "以街道、社区、网格为单元开展排查。")
+    assert not of(Mechanism, "以党员、群众、志愿者带动居民参与。")
