@@ -388,8 +388,13 @@ class TextLoader(MeasureReading):
 
     def _table_unit(self, q: Quantity, measure: str) -> Quantity:
         """A table figure with no unit takes the one the report last counted its measure in
-        (网格员436名 before a table of 网格员数: 名)."""
-        units = [u for m, u in self.measured.values() if u and unify(m) == unify(measure)]
+        (网格员436名 before a table of 网格员数: 名), or else the one unit the report counts
+        every kind of it in (专职网格员…名, 兼职网格员…名: 名)."""
+        key = unify(measure)
+        units = [u for m, u in self.measured.values() if u and unify(m) == key]
+        if not units:
+            kinds = {u for m, u in self.measured.values() if u and unify(m).endswith(key)}
+            units = list(kinds) if len(kinds) == 1 and len(key) >= 2 else []
         if not units:
             return q
         return Quantity(

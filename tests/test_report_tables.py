@@ -104,6 +104,25 @@ def test_a_figure_with_no_unit_anywhere_is_listed_not_dropped() -> None:
     assert all("unit" in why for why in listed.values())
 
 
+def test_a_table_measure_takes_the_one_unit_of_its_kinds_in_the_report() -> None:
+    """The report counts only kinds of the measure (专职网格员…名, 兼职网格员…名; 基础网格…个,
+    微网格…个): their one unit is the table's; kinds counted in two units lend none."""
+    table = f"街道{TAB}网格数{TAB}网格员数\n关东街道{TAB}135{TAB}80\n花山街道{TAB}104{TAB}66\n"
+    prose = "全区划分基础网格900个、微网格3000个，配备专职网格员500名、兼职网格员800名。\n"
+    obs, _ = _load(prose + table)
+    units = {Decimal(o["value"]): o["unit"] for o in obs}
+    assert {v: units[Decimal(v)] for v in (135, 104, 80, 66)} == {
+        135: "个",
+        104: "个",
+        80: "名",
+        66: "名",
+    }
+    mixed = "全区有高层楼栋120栋、老旧楼栋300座。\n"
+    obs, report = _load(mixed + f"街道{TAB}楼栋数\n关东街道{TAB}80\n花山街道{TAB}66\n")
+    assert {Decimal(o["value"]) for o in obs} == {Decimal(120), Decimal(300)}
+    assert {r["text"] for r in report["details"]["numbers_not_statistics"]} == {"80", "66"}
+
+
 def test_lines_of_a_page_or_of_prose_are_no_table() -> None:
     text = (
         "发布时间：2026-03-14  来源：某区融媒体中心\n"
