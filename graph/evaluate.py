@@ -31,6 +31,7 @@ from rich.table import Table
 
 from govkg.graph.sparql import open_store, run_query
 from govkg.loaders.lexicon import unify
+from govkg.loaders.zh import normalise
 from govkg.ontology import RDFS, SKOS
 
 STATS_Q = """
@@ -64,7 +65,9 @@ ORDERED_PATTERNS: dict[str, str] = {
     "baobao": """
     ?thing a gk:ResponsibilitySystem .
     ?t gk:partOf ?thing ; gk:rank ?rank ; gk:cadreRank ?c ; gk:coveredLevel ?l ; prov:wasDerivedFrom ?s .
-    ?c skos:prefLabel ?cl . ?l skos:prefLabel ?ll . BIND(CONCAT(?cl, "|", ?ll) AS ?item)""",
+    { ?c skos:prefLabel ?cl } UNION { ?c skos:altLabel ?cl }
+    { ?l skos:prefLabel ?ll } UNION { ?l skos:altLabel ?ll }
+    BIND(CONCAT(?cl, "|", ?ll) AS ?item)""",
 }
 
 ORDERED_Q = """
@@ -106,8 +109,13 @@ def _doc_prefix(doc: str) -> str:
     return _HASH_SUFFIX.sub("", doc)
 
 
+_QUOTE_MARKS = str.maketrans("", "", "\"'“”‘’「」『』")
+
+
 def _same_item(a: str, b: str) -> bool:
-    a, b = unify(a), unify(b)
+    """One wording, whatever its script and quote marks (社区“两委”干部, 社区"两委"干部; 網格,
+    网格), or one holding the other."""
+    a, b = (unify(normalise(x)[0]).translate(_QUOTE_MARKS) for x in (a, b))
     return a == b or (len(a) >= 2 and len(b) >= 2 and (a in b or b in a))
 
 

@@ -10,6 +10,7 @@ from functools import cache
 from typing import Any
 
 from govkg.loaders import (  # noqa: F401  (registers them)
+    baobao,
     chain_forms,
     components,
     mechanisms,

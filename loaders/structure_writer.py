@@ -189,15 +189,23 @@ class StructureWriter:
             g.add(system, gk("tier"), node)
             cadre = self.lex.pref.get(tier.cadre_iri, tier.cadre)
             g.label(node, f"{cadre}→{self.lex.pref.get(tier.level_iri, tier.covered)}")
-            for concept, label, scheme in (
-                (tier.cadre_iri, tier.cadre, "cadre-rank"),
-                (tier.level_iri, tier.covered, "covered-level"),
+            # the cadre opens the pair and the covered level ends it
+            cadre_span = (item.start, item.start + len(tier.cadre))
+            covered_span = (item.end - len(tier.covered), item.end)
+            for concept, label, scheme, (a, b) in (
+                (tier.cadre_iri, tier.cadre, "cadre-rank", cadre_span),
+                (tier.level_iri, tier.covered, "covered-level", covered_span),
             ):
                 if concept not in self.lex.pref:  # a rank or level the vocabulary lacks
                     c = ox.NamedNode(concept)
                     g.add(c, A, ox.NamedNode(SKOS + "Concept"))
                     g.add(c, ox.NamedNode(SKOS + "inScheme"), iri("scheme", scheme))
                     g.label(c, unify(label), pref=True)
+                    written = t.written(a, b)  # as the source writes it (蘇木鎮, 社区"两委"干部)
+                    if written != unify(label):
+                        g.add(c, ALT_LABEL, ox.Literal(written, language="zh"))
+            if tier.broader is not None and tier.level_iri not in self.lex.pref:
+                g.add(ox.NamedNode(tier.level_iri), BROADER, ox.NamedNode(tier.broader))
             g.add(node, DERIVED, self.span(g, t, item.start, item.end))
         return system
 

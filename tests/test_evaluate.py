@@ -336,3 +336,14 @@ def test_corpus_eval_is_quick(corpus_build: Path, gold_file: Path) -> None:
         assert r["matched_strict"] <= r["matched_overlap"] <= r["extracted"]
         assert len(r["unmatched"]) == r["extracted"] - r["matched_strict"]
     assert 0 < result["conflicts"]["pairs_correct"] <= result["conflicts"]["pairs"]
+
+
+def test_an_item_matches_its_wording_in_either_script_and_any_quote_marks() -> None:
+    """The gold writes an item as its source does (網格, 社区"两委"干部); the graph may hold it
+    normalised (网格, 社区两委干部): one wording. Other words stay apart."""
+    from govkg.graph.evaluate import _same_item
+
+    assert _same_item("網格", "网格")
+    assert _same_item('社区"两委"干部', "社区两委干部")
+    assert _same_item("嘎查村『兩委』成員", "嘎查村『两委』成员")
+    assert not _same_item("网格", "楼栋")

@@ -21,6 +21,7 @@ from govkg.loaders.structures import (
 )
 from govkg.loaders.text import TextLoader
 from govkg.loaders.zh import normalise
+from govkg.ontology import SKOS
 
 
 def structures(text: str) -> list[Structure]:
@@ -966,3 +967,56 @@ def test_ways_listed_after_yi_before_the_action_they_serve() -> None:
     assert items(n) == ["党建引领", "网格管理", "数字赋能"]
     assert not of(Mechanism, "以街道、社区、网格为单元开展排查。")
     assert not of(Mechanism, "以党员、群众、志愿者带动居民参与。")
+
+
+def _tiers(text: str) -> list[tuple[str, str]]:
+    (s,) = of(System, text)
+    return [(t.cadre, t.covered) for t in s.tiers]
+
+
+def test_baobao_ranks_of_two_cadres_a_quoted_bodys_level_and_households() -> None:
+    """Two cadres may share a tier (A和B包…); a rank may end in 骨干 or 队员; a quoted body keeps
+    the level written before it (社区“两委”干部); households and village groups are covered
+    levels; a quoted name with 由 after it names the system."""
+    text = (
+        "该县建立“四包”责任制，由县级领导包乡镇（街道）、乡镇班子成员包村（社区）、"
+        "驻村队员和村干部包村民小组、党员骨干包农户，形成责任链条。"
+    )
+    (s,) = of(System, text)
+    assert s.name == "四包"
+    assert [(t.cadre, t.covered) for t in s.tiers] == [
+        ("县级领导", "乡镇（街道）"),
+        ("乡镇班子成员", "村（社区）"),
+        ("驻村队员和村干部", "村民小组"),
+        ("党员骨干", "农户"),
+    ]
+    assert _tiers("实行区领导包街道、社区“两委”干部包网格、党员包楼栋的三级包保。")[1] == (
+        "社区“两委”干部",
+        "网格",
+    )
+
+
+def test_baobao_levels_of_their_own_in_traditional_script_with_corner_quotes() -> None:
+    """「…」 around the pairs and 『…』 in a rank; 苏木镇 and 嘎查村 are levels of their own, kinds
+    of the level their last word names; 包联系户 is 包 and 联系户, not 包联 and 系户. A name
+    before a level (苏木镇干部) stays with the rank; a verb before it (推行区级领导) does not."""
+    text = (
+        "推行「旗級領導包蘇木鎮、蘇木鎮幹部包嘎查村、嘎查村『兩委』成員包網格、黨員包聯繫戶」機制。"
+    )
+    assert _tiers(normalise(text)[0]) == [
+        ("旗级领导", "苏木镇"),
+        ("苏木镇干部", "嘎查村"),
+        ("嘎查村『两委』成员", "网格"),
+        ("党员", "联系户"),
+    ]
+    (s,) = of(System, text)
+    town = next(t for t in s.tiers if t.covered == "苏木镇")
+    assert town.broader is not None and town.broader.endswith("/街道（乡镇）")
+    graph = written(text, "900_banner")
+    triples = {(t.subject.value, t.predicate.value, t.object.value) for t in graph}
+    assert (town.level_iri, SKOS + "broader", town.broader) in triples
+    # the concept the vocabulary lacks keeps the source's wording as an alternative label
+    assert (town.level_iri, SKOS + "altLabel", "蘇木鎮") in triples
+    assert _tiers("全面推行区级领导包街道、街道干部包社区的两级包保。")[0] == ("区级领导", "街道")
+    (named,) = of(System, "全面推行区级领导包街道、街道干部包社区的两级包保。")
+    assert named.name == "两级包保"
