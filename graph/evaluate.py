@@ -122,7 +122,7 @@ def _same_item(a: str, b: str) -> bool:
 def _area_match(pred: str | None, gold: str) -> bool:
     if not pred:
         return False
-    p, g = unify(pred), unify(gold)
+    p, g = (unify(normalise(x)[0]) for x in (pred, gold))  # either script (準格爾旗)
     return p == g or g.endswith(p) or p.endswith(g)
 
 

@@ -347,3 +347,10 @@ def test_an_item_matches_its_wording_in_either_script_and_any_quote_marks() -> N
     assert _same_item('社区"两委"干部', "社区两委干部")
     assert _same_item("嘎查村『兩委』成員", "嘎查村『两委』成员")
     assert not _same_item("网格", "楼栋")
+
+
+def test_an_area_matches_its_name_in_either_script() -> None:
+    from govkg.graph.evaluate import _area_match
+
+    assert _area_match("准格尔旗", "準格爾旗")
+    assert not _area_match("准格尔旗", "达拉特旗")
