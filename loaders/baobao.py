@@ -104,7 +104,7 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
             name = name or "、".join(i.text for i in items)
             ctx.take(None, [i.text for i in items])
             for e in ctx.enumerations:
-                if a <= e.start and e.end <= b:
+                if a < e.end <= b:
                     ctx.used.add(id(e))  # the same pairs as a list (县级领导联系|乡镇、…)
             yield System(name, items, a, end, not unnamed, (a, end), tiers=tiers)
             yield Chain(name, items, a, end, not unnamed, (a, end))

@@ -605,6 +605,12 @@ def _mechanism_unnamed(e: Enumeration, ctx: Context) -> bool:
         # “选、育、用、管”: steps abbreviated to a character or two; “访民情、议民事、解民难”
         # 活动: a quoted list that a noun follows names what it is; other quoted phrases with
         # no name are slogans, unless a quoted pair opens its sentence (“街道吹哨、部门报到”，…)
+        if e.kind == "standalone" and _after_slogan_verb(ctx.norm, e.start, ctx.lo):
+            # 推行“一格多员、一员多能”; 坚持“每日一碰头、每周一调度…”: what is done, quoted
+            low, high = c["quoted_practice_chars"]
+            lengths = [len(i) for i in e.items]
+            if min(lengths) >= low and max(lengths) <= high and max(lengths) - min(lengths) <= 1:
+                return True
         if len(e.items) >= c["unnamed_min_items"]:
             after = _posseg(ctx.norm[e.end : e.end + 4])
             if e.kind == "direct" and after and after[0][1] in ("n", "vn", "nz"):
@@ -641,6 +647,11 @@ def _mechanism_unnamed(e: Enumeration, ctx: Context) -> bool:
     end = next(iter(ends))
     verbs = ("v", "vn")
     return _posseg(end)[-1][1] in verbs or tag_words(e.items[0])[-1] == (end, "v")
+
+
+def _after_slogan_verb(norm: str, start: int, lo: int) -> bool:
+    """A quoted list right after a verb of putting practices to work (推行, 坚持…)."""
+    return norm[max(lo, start - 3) : start].endswith(tuple(cues()["quoted_practice_verbs"]))
 
 
 def _described_parts(items: list[str]) -> bool:

@@ -1020,3 +1020,23 @@ def test_baobao_levels_of_their_own_in_traditional_script_with_corner_quotes() -
     assert _tiers("全面推行区级领导包街道、街道干部包社区的两级包保。")[0] == ("区级领导", "街道")
     (named,) = of(System, "全面推行区级领导包街道、街道干部包社区的两级包保。")
     assert named.name == "两级包保"
+
+
+def test_a_quoted_practice_right_after_a_verb_of_putting_it_to_work() -> None:
+    """推行“一格多员、一员多能”; 坚持“每周一例会、每月一评议”: a quoted list with no name right after
+    推行, 坚持, 做到… is a practice, two items or more of nearly one length; elsewhere, or
+    of items far apart in length, it stays a slogan."""
+    (m,) = of(Mechanism, "该镇推行“一格多员、一员多能”，落实网格力量配备。")
+    assert items(m) == ["一格多员", "一员多能"] and not m.named
+    (w,) = of(Mechanism, "社区坚持“每周一例会、每月一评议、每季一通报”，及时解决问题。")
+    assert items(w) == ["每周一例会", "每月一评议", "每季一通报"]
+    assert not of(Mechanism, "群众说“一格多员、一员多能”，效果很好。")
+    assert not of(Mechanism, "该镇推行“网格、让群众满意的贴心服务”，效果很好。")
+
+
+def test_baobao_pairs_after_words_of_doing_are_not_read_again_as_a_method() -> None:
+    """全面推行A包B、C包D…的“四级包保”责任制: the list the pairs stand in opens with the verb
+    before the first pair; it is the system's, not a mechanism's."""
+    text = "全面推行县级领导包乡镇、乡镇干部包村、村干部包组、党员包户的“四级包保”责任制。"
+    assert [s.name for s in of(System, text)] == ["四级包保"]
+    assert not of(Mechanism, text)
