@@ -421,6 +421,57 @@ def recognise_echoed_clauses(ctx: Context) -> Iterable[Structure]:
                 break
 
 
+@recogniser("echoed-lists")
+def recognise_echoed_lists(ctx: Context) -> Iterable[Structure]:
+    """开展“三零”创建，推动实现零上访、零事故、零案件; “三进三帮”…进A、进B、进C，帮D、帮E、帮F: a
+    quoted name of counts and words, then, later in its sentence, one list for each count
+    with that many items, each opening or ending with the count's word (the last item cut
+    after it: 按大事、小事、私事分类处置)."""
+    norm = ctx.norm
+    part_re = re.compile(rf"([{CN_NUMERAL}])([\u4e00-\u9fff])")
+    for m in re.finditer(r"[“「]([^”」]{2,6})[”」]", norm[ctx.lo : ctx.hi]):
+        name = m.group(1)
+        parts = []
+        for p in part_re.finditer(name):
+            try:
+                parts.append((parse_count(p.group(1)), p.group(2)))
+            except ValueError:
+                break
+        if not parts or part_re.match(name) is None:
+            continue
+        after = [e for e in ctx.free() if e.start >= ctx.lo + m.end() and e.joiner == "、"]
+        steps: list[Item] = []
+        used: list[Enumeration] = []
+        for (n, word), e in zip(parts, after, strict=False):
+            got = _echoing(e, n, word)
+            if got is None:
+                break
+            steps += got
+            used.append(e)
+        if len(used) != len(parts) or len(steps) < 2:
+            continue
+        for e in used:
+            ctx.take(e, e.items)
+        ctx.take(None, [i.text for i in steps])
+        start = ctx.lo + m.start()
+        yield Mechanism(name, steps, start, steps[-1].end, True, (start, ctx.lo + m.end()))
+
+
+def _echoing(e: Enumeration, n: int, word: str) -> list[Item] | None:
+    """The items of ``e`` when there are ``n`` and each opens or ends with ``word`` (the last
+    cut right after it when the others end with it)."""
+    if len(e.items) != n:
+        return None
+    found = _items(e)
+    if all(i.text.startswith(word) and len(i.text) > 1 for i in found):
+        return found
+    if all(i.text.endswith(word) for i in found[:-1]) and word in found[-1].text:
+        last = found[-1]
+        cut = last.text.index(word) + 1
+        return [*found[:-1], Item(last.text[:cut], last.start, last.start + cut)]
+    return None
+
+
 @recogniser("glossed-clauses")
 def recognise_glossed_clauses(ctx: Context) -> Iterable[Structure]:
     """推行“双报到”制度：A到社区报到，B到居住地社区报到。: a quoted name that opens with a

@@ -696,6 +696,7 @@ DEFAULT_RECOGNISERS = [
     "units-at-levels",
     "reaching-down",
     "listed-chain",
+    "echoed-lists",
     "joint-actors",
     "means-before-action",
     "named-list",

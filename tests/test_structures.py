@@ -1040,3 +1040,19 @@ def test_baobao_pairs_after_words_of_doing_are_not_read_again_as_a_method() -> N
     text = "全面推行县级领导包乡镇、乡镇干部包村、村干部包组、党员包户的“四级包保”责任制。"
     assert [s.name for s in of(System, text)] == ["四级包保"]
     assert not of(Mechanism, text)
+
+
+def test_a_counted_quoted_name_echoed_by_lists_later_in_its_sentence() -> None:
+    """“三零”…实现零上访、零事故、零案件; “三进三帮”…进A、进B、进C，帮D、帮E、帮F; “三事分流”…按
+    大事、小事、私事分类: a list per count, its items opening or ending with the count's
+    word; a list of another size is no echo."""
+    (z,) = of(Mechanism, "开展“三零”社区创建，推动实现零上访、零事故、零案件，成效明显。")
+    assert z.name == "三零" and items(z) == ["零上访", "零事故", "零案件"]
+    text = "开展“两进两帮”活动，干部进楼院、进商铺，帮就业、帮就医，受到欢迎。"
+    (two,) = of(Mechanism, text)
+    assert items(two) == ["进楼院", "进商铺", "帮就业", "帮就医"]
+    (f,) = of(Mechanism, "推行“三事分流”，把诉求按大事、小事、私事分类处置。")
+    assert f.name == "三事分流" and items(f) == ["大事", "小事", "私事"]
+    assert not [
+        m for m in of(Mechanism, "开展“三零”创建，实现零上访、零事故。") if m.name == "三零"
+    ]
