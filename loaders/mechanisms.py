@@ -209,10 +209,13 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
     (“三会一课”，即A、B、C和D): the parts of the method, whatever their lengths."""
     c, norm = cues(), ctx.norm
     heads = heads_alt()
+    openers = "|".join(
+        map(re.escape, sorted(c["gloss_openers"] + c["parts_openers"], key=len, reverse=True))
+    )
     # (“135”工作机制, “1+3+N”模式配备网格力量，即…: a few words may stand around the head)
     name_re = re.compile(
         rf"[“「](?P<quoted>[^”」]{{1,12}})[”」](?:(?P<headed>[\u4e00-\u9fff]{{0,4}}?(?P<head>{heads}))[\u4e00-\u9fff]{{0,8}}?)?"
-        rf"[，,：:]?\s*即[:：]?"
+        rf"[，,：:]?\s*(?:{openers})[:：]?"
     )
     joins = tuple(c["gloss_last_joins"])
     for m in name_re.finditer(norm, ctx.lo, ctx.hi):

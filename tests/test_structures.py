@@ -1056,3 +1056,11 @@ def test_a_counted_quoted_name_echoed_by_lists_later_in_its_sentence() -> None:
     assert not [
         m for m in of(Mechanism, "开展“三零”创建，实现零上访、零事故。") if m.name == "三零"
     ]
+
+
+def test_a_counted_name_whose_parts_follow_baokuo() -> None:
+    """“四事”工作机制，包括A、B、C、D: 包括 (主要包括, 分别是…) lists the parts of a counted
+    name as 即 does."""
+    text = "社区推行“四事”工作机制，包括居民说事、支部议事、多方办事、群众评事，效果明显。"
+    (m,) = of(Mechanism, text)
+    assert m.name == "四事" and items(m) == ["居民说事", "支部议事", "多方办事", "群众评事"]
