@@ -629,11 +629,14 @@ def recognise_listed_chain(ctx: Context) -> Iterable[Structure]:
 def _units_with_roles(norm: str, e: Enumeration) -> list[Item]:
     """The units of a list opened by 以 whose items each give a unit its role (以A为核心、B为
     基础、C为支撑): the units with their spans; none where the list is not of that form."""
-    if norm[max(0, e.start - 1) : e.start] != "以":
+    opened = e.items[0].startswith("以")  # the list may hold its 以 (…构建以A为核心、…)
+    if norm[max(0, e.start - 1) : e.start] != "以" and not opened:
         return []
     limit = cues()["role_in_chain_chars"]
     out: list[Item] = []
-    for text, (a, _b) in zip(e.items, e.item_spans, strict=True):
+    for k, (text, (a, _b)) in enumerate(zip(e.items, e.item_spans, strict=True)):
+        if k == 0 and opened:
+            text, a = text[1:], a + 1
         m = re.fullmatch(rf"(.{{2,}}?)为[\u4e00-\u9fff]{{1,{limit}}}", text)
         if m is None:
             return []

@@ -1064,3 +1064,12 @@ def test_a_counted_name_whose_parts_follow_baokuo() -> None:
     text = "社区推行“四事”工作机制，包括居民说事、支部议事、多方办事、群众评事，效果明显。"
     (m,) = of(Mechanism, text)
     assert m.name == "四事" and items(m) == ["居民说事", "支部议事", "多方办事", "群众评事"]
+
+
+def test_units_given_roles_in_a_list_that_holds_its_yi() -> None:
+    """构建以A为核心、B为骨干、C为基础、D为触角的…体系: the list holds the 以 of its first item;
+    the units are the chain."""
+    text = "全面构建以社区党委为核心、小区党支部为骨干、楼栋党小组为基础、党员中心户为支点的四级组织体系。"
+    (c,) = of(Chain, text)
+    assert items(c) == ["社区党委", "小区党支部", "楼栋党小组", "党员中心户"]
+    assert c.name == "四级组织体系" and not of(Mechanism, text)
