@@ -62,6 +62,26 @@ def _heads() -> tuple[str, ...]:
 
 
 @cache
+def _counted_only() -> frozenset[str]:
+    """Count words of one character that are no head alone (类 of 分类): only after a count
+    (三类, 九联, 三级长)."""
+    c = cues()
+    own = set(c["mechanism_heads"]) | set(c["hierarchy_heads"])
+    return frozenset(w for w in c["count_words"] if len(w) == 1 and w not in own)
+
+
+def _ends_in_head(text: str) -> bool:
+    for h in _heads():
+        if text.endswith(h):
+            if h not in _counted_only():
+                return True
+            # 三类, 三级长: a count right before it, or before one more count word
+            if re.search(rf"[\d{CN_NUMERAL}]", text[-len(h) - 2 : -len(h)]):
+                return True
+    return False
+
+
+@cache
 def _count_re() -> re.Pattern[str]:
     words = "|".join(map(re.escape, sorted(cues()["count_words"], key=len, reverse=True)))
     return re.compile(rf"^([{CN_NUMERAL}]+|\d+)(?={words})")
@@ -687,7 +707,6 @@ def read_name(body: str) -> tuple[str, int, bool]:
     c = cues()
     limit = c["max_name_chars"]
     never = set(c["name_never_starts"])
-    heads = _heads()
     opens, closes = c.opens, c.closes
     quoted = ""
     start = 0
@@ -713,7 +732,7 @@ def read_name(body: str) -> tuple[str, int, bool]:
         if k > 0 and (w[0].isdigit() or w == "的"):
             break  # 三级3311名…: a quantity begins; …分层负责的格局: a clause
         pos += len(w)
-        if (quoted + rest[:pos]).endswith(heads):
+        if _ends_in_head(quoted + rest[:pos]):
             best = pos
     name = _strip_quotes(rest[:best])
     if quoted:

@@ -1073,3 +1073,13 @@ def test_units_given_roles_in_a_list_that_holds_its_yi() -> None:
     (c,) = of(Chain, text)
     assert items(c) == ["社区党委", "小区党支部", "楼栋党小组", "党员中心户"]
     assert c.name == "四级组织体系" and not of(Mechanism, text)
+
+
+def test_a_count_word_of_one_character_ends_a_name_only_after_a_count() -> None:
+    """按照“A、B、C”方式分类处置: 类 ends 三类, not 分类; the name ends at 方式. 三级长 is a
+    name still."""
+    (m,) = of(Mechanism, "社区按照“即收即办、限时办结、上报协调”方式分类处置诉求。")
+    assert items(m) == ["即收即办", "限时办结", "上报协调"]
+    assert m.name.endswith("方式")
+    (e,) = find_enumerations("设立街长、巷长、楼长三级长。", 0, 14)
+    assert e.name == "三级长"
