@@ -82,9 +82,14 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
     )
     # the mark that ends the sentence may follow the name (“六步工作法”。第一步，…)
     for m in name_re.finditer(norm, ctx.lo, min(len(norm), ctx.hi + 1)):
-        for before, after in c["numbered_step_forms"]:
+        counted = _count_re().match(m.group("quoted") or m.group("counted") or "")
+        # a counted name's steps may open the next sentence or paragraph instead (推行“四步
+        # 工作法”，实现…。\n第一步，…)
+        starts = [m.end()] + ([_next_sentence(norm, m.end())] if counted else [])
+        forms = [(s, f) for s in starts for f in c["numbered_step_forms"]]
+        for start, (before, after) in forms:
             items: list[Item] = []
-            pos = m.end()
+            pos = start
             for k, ordinal in enumerate(_CN_ORDINALS, 1):
                 mark = f"{before}{ordinal}{after}"
                 if not norm.startswith(mark, pos):
@@ -129,6 +134,16 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
                 ctx.take(None, [i.text for i in steps])
                 name = m.group("quoted")
                 yield Mechanism(name, steps, m.start(), steps[-1].end, True, (m.start(), m.end()))
+
+
+def _next_sentence(norm: str, pos: int) -> int:
+    """Where the sentence after the one holding ``pos`` opens, past blanks and line breaks."""
+    k = pos
+    while k < len(norm) and norm[k] not in "。！？!?\n":
+        k += 1
+    while k < len(norm) and norm[k] in "。！？!?\n \u3000\t":
+        k += 1
+    return k
 
 
 def _sequence_steps(norm: str, pos: int) -> list[Item]:

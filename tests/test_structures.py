@@ -1083,3 +1083,19 @@ def test_a_count_word_of_one_character_ends_a_name_only_after_a_count() -> None:
     assert m.name.endswith("方式")
     (e,) = find_enumerations("设立街长、巷长、楼长三级长。", 0, 14)
     assert e.name == "三级长"
+
+
+def test_numbered_steps_of_a_counted_name_in_the_paragraphs_after_it() -> None:
+    """推行“三步工作法”，实现…。\\n第一步，…。\\n第二步，…: a counted name's steps may open the
+    next sentence or paragraph, each in a paragraph of its own with its details."""
+    text = (
+        "西城街道推行“三步工作法”，实现诉求办理闭环。\n"
+        "    第一步，网格“吹哨”收诉求。网格员每日巡查。\n"
+        "    第二步，社区研判分类办。每周召开研判会。\n"
+        "    第三步，群众评单回头看。办结后回访。\n"
+    )
+    (m,) = of(Mechanism, text)
+    assert m.name == "三步工作法"
+    assert items(m) == ["网格“吹哨”收诉求", "社区研判分类办", "群众评单回头看"]
+    # a name with no count is not read on into other sentences
+    assert not of(Mechanism, text.replace("三步工作法", "诉求工作法"))
