@@ -57,7 +57,7 @@ def heads_alt() -> str:
 def _heads() -> tuple[str, ...]:
     c = cues()
     words = set(c["mechanism_heads"]) | set(c["hierarchy_heads"]) | set(c["count_words"])
-    words |= set(c["baobao_names"]) | set(c["working_group_names"]) | {c["alliance_word"]}
+    words |= set(c["baobao_names"]) | set(c["working_group_names"]) | set(c["alliance_words"])
     return tuple(sorted(words, key=len, reverse=True))
 
 

@@ -378,7 +378,7 @@ def recognise_alliance_joining(ctx: Context) -> Iterable[Structure]:
     """公安、住建…等职能部门纳入街道党建联盟: the units that join an alliance."""
     c, norm = cues(), ctx.norm
     verbs = "|".join(map(re.escape, c["alliance_join_verbs"] + c["alliance_found_verbs"]))
-    word = re.escape(c["alliance_word"])
+    word = _alliance_words()
     for e in ctx.free():
         if e.kind != "deng":
             continue
@@ -391,7 +391,35 @@ def recognise_alliance_joining(ctx: Context) -> Iterable[Structure]:
         name = re.sub("[“”「」]", "", m.group(2)).removeprefix("的")  # 共同组建的…联盟
         end = e.end + m.end()
         ctx.take(e, e.items)
-        yield Alliance(name, _items(e), e.start, end, True, (e.end, end), role=m.group(1).strip())
+        items = _with_lead(ctx, _items(e), e.start)
+        yield Alliance(
+            name, items, items[0].start, end, True, (e.end, end), role=m.group(1).strip()
+        )
+
+
+def _with_lead(ctx: Context, items: list[Item], start: int) -> list[Item]:
+    """The members of an alliance listed from ``start``, with the body that leads it first
+    (由社区党委牵头，联合A、B…组建: 社区党委 is a member too) and the first without words of
+    where the members are (联合辖区A → A)."""
+    c, units = cues(), tuple(cues()["unit_suffixes"])
+    out = list(items)
+    first = out[0]
+    prefixes = sorted(c["member_dropped_prefixes"], key=len, reverse=True)
+    dropped = next((w for w in prefixes if first.text.startswith(w)), "")
+    if dropped and _is_member_unit(first.text[len(dropped) :], units):
+        out[0] = Item(first.text[len(dropped) :], first.start + len(dropped), first.end)
+    before = ctx.norm[ctx.lo : start]
+    lead = re.search(r"由(?P<lead>[^，,、由]{2,20}?)牵头[，,]?(?:联合|联手|会同)?$", before)
+    if lead is not None and _is_member_unit(lead.group("lead"), units):
+        a = ctx.lo + lead.start("lead")
+        out.insert(0, Item(lead.group("lead"), a, a + len(lead.group("lead"))))
+    return out
+
+
+def _alliance_words() -> str:
+    """The words an alliance's name ends in, as a group of alternatives (联盟, 联合体)."""
+    words = sorted(cues()["alliance_words"], key=len, reverse=True)
+    return "(?:" + "|".join(map(re.escape, words)) + ")"
 
 
 def _is_member_unit(name: str, suffixes: tuple[str, ...]) -> bool:
@@ -445,7 +473,7 @@ def recognise_alliance_composed(ctx: Context) -> Iterable[Structure]:
     """成立由A、B、C组成的党建联盟, 联合A、B、C组成…联盟: the units an alliance is made of,
     listed before it."""
     c, norm = cues(), ctx.norm
-    word = re.escape(c["alliance_word"])
+    word = _alliance_words()
     units = tuple(c["unit_suffixes"])
     openers = "|".join(map(re.escape, c["alliance_composed_openers"]))
     verbs = "|".join(map(re.escape, c["alliance_composed_verbs"]))
@@ -464,6 +492,8 @@ def recognise_alliance_composed(ctx: Context) -> Iterable[Structure]:
         for p in parts:
             items.append(Item(p, pos, pos + len(p)))
             pos += len(p) + 1
+        items = _with_lead(ctx, items, m.start())
+        parts = [i.text for i in items]
         name = m.group("name").replace("“", "").replace("”", "")
         ctx.take(None, parts)
         yield Alliance(name, items, m.start(), m.end(), True, (m.start(), m.end()))
@@ -476,10 +506,11 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
     like an organisation; a count written after a list (7家) must equal its length."""
     c, norm = cues(), ctx.norm
     sentence = norm[ctx.lo : ctx.hi]
-    word = c["alliance_word"]
-    m = re.search(rf"((?:[“「][^”」]{{1,6}}[”」])?[\u4e00-\u9fff]{{0,8}}?{word})", sentence)
+    words = _alliance_words()
+    m = re.search(rf"((?:[“「][^”」]{{1,6}}[”」])?[\u4e00-\u9fff]{{0,8}}?{words})", sentence)
     if m is None:
         return
+    word = next(w for w in c["alliance_words"] if m.group(1).endswith(w))
     name = re.sub(rf"^[\u4e00-\u9fff]*?(?=[\u4e00-\u9fff]{{0,6}}{word}$)", "", m.group(1), count=1)
     quoted = sentence[max(0, m.start(1) + len(m.group(1)) - len(name) - 1) :].startswith(
         ("“", "「")
@@ -531,7 +562,7 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
     if anaphoric or name in (word, "党建" + word):
         # 该联盟成员单位包括…, 联盟成员单位包括…: the alliance named last before this sentence
         earlier = re.findall(
-            rf"((?:[“「][^”」]{{1,8}}[”」])[\u4e00-\u9fff]{{0,6}}{word})", norm[: ctx.lo]
+            rf"((?:[“「][^”」]{{1,8}}[”」])[\u4e00-\u9fff]{{0,6}}{words})", norm[: ctx.lo]
         )
         if earlier:
             name = earlier[-1]

@@ -1099,3 +1099,21 @@ def test_numbered_steps_of_a_counted_name_in_the_paragraphs_after_it() -> None:
     assert items(m) == ["网格“吹哨”收诉求", "社区研判分类办", "群众评单回头看"]
     # a name with no count is not read on into other sentences
     assert not of(Mechanism, text.replace("三步工作法", "诉求工作法"))
+
+
+def test_an_alliance_named_lianheti_and_the_body_that_leads_one() -> None:
+    """区域化党建联合体 is an alliance as 联盟 is; 由X牵头，联合辖区A、B…等N家单位组建…: X leads and
+    is a member, the first; 辖区 only says where A is."""
+    text = (
+        "街道党工委共同组建“同心”区域化党建联合体，成员单位包括：东湖医院党委、东湖中学党支部、"
+        "东湖派出所党支部。"
+    )
+    (a,) = of(Alliance, text)
+    assert a.name == "同心区域化党建联合体"
+    assert items(a) == ["东湖医院党委", "东湖中学党支部", "东湖派出所党支部"]
+    led = (
+        "东坡社区由社区党委牵头，联合辖区东坡派出所党支部、东坡小学党支部、东坡医院党总支等3家单位"
+        "组建“东坡先锋”党建联盟。"
+    )
+    (b,) = of(Alliance, led)
+    assert items(b) == ["社区党委", "东坡派出所党支部", "东坡小学党支部", "东坡医院党总支"]
