@@ -1117,3 +1117,11 @@ def test_an_alliance_named_lianheti_and_the_body_that_leads_one() -> None:
     )
     (b,) = of(Alliance, led)
     assert items(b) == ["社区党委", "东坡派出所党支部", "东坡小学党支部", "东坡医院党总支"]
+
+
+def test_working_groups_called_tuijinzu() -> None:
+    """楼宇党建、社区减负、网格提效3个专项推进组: groups named 推进组 are working groups too."""
+    text = "和平区成立楼宇党建、社区减负、网格提效3个专项推进组，分别由区委各部门牵头。"
+    (w,) = of(WorkingGroups, text)
+    assert items(w) == ["楼宇党建", "社区减负", "网格提效"]
+    assert not of(Mechanism, text)
