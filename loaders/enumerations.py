@@ -190,6 +190,9 @@ def _trim_first(segment: str, others: list[str]) -> int:
             balanced = all(rest.count(a) == rest.count(b) for a, b in ("()", "（）", "“”"))
             # 建立了|市: a particle the segmenter glues to a level (了市) is a boundary too
             bound = k in bounds or (k > 0 and segment[k - 1] in cues()["glued_particles"])
+            # 建成县、乡、村: bare levels all, though the segmenter reads a place (成县) across
+            ranks = _level_rank()
+            bound = bound or (rest in ranks and all(o in ranks for o in others))
             if bound and balanced and _level_of(rest) is not None:
                 # 省市县三级…: level characters right before the level open the item too
                 while k > 0 and segment[k - 1] in cues()["level_chars"]:

@@ -1125,3 +1125,10 @@ def test_working_groups_called_tuijinzu() -> None:
     (w,) = of(WorkingGroups, text)
     assert items(w) == ["楼宇党建", "社区减负", "网格提效"]
     assert not of(Mechanism, text)
+
+
+def test_bare_levels_listed_after_a_verb_the_segmenter_reads_as_a_place() -> None:
+    """建成县、乡、村三级中心: the segmenter reads 成县 (a county) across 建成|县; bare levels all,
+    the first is 县 still."""
+    (c,) = of(Chain, "全县投入资金900万元，建成县、乡、村三级综治中心80个。")
+    assert items(c) == ["县", "乡", "村"]
