@@ -114,6 +114,8 @@ class AreaFinder:
     mentions: list[AreaMention] = field(default_factory=list)
     ambiguous: list[dict[str, Any]] = field(default_factory=list)
     areas: dict[str, Area] = field(default_factory=dict)
+    # the manifest's area, where several divisions share its name and the text decides none
+    manifest_ambiguous: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._skip = Ranges(self.skip, open_start=True)
@@ -275,11 +277,29 @@ class AreaFinder:
                 f"{d.code} {'/'.join(a.name for a in reversed(list(self.gaz.ancestors(d.code))))}"
                 for d in cands
             )
-            raise DocumentAreaError(
-                f"area {name!r} names {len(cands)} divisions ({names}) and the report names no "
-                "place that tells them apart; write the full name with its city or province"
+            # the report still builds: its area is a place of that name, in what the
+            # divisions share (湖北省 for two 城关区 of Hubei; none across provinces)
+            self.manifest_ambiguous.append(
+                {
+                    "area": name,
+                    "candidates": [d.code for d in cands],
+                    "why": f"names {len(cands)} divisions ({names}) and the report names no "
+                    "place that tells them apart; write the full name with its city or "
+                    "province to place it",
+                }
             )
+            return self._undetermined(name, cands)
         return self._division(picked[0])
+
+    def _undetermined(self, name: str, cands: list[Division]) -> Area:
+        """A division name several divisions share, as a place of that name within the
+        deepest division they all lie in (or none)."""
+        chains = [[a.code for a in self.gaz.ancestors(d.code)][1:] for d in cands]
+        shared = [c for c in chains[0] if all(c in other for other in chains[1:])]
+        parent = self._division(self.gaz.divisions[shared[0]]) if shared else None
+        levels = {d.level for d in cands}
+        level = place_rules()["division_levels"][levels.pop()] if len(levels) == 1 else "县级"
+        return self.sub_area(name, level, parent)
 
     def _document_sub_area(self, name: str, known: list[str]) -> Area:
         """A manifest area below the county, placed where the text first names it after

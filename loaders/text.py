@@ -253,6 +253,7 @@ class TextLoader(MeasureReading):
             "numbers_not_statistics": rejected_numbers,
             "area_inferred": unplaced,
             "places_ambiguous": areas.ambiguous,
+            "document_area_ambiguous": areas.manifest_ambiguous,
             "document_area": areas.default.iri if areas.default else None,
         }
         if areas.default is not None:

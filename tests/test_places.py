@@ -136,13 +136,27 @@ def test_the_sentence_subject_is_the_place_of_its_later_clauses() -> None:
     assert _obs_props(graph)[Decimal(20)]["area"] == GKD + "area/421321"
 
 
-def test_an_ambiguous_manifest_area_is_decided_by_the_text_or_rejected() -> None:
+def test_an_ambiguous_manifest_area_is_decided_by_the_text_or_kept_undetermined() -> None:
+    """西湖区 names two districts: the text's 杭州市 decides; where the text names none the
+    report still builds, its area a place called 西湖区 without a code, and the report lists
+    the candidates as a warning."""
     graph, report = _load("杭州市西湖区新建服务站5个。", area="西湖区")
-    assert report["rejected"] == []
+    assert report["rejected"] == [] and report["details"]["document_area_ambiguous"] == []
     assert _obs_props(graph)[Decimal(5)]["area"] == GKD + "area/330106"
-    _, report = _load("新建服务站5个。", area="西湖区")
-    (rejection,) = report["rejected"]
-    assert "330106" in rejection["reason"] and "360103" in rejection["reason"]
+    graph, report = _load("新建服务站5个。", area="西湖区")
+    assert report["rejected"] == []
+    (listed,) = report["details"]["document_area_ambiguous"]
+    assert listed["candidates"] == ["330106", "360103"] and "西湖区" in listed["why"]
+    area = _obs_props(graph)[Decimal(5)]["area"]
+    assert area == GKD + "area/西湖区"
+    labels = {t.object.value for t in graph if t.subject.value == area}
+    assert "西湖区" in labels
+    # 桥西区 of 石家庄, 邢台 and 张家口 all lie in 河北省: so does the place
+    graph, _ = _load("新建服务站5个。", area="桥西区")
+    area = _obs_props(graph)[Decimal(5)]["area"]
+    assert area == GKD + "area/130000/桥西区"
+    broader = {t.object.value for t in graph if t.subject.value == area}
+    assert GKD + "area/130000" in broader
 
 
 @pytest.mark.parametrize("area", ["浙江省杭州市西湖区", "浙江杭州西湖区", "杭州市西湖区"])
