@@ -916,8 +916,9 @@ def _report(
 WARNING_KINDS = {
     "area_inferred": "statistics placed by the document's area (their sentence names no place)",
     "places_ambiguous": "place names that several divisions share, left unresolved",
-    "document_area_ambiguous": "manifest areas that several divisions share and the report "
-    "does not tell apart, kept as a place of that name",
+    "document_area_unresolved": "manifest areas the loader cannot place: names several "
+    "divisions share that the report does not tell apart (kept as a place of that name), or "
+    "names of no division or known kind of place (the report's places come from its text)",
     "not_utf8": "reports read as GBK/GB 18030 or UTF-16, not UTF-8 (their offsets count "
     "the characters of that text)",
 }

@@ -115,7 +115,7 @@ class AreaFinder:
     ambiguous: list[dict[str, Any]] = field(default_factory=list)
     areas: dict[str, Area] = field(default_factory=dict)
     # the manifest's area, where several divisions share its name and the text decides none
-    manifest_ambiguous: list[dict[str, Any]] = field(default_factory=list)
+    manifest_unresolved: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._skip = Ranges(self.skip, open_start=True)
@@ -279,7 +279,7 @@ class AreaFinder:
             )
             # the report still builds: its area is a place of that name, in what the
             # divisions share (湖北省 for two 城关区 of Hubei; none across provinces)
-            self.manifest_ambiguous.append(
+            self.manifest_unresolved.append(
                 {
                     "area": name,
                     "candidates": [d.code for d in cands],

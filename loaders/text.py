@@ -253,7 +253,7 @@ class TextLoader(MeasureReading):
             "numbers_not_statistics": rejected_numbers,
             "area_inferred": unplaced,
             "places_ambiguous": areas.ambiguous,
-            "document_area_ambiguous": areas.manifest_ambiguous,
+            "document_area_unresolved": areas.manifest_unresolved,
             "document_area": areas.default.iri if areas.default else None,
         }
         if areas.default is not None:
@@ -278,8 +278,9 @@ class TextLoader(MeasureReading):
                 doc._.organ_places,
             )
         except DocumentAreaError as exc:
-            report.reject("corpus.yaml area", str(exc), source.area or "")
-            return AreaFinder(
+            # the report still builds, its places read from the text alone; the manifest's
+            # area is listed as a warning
+            finder = AreaFinder(
                 norm,
                 None,
                 doc.ents,
@@ -288,6 +289,9 @@ class TextLoader(MeasureReading):
                 doc._.organisations,
                 doc._.organ_places,
             )
+            why = f"{exc}; the report's places are read from its text alone"
+            finder.manifest_unresolved.append({"area": source.area, "candidates": [], "why": why})
+            return finder
 
     def _write_area(
         self, g: GraphWriter, t: Text, areas: AreaFinder, area: Area, span: ox.NamedNode | None

@@ -141,11 +141,11 @@ def test_an_ambiguous_manifest_area_is_decided_by_the_text_or_kept_undetermined(
     report still builds, its area a place called 西湖区 without a code, and the report lists
     the candidates as a warning."""
     graph, report = _load("杭州市西湖区新建服务站5个。", area="西湖区")
-    assert report["rejected"] == [] and report["details"]["document_area_ambiguous"] == []
+    assert report["rejected"] == [] and report["details"]["document_area_unresolved"] == []
     assert _obs_props(graph)[Decimal(5)]["area"] == GKD + "area/330106"
     graph, report = _load("新建服务站5个。", area="西湖区")
     assert report["rejected"] == []
-    (listed,) = report["details"]["document_area_ambiguous"]
+    (listed,) = report["details"]["document_area_unresolved"]
     assert listed["candidates"] == ["330106", "360103"] and "西湖区" in listed["why"]
     area = _obs_props(graph)[Decimal(5)]["area"]
     assert area == GKD + "area/西湖区"
@@ -196,10 +196,14 @@ def test_a_path_of_divisions_is_read_part_by_part() -> None:
     assert [d.code for d in parts] == ["330000"] and rest == "南昌市"
 
 
-def test_an_unknown_manifest_area_is_rejected_naming_it() -> None:
-    _, report = _load("新建服务站5个。", area="不存在的地方")
-    (rejection,) = report["rejected"]
-    assert "不存在的地方" in rejection["reason"]
+def test_an_unknown_manifest_area_is_listed_and_the_text_places_the_report() -> None:
+    """An area that names no division nor a known kind of place does not stop the build:
+    it is listed, naming it, and the places come from the text."""
+    graph, report = _load("乾安县共有服务站5个。", area="不存在的地方")
+    assert report["rejected"] == []
+    (listed,) = report["details"]["document_area_unresolved"]
+    assert listed["area"] == "不存在的地方" and "不存在的地方" in listed["why"]
+    assert _obs_props(graph)[Decimal(5)]["area"] == GKD + "area/220723"
 
 
 def test_build_writes_each_named_division_once_with_its_chain(tmp_path: Path) -> None:
