@@ -31,7 +31,7 @@ from rich.table import Table
 
 from govkg.graph.sparql import open_store, run_query
 from govkg.loaders.lexicon import unify
-from govkg.loaders.zh import normalise
+from govkg.loaders.zh import normalise, simplified
 from govkg.ontology import RDFS, SKOS
 
 STATS_Q = """
@@ -115,14 +115,14 @@ _QUOTE_MARKS = str.maketrans("", "", "\"'“”‘’「」『』")
 def _same_item(a: str, b: str) -> bool:
     """One wording, whatever its script and quote marks (社区“两委”干部, 社区"两委"干部; 網格,
     网格), or one holding the other."""
-    a, b = (unify(normalise(x)[0]).translate(_QUOTE_MARKS) for x in (a, b))
+    a, b = (unify(normalise(simplified(x))[0]).translate(_QUOTE_MARKS) for x in (a, b))
     return a == b or (len(a) >= 2 and len(b) >= 2 and (a in b or b in a))
 
 
 def _area_match(pred: str | None, gold: str) -> bool:
     if not pred:
         return False
-    p, g = (unify(normalise(x)[0]) for x in (pred, gold))  # either script (準格爾旗)
+    p, g = (unify(normalise(simplified(x))[0]) for x in (pred, gold))  # either script
     return p == g or g.endswith(p) or p.endswith(g)
 
 
@@ -265,10 +265,10 @@ def _match_statistics(
 def _same_measure(built: str, gold: str) -> bool:
     """The built wording of what is counted agrees with the annotated one: equal, or one
     holding the other, compared in simplified characters without quotes or spaces."""
-    from govkg.loaders.zh import normalise
+    from govkg.loaders.zh import normalise, simplified
 
     def key(text: str) -> str:
-        return re.sub(r"[“”\"「」\s]", "", normalise(text)[0])
+        return re.sub(r"[“”\"「」\s]", "", normalise(simplified(text))[0])
 
     a, b = key(built), key(gold)
     return bool(a) and bool(b) and (a in b or b in a)

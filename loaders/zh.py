@@ -74,6 +74,31 @@ def _t2s() -> Any:
     return OpenCC("t2s")
 
 
+#: The share of a text's Chinese characters (and at least two) the converter must change
+#: for the text to be read as traditional script. A text in simplified script has a few
+#: characters the converter changes all the same (乾 of 乾安县 into 干): it is left as
+#: written.
+TRADITIONAL_SHARE = 0.05
+
+
+def _in_traditional_script(text: str) -> bool:
+    cjk = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if not cjk:
+        return False
+    sample = "".join(cjk)
+    converted = _t2s().convert(sample)
+    if len(converted) != len(sample):
+        converted = "".join(_t2s().convert(c) or c for c in sample)
+    changed = sum(a != b for a, b in zip(sample, converted, strict=True))
+    return changed >= max(2, TRADITIONAL_SHARE * len(cjk))
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified script, character by character, whatever script it is in."""
+    out = _t2s().convert(text)
+    return out if len(out) == len(text) else "".join(_t2s().convert(c) or c for c in text)
+
+
 def _fold_char(ch: str) -> str:
     code = ord(ch)
     if 0xFF01 <= code <= 0xFF5E and ch not in "（）":
@@ -129,6 +154,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
     zero-width space, a byte-order mark, a soft hyphen); an arrow typed -> reads →.
     """
     converter = _t2s()
+    traditional = _in_traditional_script(text)
     chars: list[str] = []
     index: list[int] = []
     lines = re.split(r"(\n[\s\u3000]*)", text)
@@ -151,7 +177,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
                 index.append(pos)
             pos += len(part)
             continue
-        simplified = converter.convert(part) if part else part
+        simplified = converter.convert(part) if part and traditional else part
         if len(simplified) != len(part):
             simplified = "".join(converter.convert(c) or c for c in part)
         folded = _ascii_punctuation("".join(_fold_char(ch[0]) for ch in simplified))

@@ -91,6 +91,16 @@ def test_traditional_and_full_width_text() -> None:
     _spans_match(graph, doc)
 
 
+def test_a_simplified_text_keeps_the_characters_the_converter_would_change() -> None:
+    """乾安县 is written in simplified script; the converter turns 乾 into 干 all the same. A
+    text in simplified script is left as written; one in traditional script is converted."""
+    assert normalise("乾安县共有网格80个。")[0] == "乾安县共有网格80个。"
+    assert normalise("乾安縣劃分網格80個。")[0] == "干安县划分网格80个。"
+    graph, _doc = _load("乾安县共有网格80个。")
+    (obs,) = _observations(graph)
+    assert obs["area"].endswith("/220723")
+
+
 def test_line_break_inside_a_word() -> None:
     text = "目前全市各街道社区在推进基层治理中持续用力，共划分网格4321个并且配齐了专职网\n\n格员876人。"
     graph, doc = _load(text)
