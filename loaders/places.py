@@ -255,6 +255,8 @@ class AreaFinder:
     def _document_division(self, name: str, known: list[str]) -> Area | None:
         """The manifest's area as a division (traditional or simplified, full or short);
         None when it names no division (a place below the county)."""
+        if name in place_rules()["country_names"]:
+            return ROOT  # a report about the whole country (全国)
         cands = self.gaz.candidates(name)
         if not cands:
             # a path (浙江省杭州市西湖区, 杭州市西湖区留下街道): its last division, and a place
@@ -265,6 +267,13 @@ class AreaFinder:
             if parts and _suffix_of(rest) is not None:
                 self._manifest_parent = self._division(parts[-1])
                 return None
+            if parts:
+                # 深圳市前海: what follows the divisions is no known kind of place; the
+                # report is placed in the last division, and that is listed
+                last = self._division(parts[-1])
+                why = f"{rest!r} after {last.label} names no known kind of place; placed in it"
+                self.manifest_unresolved.append({"area": name, "candidates": [], "why": why})
+                return last
             if _suffix_of(name) is None:
                 raise DocumentAreaError(
                     f"area {name!r} is not a PRC division (GB/T 2260) nor a place name ending "

@@ -724,3 +724,14 @@ def test_a_datelines_place_is_where_the_report_was_filed_not_its_topic() -> None
     text = "新华社北京3月5日电（记者张某）记者从民政部获悉，全国已建成社区综合服务设施50万个。"
     graph, _ = _load(text, area=None)
     assert _obs_props(graph)[Decimal(500000)]["area"] == GKD + "area/CN"
+
+
+def test_a_manifest_area_of_the_whole_country_or_a_division_and_an_unknown_place() -> None:
+    """全国 is the country; 深圳市前海 is placed in 深圳市, what follows it listed."""
+    graph, report = _load("新建服务站5个。", area="全国")
+    assert report["details"]["document_area_unresolved"] == []
+    assert report["details"]["document_area"] == GKD + "area/CN"
+    graph, report = _load("新建服务站5个。", area="深圳市前海")
+    assert _obs_props(graph)[Decimal(5)]["area"] == GKD + "area/440300"
+    (listed,) = report["details"]["document_area_unresolved"]
+    assert "前海" in listed["why"] and report["rejected"] == []
