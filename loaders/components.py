@@ -192,6 +192,9 @@ def find_quantities(doc: Doc) -> Doc:
         )
         if unit_end not in ends and end not in ends and not unit_starts_token:
             continue
+        nxt = text[unit_end : unit_end + 1]
+        if nxt and nxt in _unit_not_before().get(m["unit"] or "", ""):
+            continue  # 5部门: the unit's character opens another word
         q = _quantity(m)
         if q is None:
             continue
@@ -227,6 +230,11 @@ def _table_figures(doc: Doc, text: str, found: list[Span]) -> list[Span]:
         span._.table_figure = fig
         out.append(span)
     return out
+
+
+@cache
+def _unit_not_before() -> dict[str, str]:
+    return {u: "".join(chars) for u, chars in measure_cues()["unit_not_before"].items()}
 
 
 @cache

@@ -18,7 +18,7 @@ import yaml
 
 from govkg.loaders.base import LoadReport
 from govkg.loaders.lexicon import lexicon
-from govkg.loaders.zh import CN_NUMERAL, normalise
+from govkg.loaders.zh import CN_NUMERAL, normalise, simplified
 from govkg.ontology import GKD
 from govkg.ontology.ids import gk
 
@@ -137,7 +137,10 @@ def _bounded_more_than(o: Observation, c: Cues) -> bool:
     """余 or 多 right after the digits (4300余人, 百余场): less than one more of the last
     digit; other cues (以上, 超过, 至少) set no upper bound."""
     cue = "|".join(re.escape(w) for w in c.bounded_more_than)
-    return re.search(rf"[0-9.{CN_NUMERAL}万亿](?:{cue})", normalise(o.quote)[0]) is not None
+    return (
+        re.search(rf"[0-9.{CN_NUMERAL}万亿](?:{cue})", simplified(normalise(o.quote)[0]))
+        is not None
+    )
 
 
 def value_bounds(o: Observation, c: Cues) -> Bounds:

@@ -248,9 +248,9 @@ class AreaFinder:
     def _manifest_area(self) -> str | None:
         if not self.doc_area:
             return None
-        from govkg.loaders.zh import normalise
+        from govkg.loaders.zh import normalise, simplified
 
-        return normalise(self.doc_area)[0].strip() or None
+        return normalise(simplified(self.doc_area))[0].strip() or None
 
     def _document_division(self, name: str, known: list[str]) -> Area | None:
         """The manifest's area as a division (traditional or simplified, full or short);

@@ -363,6 +363,12 @@ class TextLoader(MeasureReading):
         limit = "|".join(map(re.escape, _MEASURE_CUES["time_limit_words"]))
         if re.match(rf"(?:{limit})(?:以内|之内|内)", norm[sp.end_char : sp.end_char + 6]):
             return "a time limit"  # 1个工作日内联系: how soon, not how many
+        if q.unit in _MEASURE_CUES["time_limit_words"] and re.match(
+            r"以内|之内|内", norm[sp.end_char : sp.end_char + 2]
+        ):
+            return "a time limit"  # 24小时内办结: the unit is the span's own
+        if norm[start : sp.end_char] in _MEASURE_CUES["round_the_clock"]:
+            return "round the clock, not a count of hours"  # 24小时服务
         clause_rest = re.split(r"[，。；！？,;!?\n]", norm[sp.end_char : sp.end_char + 40])[0]
         if q.unit != "%" and clause_rest.startswith("的") and re.search(r"\d", clause_rest):
             # 收入超过50万元的村有37个: the bar that picks out what the next number counts

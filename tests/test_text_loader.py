@@ -559,6 +559,18 @@ def test_a_time_limit_is_no_statistic() -> None:
     assert [Decimal(o["value"]) for o in _observations(graph)] == [Decimal(612)]
 
 
+def test_lifts_counted_by_bu_and_hours_of_service_but_not_limits_or_departments() -> None:
+    """加装电梯63部 and 服务时长5.6万小时 are counts; 5部门 is no count in 部, 24小时服务 is
+    round the clock and 12小时内回复 a limit."""
+    text = (
+        "全区完成加装电梯63部，联合5部门出台办法。志愿者服务时长5.6万小时，"
+        "热线24小时服务，诉求12小时内回复。"
+    )
+    graph, _ = _load(text)
+    units = {Decimal(o["value"]): o["unit"] for o in _observations(graph)}
+    assert units == {Decimal(63): "部", Decimal(56000): "小时"}
+
+
 def test_the_terms_of_a_quoted_formula_glossed_after_ji_are_no_statistics() -> None:
     """“1+2+N”队伍，即1名网格长、2名网格员和N名志愿者: the formula's terms; a count after
     the gloss is a statistic."""
