@@ -25,7 +25,7 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
         map(re.escape, sorted({*c["cadre_heads"], *c["role_words"]}, key=len, reverse=True))
     )
     # a rank the lexicon knows, or a phrase that ends like one (街道班子成员, 社区“两委”成员)
-    one = rf"(?:{ranks}|[\u4e00-\u9fff“”「」『』]{{0,{c['cadre_max_chars']}}}?(?:{heads}))"
+    one = rf"(?:{ranks}|[\u4e00-\u9fff“”「」『』‘’（）()]{{0,{c['cadre_max_chars']}}}?(?:{heads}))"
     # two ranks sharing a tier (科级干部和社区两委成员包网格)
     rank = rf"{one}(?:[和及与]{one})?"
     verbs = "|".join(map(re.escape, sorted(c["baobao_verbs"], key=len, reverse=True)))
@@ -155,18 +155,19 @@ def _rank_phrase(text: str, lex: Lexicon) -> str:
     if both is not None and _rank_phrase(both.group(3), lex) == both.group(3):
         # 驻村工作队员和村干部: two ranks of one tier, each read alone
         return _rank_phrase(both.group(1), lex) + both.group(2) + both.group(3)
-    parts = re.split(r"([“「『])", text)
+    parts = re.split(r"([“「『‘])", text)
     if len(parts) > 1:
         # 实行“镇领导: the rank opens the quoted list; 社区“两委”干部: the quote is the rank's,
         # with the level before it
-        closed = any(q in parts[-1] for q in "”」』")
+        closed = any(q in parts[-1] for q in "”」』’")
         text = parts[-2] + parts[-1] if closed else parts[-1]
         words = list(_posseg(parts[-3])) if closed and len(parts) > 2 else []
         while words and words[0][1].startswith(("v", "d", "p", "c")):
             words = words[1:]
         before = "".join(w for w, _f in words)
         level_words = tuple(w for ws in cues()["level_order"] for w in ws)
-        if len(before) <= 4 and before.endswith(level_words):
+        bare = re.sub(r"[（(][^）)]*[）)]$", "", before)  # 村（社区）“两委”成员
+        if len(bare) <= 4 and bare.endswith(level_words):
             text = before + text  # 嘎查村『两委』成员: the level the quoted body is of
     known = [r for r in lex.cadre_ranks if text.endswith(r)]
     if known:

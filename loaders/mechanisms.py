@@ -702,6 +702,9 @@ def _mechanism_unnamed(e: Enumeration, ctx: Context) -> bool:
         return True
     if not _parallel(e.items):
         return False
+    describing = tuple(c["describing_endings"])
+    if all(i.endswith(describing) for i in e.items):
+        return False  # 老旧小区多、流动人口多、商务楼宇多: what a place is like, not a method
     # a list that ends its clause is a mechanism when it is the whole clause (明责、赋权、
     # 扩能、减负) or follows a verb of method (通过…), or when its items are one action on
     # different objects (组织重塑、功能重塑、机制重塑)

@@ -1132,3 +1132,20 @@ def test_bare_levels_listed_after_a_verb_the_segmenter_reads_as_a_place() -> Non
     the first is 县 still."""
     (c,) = of(Chain, "全县投入资金900万元，建成县、乡、村三级综治中心80个。")
     assert items(c) == ["县", "乡", "村"]
+
+
+def test_what_a_place_is_like_is_no_method() -> None:
+    """老旧小区多、流动人口多、商务楼宇多: parallel items that end in a word describing a place are
+    not steps of a method; 明责、赋权、扩能、减负 are."""
+    assert not of(Mechanism, "该社区老旧小区多、流动人口多、商务楼宇多，治理难度大。")
+    (m,) = of(Mechanism, "通过明责、赋权、扩能、减负，提升基层效能。")
+    assert items(m) == ["明责", "赋权", "扩能", "减负"]
+
+
+def test_baobao_ranks_in_single_quotes_and_with_a_level_glossed_in_brackets() -> None:
+    """社区‘两委’成员包小区 (single quotes inside double ones); 村（社区）“两委”成员包网格 (a level
+    with its gloss in brackets before the quoted body)."""
+    text = "实行“区领导包街道、街道班子成员包社区、社区‘两委’成员包小区”三级包联责任制。"
+    assert _tiers(text)[2] == ("社区‘两委’成员", "小区")
+    text = "即市级领导联系县（市、区）、乡镇领导包村（社区）、村（社区）“两委”成员包网格。"
+    assert _tiers(text)[2] == ("村（社区）“两委”成员", "网格")
