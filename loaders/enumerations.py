@@ -337,8 +337,8 @@ def _joined_res() -> list[tuple[str, re.Pattern[str]]]:
     c = cues()
     for j in c["joiners"]:
         jj = re.escape(j)
-        n = c["min_joined_items"] - 1
-        out.append((j, re.compile(rf"{_ITEM}{{1,16}}(?:{jj}{_ITEM}{{1,16}}){{{n},}}")))
+        # two items and more: a quoted pair counted by the name after it stands too
+        out.append((j, re.compile(rf"{_ITEM}{{1,16}}(?:{jj}{_ITEM}{{1,16}})+")))
     return out
 
 
@@ -367,7 +367,9 @@ def _joined(norm: str, lo: int, hi: int) -> list[Enumeration]:
                 if tail and tail.start() > 0:
                     b -= len(parts[-1]) - tail.start()
                     parts[-1] = parts[-1][: tail.start()]
-            if any(not p for p in parts) or len(parts) < c["min_joined_items"]:
+            # a quoted pair stands when a name counting two follows (“A+B”双站合一)
+            pair = quoted and len(parts) == 2
+            if any(not p for p in parts) or (len(parts) < c["min_joined_items"] and not pair):
                 continue
             spans, pos = [], a
             for p in parts:
@@ -375,6 +377,11 @@ def _joined(norm: str, lo: int, hi: int) -> list[Enumeration]:
                 pos += len(p) + len(j)
             e = Enumeration(parts, spans, a - quoted, b + quoted, quoted, joiner=j)
             _name_after(norm, e, hi)
+            if len(parts) < c["min_joined_items"]:
+                two = re.match(r"[双两二][\u4e00-\u9fff]{1,4}?(?=[，,。；;、]|$)", norm[b + 1 : hi])
+                if two is None:
+                    continue
+                e.name, e.name_end, e.count, e.kind = two.group(0), b + 1 + two.end(), 2, "numeral"
             seen.add(a)
             out.append(e)
     return out

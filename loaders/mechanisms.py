@@ -82,10 +82,13 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
     )
     # the mark that ends the sentence may follow the name (“六步工作法”。第一步，…)
     for m in name_re.finditer(norm, ctx.lo, min(len(norm), ctx.hi + 1)):
-        counted = _count_re().match(m.group("quoted") or m.group("counted") or "")
+        written = m.group("quoted") or m.group("counted") or ""
+        # (“三会制度”: a count before a word that is no count word is a count all the same)
+        lead = re.match(r"[一二两三四五六七八九十]+(?=[\u4e00-\u9fff])", written)
+        counted = _count_re().match(written) or lead
         # a counted name's steps may open the next sentence or paragraph instead (推行“四步
         # 工作法”，实现…。\n第一步，…)
-        starts = [m.end()] + ([_next_sentence(norm, m.end())] if counted else [])
+        starts = [m.end()] + ([_next_sentence(norm, m.end() - 1)] if counted else [])
         forms = [(s, f) for s in starts for f in c["numbered_step_forms"]]
         for start, (before, after) in forms:
             items: list[Item] = []
@@ -118,8 +121,8 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
                 continue
             name = m.group("quoted") or m.group("counted")  # the head is no part of the name
             count = _count_re().match(name)
-            if count:
-                n = count.group(1)
+            if count or lead:
+                n = count.group(1) if count else lead.group(0) if lead else ""
                 if parse_count(n) != len(items):
                     continue
             elif m.group("counted"):
@@ -229,27 +232,35 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
     )
     # (“135”工作机制, “1+3+N”模式配备网格力量，即…: a few words may stand around the head)
     name_re = re.compile(
-        rf"[“「](?P<quoted>[^”」]{{1,12}})[”」](?:(?P<headed>[\u4e00-\u9fff]{{0,4}}?(?P<head>{heads}))[\u4e00-\u9fff]{{0,8}}?)?"
+        rf"[“「](?P<quoted>[^”」]{{1,12}})[”」](?:(?P<headed>[\u4e00-\u9fff]{{0,4}}?(?P<head>{heads}))[\u4e00-\u9fff]{{0,8}}?|[\u4e00-\u9fff]{{1,6}}?)?"
         rf"[，,：:]?\s*(?:{openers})[:：]?"
     )
     joins = tuple(c["gloss_last_joins"])
     for m in name_re.finditer(norm, ctx.lo, ctx.hi):
         terms = _formula_terms(m.group("quoted"))
         counts = [len(terms)] if terms else _counts_in(m.group("quoted"))
-        if not counts or (len(counts) < 2 and not m.group("head")):
-            continue  # “两新”，即…: one count and no head of a method names no method
+        # “两新”，即…: one count and no head of a method names no method, unless every part
+        # holds the counted word (“三事分流”，即大事…、小事…、私事…; “五个一”服务，即一个…)
+        echo = _counted_word(m.group("quoted")) if len(counts) == 1 and not m.group("head") else ""
+        if echo in c["role_suffixes"]:
+            echo = ""  # “五长制”，即街道设街长…: roles, read as a chain
+        if not counts or (len(counts) < 2 and not m.group("head") and not echo):
+            continue
         end = m.end()
         while end < ctx.hi and norm[end] not in "。！？!?\n":
             end += 1
         parts: list[list[Item]] = []
         pos = m.end()
         for part in re.split(r"[，；,;]", norm[m.end() : end]):
-            texts = [t for t in part.split("、")]
-            last = texts[-1]
-            for j in joins:  # A、B、C和D: the last item after a joining word
-                k = last.find(j)
-                if k > 0 and len(texts) + 1 <= sum(counts):
-                    texts[-1:] = [last[:k], last[k + len(j) :]]
+            texts = _split_outside_brackets(part)
+            # A、B、C和D: the last item after a joining word; A和B、C、D (“一约四会”，即村规民约
+            # 和村民议事会、…): the first before one, where the counts ask for one more item
+            for at_k in (len(texts) - 1, 0):
+                text_k = texts[at_k]
+                j_k = next((j for j in joins if text_k.find(j) > 0), None)
+                if j_k is not None and len(texts) + 1 <= sum(counts):
+                    k = text_k.find(j_k)
+                    texts[at_k : at_k + 1] = [text_k[:k], text_k[k + len(j_k) :]]
                     break
             items: list[Item] = []
             at = pos
@@ -258,8 +269,9 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
                 # “访民情、问需求，…”: the quotes around the whole gloss are no part of an item
                 if text[:1] in "“「" and not any(q in text for q in "”」"):
                     text = text[1:]
-                if text[-1:] in "”」" and not any(q in text for q in "“「"):
-                    text = text[:-1]
+                close = min((text.find(q) for q in "”」" if q in text), default=-1)
+                if close >= 0 and not any(q in text[:close] for q in "“「"):
+                    text = text[:close]  # …德治”相结合: the quoted gloss ends at its quote
                 if not text:
                     break
                 a = norm.index(text, at)
@@ -278,6 +290,8 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
         steps = [i for p in parts for i in p]
         if any(not 2 <= len(i.text) <= c["max_item_chars"] for i in steps):
             continue
+        if echo and (len(steps) < 3 or not all(echo in i.text for i in steps)):
+            continue  # (“两新”，即新业态、新就业群体: two kinds, not a method's parts)
         if terms and not all(i.text.startswith(t) for i, t in zip(steps, terms, strict=True)):
             continue  # “135”，即1个目标、3支队伍、5项制度: each part opens with its term
         for e in ctx.enumerations:
@@ -287,6 +301,27 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
         # a formula alone is no name (135 reads as a count): with its head it is (135工作机制)
         name = m.group("quoted") + ((m.group("headed") or "") if terms else "")
         yield Mechanism(name, steps, m.start(), steps[-1].end, True, (m.start(), m.end()))
+
+
+def _counted_word(name: str) -> str:
+    """The word a name of one count counts (三事分流 → 事, 五个一 → 一); empty for others."""
+    m = re.match(r"[一二两三四五六七八九十]+个?([\u4e00-\u9fff])", name)
+    return m.group(1) if m else ""
+
+
+def _split_outside_brackets(part: str) -> list[str]:
+    """``part`` split at each 、 outside brackets (3支队伍（网格员队伍、志愿者队伍）is one)."""
+    out, depth, start = [], 0, 0
+    for k, ch in enumerate(part):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif ch == "、" and depth == 0:
+            out.append(part[start:k])
+            start = k + 1
+    out.append(part[start:])
+    return out
 
 
 def _formula_terms(name: str) -> list[str]:

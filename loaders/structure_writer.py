@@ -53,11 +53,11 @@ def not_a_name(name: str) -> bool:
     c = cues()
     rest = re.sub(rf"^[{CN_NUMERAL}\d多]+[{''.join(c['name_classifiers'])}]?", "", name)
     words = tuple(c["generic_name_words"])
-    return (
-        rest == ""
-        or rest in words
-        or (len(rest) <= len(max(words, key=len)) + 1 and rest[1:] in words)
-    )
+    if rest == "" or rest in words:
+        return True
+    # 新格局 is no name; 三会制度 is (a count of the word before the head), 三级体系 is not
+    counted = rest != name and rest[:1] not in words
+    return len(rest) <= len(max(words, key=len)) + 1 and rest[1:] in words and not counted
 
 
 def short_name(name: str, limit: int = 40) -> str:

@@ -803,7 +803,9 @@ class StructureRecogniser:
         for lo, hi, found in enumerations:
             cued = found or any(w in text[lo:hi] for w in cues()["sentence_cues"])
             # or a name whose steps open the next sentence (“六步工作法”。第一步，…)
-            if not cued and not text[hi : hi + 4].lstrip("。！？!? \n").startswith(first_marks):
+            if not cued and not text[hi : hi + 12].lstrip("。！？!? \n\u3000\t").startswith(
+                first_marks
+            ):
                 continue
             ctx = Context(text, lo, hi, found, lex)
             for rec in self.recognisers:

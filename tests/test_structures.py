@@ -1149,3 +1149,50 @@ def test_baobao_ranks_in_single_quotes_and_with_a_level_glossed_in_brackets() ->
     assert _tiers(text)[2] == ("社区‘两委’成员", "小区")
     text = "即市级领导联系县（市、区）、乡镇领导包村（社区）、村（社区）“两委”成员包网格。"
     assert _tiers(text)[2] == ("村（社区）“两委”成员", "网格")
+
+
+def test_counted_names_glossed_after_ji_with_words_between_and_echoing_parts() -> None:
+    """“五个一”服务，即一个…、一支…: one count, no head, but every part holds the counted word;
+    “一约四会”为抓手，即A和B、C、D、E: words between, the first part before 和; “1+3+N”模式，即
+    …3支队伍（A、B、C）…: a 、 inside brackets parts nothing. “两新”，即…: two kinds, no method."""
+    text = "推出“三个一”服务，即一个服务站、一支志愿队、一张服务清单，群众满意。"
+    (m,) = of(Mechanism, text)
+    assert m.name == "三个一" and items(m) == ["一个服务站", "一支志愿队", "一张服务清单"]
+    (f,) = of(Mechanism, "推行“三事分流”，即大事政府办、小事社区办、私事自己办。")
+    assert items(f) == ["大事政府办", "小事社区办", "私事自己办"]
+    text = "以“一约三会”为抓手，即村规民约和红白理事会、道德评议会、禁赌会，破解难题。"
+    (y,) = of(Mechanism, text)
+    assert items(y) == ["村规民约", "红白理事会", "道德评议会", "禁赌会"]
+    text = "探索“1+2+N”模式，即1个社区党委、2支队伍（网格员队伍、志愿者队伍）、N个共建单位。"
+    (x,) = of(Mechanism, text)
+    assert items(x)[1] == "2支队伍（网格员队伍、志愿者队伍）"
+    assert not of(Mechanism, "街道关注“两新”，即新业态、新就业群体。")
+
+
+def test_a_quoted_pair_joined_by_plus_and_counted_by_the_name_after_it() -> None:
+    """推行“物业服务+党群服务”双站合一: two parts joined by + stand when the name after them
+    counts two; a pair with no such name is no list."""
+    (m,) = of(Mechanism, "社区推行“物业服务+党群服务”双站合一，设立服务站。")
+    assert m.name == "双站合一" and items(m) == ["物业服务", "党群服务"]
+    assert not of(Mechanism, "社区推行“党建+网格”，效果好。")
+
+
+def test_a_quoted_list_a_method_is_called() -> None:
+    """我们的办法叫“A、B、C”: a quoted list after 叫 (称为, 概括为…) is the method so named."""
+    (m,) = of(Mechanism, "我们的办法叫“小事不出楼、大事不出社区、难事大家帮”，很管用。")
+    assert items(m) == ["小事不出楼", "大事不出社区", "难事大家帮"]
+
+
+def test_a_name_led_by_a_count_of_a_word_that_is_no_count_word() -> None:
+    """“三会制度”。\\n第一步，…: a count before a word (三会) counts the steps in the paragraphs
+    after it, and is a name (not a bare head like 新格局)."""
+    from govkg.loaders.structure_writer import not_a_name
+
+    text = (
+        "街道推行“三会制度”。\n第一步，召开听证会。业主参加。\n第二步，召开协调会。上门沟通。\n"
+        "第三步，召开评议会。代表评议。\n"
+    )
+    (m,) = of(Mechanism, text)
+    assert m.name == "三会制度" and items(m) == ["召开听证会", "召开协调会", "召开评议会"]
+    assert not of(Mechanism, text.replace("三会制度", "两会制度"))
+    assert not not_a_name("三会制度") and not_a_name("三级体系") and not_a_name("新格局")
