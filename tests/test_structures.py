@@ -1196,3 +1196,13 @@ def test_a_name_led_by_a_count_of_a_word_that_is_no_count_word() -> None:
     assert m.name == "三会制度" and items(m) == ["召开听证会", "召开协调会", "召开评议会"]
     assert not of(Mechanism, text.replace("三会制度", "两会制度"))
     assert not not_a_name("三会制度") and not_a_name("三级体系") and not_a_name("新格局")
+
+
+def test_alliance_members_ending_in_a_business_office() -> None:
+    """…中国移动某分公司某营业部等6家单位党组织为成员单位: an office (营业部, 支行) is a unit."""
+    text = (
+        "街道成立“红色”区域化党建联盟，首批吸纳市人民医院、某某大学、长安路派出所、"
+        "某某银行长安路支行、中国移动某分公司碑林营业部等5家单位党组织为成员单位。"
+    )
+    (a,) = of(Alliance, text)
+    assert items(a)[-2:] == ["某某银行长安路支行", "中国移动某分公司碑林营业部"]
