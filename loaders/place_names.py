@@ -248,6 +248,9 @@ def read_places(
             ):
                 cut = known[k] - start
                 head, name, start = head[cut:], name[cut:], start + cut
+            if head.endswith(suffix) and len(head) > len(suffix):
+                # 新屯子村|村集体: the suffix twice, the second opening the next word
+                head, name = head[: -len(suffix)], head
             if not _CJK_NAME.fullmatch(name) or len(head) < 2:
                 continue
             if not named and start == a and i >= 1 and a in place_ends:
@@ -258,6 +261,8 @@ def read_places(
                 )
             if not named and is_generic_head(head):
                 continue  # 新建网格, 示范小区: a description, not a name
+            if tag == "merged" and _describes_merged(head):
+                continue  # 新建|小区, 把|老旧|小区: words that describe, or a verb's object
             if head.endswith(tuple(rules["body_word_ends"])):
                 continue  # 民政局社区(科): an office, not a place
             after_place = a in place_ends or start in place_ends
@@ -268,6 +273,15 @@ def read_places(
                 continue  # 建成智慧社区320个: a kind of place counted, not one named
             out.append(SubArea(start, start + len(name), name, suffix_levels[suffix], tag))
     return out + _recurrences(text, out), orgs
+
+
+def _describes_merged(head: str) -> bool:
+    """The words of a name merged from several (新建, 把老旧) describe or open a clause: a
+    descriptive word or a function word, not a name."""
+    rules = place_rules()
+    function = tuple(rules["name_function_openers"])
+    describing = tuple(rules["descriptive_after_division"])
+    return head.startswith(function) or head.startswith(describing)
 
 
 def _counted_after(text: str, end: int) -> bool:

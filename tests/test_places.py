@@ -735,3 +735,12 @@ def test_a_manifest_area_of_the_whole_country_or_a_division_and_an_unknown_place
     assert _obs_props(graph)[Decimal(5)]["area"] == GKD + "area/440300"
     (listed,) = report["details"]["document_area_unresolved"]
     assert "前海" in listed["why"] and report["rejected"] == []
+
+
+def test_words_merged_before_a_place_suffix_that_describe_or_open_a_clause() -> None:
+    """新建小区 (newly built compounds) and 把老旧小区 (a verb's object) are no places; in
+    新屯子村村集体 the second 村 opens the next word."""
+    text = "计划新建小区党支部60个，破解新建小区“管不好”难题。全区把老旧小区改造作为重点。"
+    assert [s.name for s in recognise_sub_areas(text)] == []
+    found = recognise_sub_areas("其中新屯子村村集体经济收入达到78万元。")
+    assert [(s.name, s.end - s.start) for s in found] == [("新屯子村", 4)]
