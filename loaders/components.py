@@ -207,6 +207,7 @@ def find_quantities(doc: Doc) -> Doc:
         span._.quantity = q
         spans.append(span)
     spans.extend(_sharing_a_unit(doc, text, spans, starts))
+    spans.extend(_people_without_unit(doc, text, spans))
     spans.extend(_table_figures(doc, text, spans))
     spans.sort(key=lambda sp: (sp.start_char, sp.end_char))
     doc.spans["quantities"] = spans
@@ -228,6 +229,42 @@ def _table_figures(doc: Doc, text: str, found: list[Span]) -> list[Span]:
             continue
         span._.quantity = Quantity(fig.value, None, fig.unit, "exact", False, fig.start, fig.end)
         span._.table_figure = fig
+        out.append(span)
+    return out
+
+
+@cache
+def _population_re() -> re.Pattern[str]:
+    cues = measure_cues()
+    words = "|".join(map(re.escape, sorted(cues["population_measures"], key=len, reverse=True)))
+    before = "|".join(map(re.escape, sorted(lexicon().cue_before, key=len, reverse=True)))
+    after = "|".join(map(re.escape, sorted(lexicon().cue_after, key=len, reverse=True)))
+    return re.compile(
+        rf"(?:{words})(?:(?P<cue>{before})|达到|达|为|有|共)?(?P<num>\d+(?:\.\d+)?)"
+        rf"(?P<big>[万亿])(?P<more>{after})?(?![\u4e00-\u9fff%％])"
+    )
+
+
+def _people_without_unit(doc: Doc, text: str, found: list[Span]) -> list[Span]:
+    """常住人口约21万: a population in 万 or 亿 with no unit written counts people."""
+    out: list[Span] = []
+    taken = [(sp.start_char, sp.end_char) for sp in found]
+    unit = measure_cues()["population_unit"]
+    lex = lexicon()
+    for m in _population_re().finditer(text):
+        a, b = m.start("cue") if m["cue"] else m.start("num"), m.end()
+        if any(x < b and a < y for x, y in taken):
+            continue
+        span = doc.char_span(a, b, label="QUANTITY", alignment_mode="expand")
+        if span is None:
+            continue
+        qualifier = "exact"
+        if m["more"]:
+            qualifier = lex.cue_after[m["more"]]
+        elif m["cue"]:
+            qualifier = lex.cue_before[m["cue"]]
+        value = parse_number(m["num"]) * _BIG[m["big"]]
+        span._.quantity = Quantity(value, None, unit, qualifier, False, m.start("num"), b)
         out.append(span)
     return out
 

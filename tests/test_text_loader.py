@@ -571,6 +571,16 @@ def test_lifts_counted_by_bu_and_hours_of_service_but_not_limits_or_departments(
     assert units == {Decimal(63): "部", Decimal(56000): "小时"}
 
 
+def test_a_population_in_wan_with_no_unit_counts_people() -> None:
+    """常住人口约21万, 流动人口近5.2万: a population with no unit after 万 counts people, with
+    the qualifier its cue sets; 人口占比 stays a rate."""
+    graph, _ = _load("某街道常住人口约21万，流动人口近5.2万，少数民族人口占比12%。")
+    got = {Decimal(o["value"]): (o["unit"], o["qualifier"]) for o in _observations(graph)}
+    assert got[Decimal(210000)] == ("人", "approx_about")
+    assert got[Decimal(52000)] == ("人", "approx_nearly")
+    assert got[Decimal(12)][0] == "%"
+
+
 def test_the_terms_of_a_quoted_formula_glossed_after_ji_are_no_statistics() -> None:
     """“1+2+N”队伍，即1名网格长、2名网格员和N名志愿者: the formula's terms; a count after
     the gloss is a statistic."""
