@@ -196,7 +196,7 @@ def find_quantities(doc: Doc) -> Doc:
         if nxt and nxt in _unit_not_before().get(m["unit"] or "", ""):
             continue  # 5部门: the unit's character opens another word
         q = _quantity(m)
-        if q is None:
+        if q is None or (q.chinese and q.unit in measure_cues()["digits_only_units"]):
             continue
         if not m["pre"]:
             q = _distant_cue(text, begin, q)

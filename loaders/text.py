@@ -371,8 +371,12 @@ class TextLoader(MeasureReading):
             return "round the clock, not a count of hours"  # 24小时服务
         clause_rest = re.split(r"[，。；！？,;!?\n]", norm[sp.end_char : sp.end_char + 40])[0]
         if q.unit != "%" and clause_rest.startswith("的") and re.search(r"\d", clause_rest):
-            # 收入超过50万元的村有37个: the bar that picks out what the next number counts
-            return "a threshold picking out what a later number counts"
+            # 收入超过50万元的村有37个: the bar that picks out what the next number counts; but
+            # 有居民4300余户的老旧社区被划成12个网格 describes the place, with no bar
+            bar = _MEASURE_CUES["threshold_words"]
+            before = norm[max(0, start - 4) : start]
+            if any(w in before for w in bar):
+                return "a threshold picking out what a later number counts"
         after = norm[sp.end_char : sp.end_char + 3]
         if any(after.startswith(w) for w in self.lex.structure_words):
             return "counts the parts of a named structure"

@@ -169,8 +169,7 @@ def normalise(text: str) -> tuple[str, list[int]]:
                 len(stripped) >= 30
                 and not _metadata_line(stripped)
                 and stripped[-1:] not in _SENTENCE_END + "。”"
-                and bool(_CJK.match(stripped[-1:]))
-                and bool(_CJK.match(nxt_char))
+                and _cut_between(stripped[-1:], nxt_char)
             )
             if not joins:
                 chars.append("\n")
@@ -201,6 +200,13 @@ def normalise(text: str) -> tuple[str, list[int]]:
 
 
 _METADATA = re.compile(r"[|｜]|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}:\d{2}|(?:[：:].*){2}")
+
+
+def _cut_between(last: str, nxt: str) -> bool:
+    """The characters either side of a line break are of one sentence: Chinese on both sides,
+    or a number and its unit (1263|件, 收集|1263), not two numbers."""
+    cjk_last, cjk_next = bool(_CJK.match(last)), bool(_CJK.match(nxt))
+    return (cjk_last or last.isdigit()) and (cjk_next or nxt.isdigit()) and (cjk_last or cjk_next)
 
 
 def _metadata_line(line: str) -> bool:

@@ -581,6 +581,24 @@ def test_a_population_in_wan_with_no_unit_counts_people() -> None:
     assert got[Decimal(12)][0] == "%"
 
 
+def test_points_and_a_place_described_by_a_count_before_de() -> None:
+    """发放积分23.6万分 counts points (十分, 2分钟 and 1080分辨率 do not); 有居民4300余户的老旧
+    社区被划成12个网格: the count describes the place, it is no bar picking out the next."""
+    text = (
+        "全县发放积分23.6万分，这十分重要，2分钟响应。这个有居民4300余户的老旧社区被划成12个网格。"
+    )
+    graph, _ = _load(text)
+    got = {Decimal(o["value"]): o["unit"] for o in _observations(graph)}
+    assert got == {Decimal(236000): "分", Decimal(4300): "户", Decimal(12): "个"}
+
+
+def test_a_line_cut_between_a_number_and_its_unit() -> None:
+    """A copy of a PDF cuts lines anywhere: 1263|件 on two lines is one quantity."""
+    line = "今年以来全乡依托联系机制累计走访群众两千余户次，收集意见建议1263"
+    graph, _ = _load(line + "\n件，办结1198件。")
+    assert Decimal(1263) in {Decimal(o["value"]) for o in _observations(graph)}
+
+
 def test_the_terms_of_a_quoted_formula_glossed_after_ji_are_no_statistics() -> None:
     """“1+2+N”队伍，即1名网格长、2名网格员和N名志愿者: the formula's terms; a count after
     the gloss is a statistic."""
