@@ -105,11 +105,14 @@ def _without_leading_division(text: str) -> str:
 
 
 def _acts_on(measure: str) -> str:
-    """What a measure that opens with a verb acts on (受理群众诉求 → 群众诉求); else ""."""
+    """What a measure that holds a verb acts on: the words after its last verb (受理群众诉求,
+    网格收集民生诉求, 社区累计受理居民诉求 → 群众诉求, 民生诉求, 居民诉求); else ""."""
     words = _posseg(measure)
-    if len(words) > 1 and words[0][1] == "v":
-        return "".join(w for w, _f in words[1:])
-    return ""
+    last = max((k for k, (_w, f) in enumerate(words[:-1]) if f == "v"), default=-1)
+    if last < 0 or words[last + 1][1] == "v":
+        return ""  # 送医送药: actions, nothing acted on named
+    rest = "".join(w for w, _f in words[last + 1 :])
+    return rest if len(rest) >= 2 else ""
 
 
 def _unquote(text: str) -> str:
