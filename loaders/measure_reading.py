@@ -748,7 +748,7 @@ class MeasureReading:
         text = self._after_count_opener(text)  # 全区共有区级领导 → 区级领导
         words = _posseg(text)
         lead = _MEASURE_CUES["leading_tags"]
-        deixis = set(place_rules()["deixis"])
+        deixis = set(place_rules()["deixis"]) | set(_MEASURE_CUES["scope_words"])
         while len(words) > 1 and (words[0][1].startswith(tuple(lead)) or words[0][0] in deixis):
             if re.fullmatch(rf"[{CN_NUMERAL}]+级", words[0][0]):
                 break  # 一级网格: a rank, part of what is counted

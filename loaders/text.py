@@ -218,6 +218,7 @@ class TextLoader(MeasureReading):
                     measure_text, m_start = _without_place(
                         norm, named_places, measure_text, m_start, m_end
                     )
+                    measure_text = self._share_of(norm, measure_text, m_start, m_end, q)
                 if any(measure_text.startswith(w) for w in self.lex.structure_words):
                     why = "counts the parts of a named structure"
                     rejected_numbers.append(_not_counted(text, sp, why))
@@ -400,6 +401,30 @@ class TextLoader(MeasureReading):
         if label is not None and label.group(1) in _MEASURE_CUES["page_furniture_labels"]:
             return "page furniture"
         return ""
+
+    def _share_of(self, norm: str, measure: str, m_start: int, m_end: int, q: Quantity) -> str:
+        """少数民族居民约占23%, 少数民族人口占总人口的46.3%, 流动人口占全区人口的比例为31%: a
+        percentage a part takes of a whole is that part's share (少数民族居民占比); the whole,
+        written or not, is no part of what is counted."""
+        if q.unit != "%" or not measure:
+            return measure
+        share = (
+            r"(?:约|近|超过|仅)?占(?:[\u4e00-\u9fff]{0,6}?的?)?(?:比例|比重)?(?:约|近|达|为|是)?"
+        )
+        if measure in ("比例", "比重"):
+            # the part is the words of the clause before 占
+            clause = re.split(r"[，。；！？,;!?\n]", norm[:m_start])[-1]
+            part = re.search(rf"([\u4e00-\u9fff“”]{{2,16}}?){share}$", clause + measure)
+            cleaned = self._clean(part.group(1)) if part else ""
+            return cleaned + "占比" if len(cleaned) >= 2 else measure
+        if measure.endswith(tuple(_MEASURE_CUES["nominal_endings"])):
+            return measure
+        inner = re.fullmatch(r"(.{2,}?)占[\u4e00-\u9fff]{1,6}", measure)
+        if inner is not None:
+            return inner.group(1) + "占比"  # 少数民族人口占总人口|的46.3%
+        k = norm.rfind(measure, m_start, q.number_start)
+        between = norm[(k + len(measure) if k >= 0 else m_end) : q.number_start]
+        return measure + "占比" if re.fullmatch(share, between) and between else measure
 
     def _table_unit(self, q: Quantity, measure: str) -> Quantity:
         """A table figure with no unit takes the one the report last counted its measure in

@@ -24,7 +24,7 @@ def _measure_texts(text: str) -> list[str]:
     [
         ("全县基层党组织共1163个。", "基层党组织"),
         ("新成立的志愿服务队有41个。", "志愿服务队"),
-        ("农业人口占90%以上。", "农业人口"),
+        ("农业人口占90%以上。", "农业人口占比"),  # a share of the whole
         # verbs the segmenter's dictionary does not call verbs (新建 a place, 轮训 a noun)
         ("城关镇北门街道新建服务站5个。", "服务站"),
         ("改扩建服务阵地40处。", "服务阵地"),
@@ -245,3 +245,13 @@ def test_another_action_on_what_was_counted_before_in_the_sentence() -> None:
 def test_a_difference_of_rates_is_in_percentage_points() -> None:
     units = sorted(o["unit"] for o in _observations("办结率达96.4%，环比提高0.8个百分点。"))
     assert units == ["%", "个百分点"]
+
+
+def test_a_percentage_a_part_takes_of_a_whole_is_its_share() -> None:
+    """少数民族居民约占23%, 少数民族人口占总人口的46.3%, 流动人口占全区人口的比例为31%: the
+    part's share (…占比); 辖区 only says where. A rate stays a rate."""
+    texts = _measure_texts(
+        "辖区少数民族居民约占23%。少数民族人口占总人口的46.3%。流动人口占全区人口的比例为31%。"
+        "群众满意率达98%。"
+    )
+    assert texts == ["少数民族人口占比", "少数民族居民占比", "流动人口占比", "群众满意率"]
