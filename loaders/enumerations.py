@@ -328,7 +328,8 @@ def _glossed_lists(norm: str, lo: int, hi: int) -> list[Enumeration]:
     return out
 
 
-_ITEM = r"[\u3400-\u9fff（）()]"
+# a character of an item, or a gloss in brackets that may list (县（市、区）)
+_ITEM = r"(?:[（(][\u3400-\u9fff、]{1,10}[）)]|[\u3400-\u9fff（）()])"
 
 
 @cache

@@ -195,6 +195,14 @@ def is_chain(items: list[str], lex: Lexicon) -> bool:
         and sum(i.endswith("长") for i in items) >= cues()["min_roles_with_head"]
     ):
         return True
+    if len({i[-2:] for i in items}) == 1 and _is_role(items[0]):
+        # 市委书记、县（市、区）委书记、乡镇（街道）党（工）委书记…: one role at each level
+        bare = [re.sub(r"[（(][^）)]*[）)]", "", i) for i in items]
+        ranks_of = [_level_of(b) for b in bare]
+        if all(r is not None for r in ranks_of):
+            ranked = [r[0] for r in ranks_of if r is not None]
+            if all(a < b for a, b in pairwise(ranked)):
+                return True
     levels = [_level_of(i) for i in items]
     if all(lv is not None for lv in levels):
         ranks = [lv[0] for lv in levels if lv is not None]
@@ -508,15 +516,23 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
     sentence = norm[ctx.lo : ctx.hi]
     words = _alliance_words()
     m = re.search(rf"((?:[“「][^”」]{{1,6}}[”」])?[\u4e00-\u9fff]{{0,8}}?{words})", sentence)
-    if m is None:
+    # “鼓楼红盟”: a quoted name ending in 盟 names an alliance by itself
+    short = re.search(r"[“「]([^”」]{1,6}盟)[”」]", sentence)
+    if m is None and short is None:
         return
-    word = next(w for w in c["alliance_words"] if m.group(1).endswith(w))
-    name = re.sub(rf"^[\u4e00-\u9fff]*?(?=[\u4e00-\u9fff]{{0,6}}{word}$)", "", m.group(1), count=1)
-    quoted = sentence[max(0, m.start(1) + len(m.group(1)) - len(name) - 1) :].startswith(
-        ("“", "「")
-    )
-    if not quoted:  # “近邻党建联盟”: a quoted name is whole
-        name = _after_last_verb(name[: -len(word)]) + word
+    if m is None or (short is not None and short.start() < m.start()):
+        assert short is not None
+        m, name, word = short, short.group(1), "盟"
+    else:
+        word = next(w for w in c["alliance_words"] if m.group(1).endswith(w))
+        name = re.sub(
+            rf"^[\u4e00-\u9fff]*?(?=[\u4e00-\u9fff]{{0,6}}{word}$)", "", m.group(1), count=1
+        )
+        quoted = sentence[max(0, m.start(1) + len(m.group(1)) - len(name) - 1) :].startswith(
+            ("“", "「")
+        )
+        if not quoted:  # “近邻党建联盟”: a quoted name is whole
+            name = _after_last_verb(name[: -len(word)]) + word
     cue_words = "|".join(map(re.escape, sorted(c["alliance_member_cues"], key=len, reverse=True)))
     units = tuple(c["unit_suffixes"])
     counts = "".join(c["member_count_units"])

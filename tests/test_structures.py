@@ -1206,3 +1206,30 @@ def test_alliance_members_ending_in_a_business_office() -> None:
     )
     (a,) = of(Alliance, text)
     assert items(a)[-2:] == ["某某银行长安路支行", "中国移动某分公司碑林营业部"]
+
+
+def test_a_quoted_alliance_name_ending_in_meng() -> None:
+    """“东湖红盟”首批吸纳A、B、C3家单位为成员单位: a quoted name ending in 盟 is an alliance."""
+    text = "“东湖红盟”首批吸纳市第二医院党委、东湖供电公司党委、东湖支行党支部3家单位为成员单位。"
+    (a,) = of(Alliance, text)
+    assert a.name == "东湖红盟"
+    assert items(a) == ["市第二医院党委", "东湖供电公司党委", "东湖支行党支部"]
+
+
+def test_levels_joined_by_dashes_with_glosses_that_list() -> None:
+    """“市—县（市、区）—乡镇（街道）—村（社区）—网格”: a 、 inside a level's gloss keeps the
+    level whole."""
+    (c,) = of(Chain, "构建“市—县（市、区）—乡镇（街道）—村（社区）—网格”五级联动体系。")
+    assert items(c) == ["市", "县（市、区）", "乡镇（街道）", "村（社区）", "网格"]
+
+
+def test_one_role_at_each_level_from_the_top_down_is_a_chain() -> None:
+    """市委书记、县（市、区）委书记、乡镇（街道）党（工）委书记…: the secretaries of the levels,
+    in order, are a chain, not a method."""
+    text = (
+        "压实市委书记、县（市、区）委书记、乡镇（街道）党（工）委书记、村（社区）党组织书记、"
+        "网格党支部书记五级书记抓基层治理责任。"
+    )
+    (c,) = of(Chain, text)
+    assert items(c)[0] == "市委书记" and items(c)[-1] == "网格党支部书记"
+    assert not of(Mechanism, text)
