@@ -757,8 +757,15 @@ def _mechanism_unnamed(e: Enumeration, ctx: Context) -> bool:
 
 
 def _after_slogan_verb(norm: str, start: int, lo: int) -> bool:
-    """A quoted list right after a verb of putting practices to work (推行, 坚持…)."""
-    return norm[max(lo, start - 3) : start].endswith(tuple(cues()["quoted_practice_verbs"]))
+    """A quoted list right after a verb of putting practices to work (推行, 坚持…), or one
+    that ends a clause such a verb opens (推行小区党组织与物业企业“双向进入、交叉任职”，)."""
+    verbs = tuple(cues()["quoted_practice_verbs"])
+    if norm[max(lo, start - 3) : start].endswith(verbs):
+        return True
+    clause = _clause_before(norm, start, lo)
+    end = norm.find("”", start)
+    closes = end > 0 and norm[end + 1 : end + 2] in _clause_breaks()
+    return closes and len(clause) <= 20 and clause.startswith(verbs)
 
 
 def _described_parts(items: list[str]) -> bool:

@@ -1233,3 +1233,12 @@ def test_one_role_at_each_level_from_the_top_down_is_a_chain() -> None:
     (c,) = of(Chain, text)
     assert items(c)[0] == "市委书记" and items(c)[-1] == "网格党支部书记"
     assert not of(Mechanism, text)
+
+
+def test_a_quoted_practice_ending_a_clause_a_verb_of_putting_to_work_opens() -> None:
+    """推行A与B“双向进入、交叉任职”，…: the verb opens the clause, the quoted list closes it; an
+    outcome (实现“A、B”) is no practice."""
+    text = "推行小区党组织与物业企业“双向进入、交叉任职”，书记可兼任业委会主任。"
+    (m,) = of(Mechanism, text)
+    assert items(m) == ["双向进入", "交叉任职"]
+    assert not of(Mechanism, "全省实现“一网统筹、一网统管”，缩减服务半径。")
