@@ -644,6 +644,49 @@ def _action_at(item: str) -> int:
     return 0
 
 
+@recogniser("graded-clauses")
+def recognise_graded_clauses(ctx: Context) -> Iterable[Structure]:
+    """网格事项实行分级处置：一般事项网格自办，复杂事项社区联办，重大事项街道统办: after a
+    colon, two or more clauses to the end of the sentence, each a kind of one thing (the
+    same word after a different one of two characters: 一般|事项, 复杂|事项) and how it is
+    handled; named by the words before the colon, after the verb that opens them."""
+    c, norm = cues(), ctx.norm
+    low, high = c["graded_clause_chars"]
+    verbs = tuple(sorted(c["method_verbs"] + c["method_doing_verbs"], key=len, reverse=True))
+    for m in re.finditer(r"[:：]", norm[ctx.lo : ctx.hi]):
+        colon = ctx.lo + m.start()
+        end = colon + 1
+        while end < len(norm) and norm[end] not in "。！？!?\n":
+            end += 1
+        items: list[Item] = []
+        pos = colon + 1
+        for part in re.split(r"[，,；;]", norm[colon + 1 : end]):
+            text = part.strip()
+            if text:
+                a = norm.index(text, pos)
+                items.append(Item(text, a, a + len(text)))
+            pos += len(part) + 1
+        if len(items) < 2 or not all(low <= len(i.text) <= high for i in items):
+            continue
+        if any(re.search(r"\d", i.text) for i in items):
+            continue  # 城区网格320个，农村网格150个: figures, not ways of handling
+        kinds = {i.text[:2] for i in items}
+        if len({i.text[2:4] for i in items}) != 1 or len(kinds) != len(items):
+            continue
+        if not _posseg(items[0].text[2:4])[-1][1].startswith("n"):
+            continue  # the shared word names the thing (事项), not an action
+        if tuple(unify(i.text) for i in items) in ctx.found:
+            continue
+        before = _clause_before(norm, colon, ctx.lo)
+        cut = max((before.rfind(v) + len(v) for v in verbs if v in before), default=0)
+        name = before[cut:] if 2 <= len(before) - cut <= 10 else ""
+        ctx.take(None, [i.text for i in items])
+        start = colon - len(name) if name else items[0].start
+        yield Mechanism(
+            name or "、".join(i.text for i in items), items, start, items[-1].end, bool(name)
+        )
+
+
 @recogniser("mechanism")
 def recognise_mechanism(ctx: Context) -> Iterable[Structure]:
     """A mechanism and its steps: a quoted list named by a count that fits, a head noun or a

@@ -750,6 +750,7 @@ DEFAULT_RECOGNISERS = [
     "joint-actors",
     "means-before-action",
     "named-list",
+    "graded-clauses",
     "mechanism",
 ]
 

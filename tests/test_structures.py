@@ -1242,3 +1242,14 @@ def test_a_quoted_practice_ending_a_clause_a_verb_of_putting_to_work_opens() -> 
     (m,) = of(Mechanism, text)
     assert items(m) == ["双向进入", "交叉任职"]
     assert not of(Mechanism, "全省实现“一网统筹、一网统管”，缩减服务半径。")
+
+
+def test_kinds_of_one_thing_and_how_each_is_handled_after_a_colon() -> None:
+    """实行分级处置：一般事项网格自办，复杂事项社区联办，重大事项街道统办: each clause a kind
+    of 事项 and who handles it, named by the words before the colon; clauses of figures are
+    no such list."""
+    text = "网格事项实行分级处置：一般事项网格自办，复杂事项社区联办，重大事项街道统办。"
+    (m,) = of(Mechanism, text)
+    assert m.name == "分级处置"
+    assert items(m) == ["一般事项网格自办", "复杂事项社区联办", "重大事项街道统办"]
+    assert not of(Mechanism, "全区情况如下：城区网格320个，农村网格150个。")
