@@ -419,7 +419,7 @@ class TextLoader(MeasureReading):
             return cleaned + "占比" if len(cleaned) >= 2 else measure
         if measure.endswith(tuple(_MEASURE_CUES["nominal_endings"])):
             return measure
-        inner = re.fullmatch(r"(.{2,}?)占[\u4e00-\u9fff]{1,6}", measure)
+        inner = re.fullmatch(r"(.{2,}?)(?:约|近|仅)?占[\u4e00-\u9fff]{1,6}", measure)
         if inner is not None:
             return inner.group(1) + "占比"  # 少数民族人口占总人口|的46.3%
         k = norm.rfind(measure, m_start, q.number_start)
