@@ -359,7 +359,8 @@ def recognise_working_groups(ctx: Context) -> Iterable[Structure]:
 
 def _groups_given_duties(ctx: Context, e: Enumeration) -> WorkingGroups | None:
     """组建专项工作组6个，分别负责A、B…F: groups counted and named before a list of as many
-    duties, one each (分别负责, 分别牵头…): the groups, each by its duty."""
+    duties, one each (分别负责, 分别牵头…): the groups, each by its duty; or before their
+    names (下设6个专项工作组，分别为平安稳定组、…)."""
     c, norm = cues(), ctx.norm
     if e.kind != "bare" or e.name:
         return None
@@ -367,11 +368,15 @@ def _groups_given_duties(ctx: Context, e: Enumeration) -> WorkingGroups | None:
     num = rf"\d+|[{CN_NUMERAL}]+"
     m = re.search(
         rf"(?:(?P<w1>{words})(?P<n1>{num})个|(?P<n2>{num})个(?P<w2>{words}))[，,]?"
-        rf"分别(?:负责|承担|牵头|聚焦|主抓)[:：]?$",
+        rf"分别(?P<verb>负责|承担|牵头|聚焦|主抓|为|是)[:：]?$",
         norm[ctx.lo : e.start],
     )
     if m is None:
         return None
+    if m.group("verb") in ("为", "是") and not all(
+        i.endswith(tuple(c["group_words"])) for i in e.items
+    ):
+        return None  # 分别为 names the groups: each a group (平安稳定组…)
     n = m.group("n1") or m.group("n2")
     if parse_count(n) != len(e.items):
         return None

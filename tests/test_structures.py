@@ -1253,3 +1253,12 @@ def test_kinds_of_one_thing_and_how_each_is_handled_after_a_colon() -> None:
     assert m.name == "分级处置"
     assert items(m) == ["一般事项网格自办", "复杂事项社区联办", "重大事项街道统办"]
     assert not of(Mechanism, "全区情况如下：城区网格320个，农村网格150个。")
+
+
+def test_working_groups_counted_and_then_named_after_fenbie_wei() -> None:
+    """下设6个专项工作组，分别为A组、B组…: the groups by their names; a list after 分别为 that
+    names no groups is no such list."""
+    text = "委员会下设3个专项工作组，分别为平安稳定组、企业服务组、环境整治组，由副书记协调。"
+    (w,) = of(WorkingGroups, text)
+    assert items(w) == ["平安稳定组", "企业服务组", "环境整治组"]
+    assert not of(WorkingGroups, "委员会下设3个专项工作组，分别为平安、服务、环境，由副书记协调。")
