@@ -244,7 +244,8 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
         echo = _counted_word(m.group("quoted")) if len(counts) == 1 and not m.group("head") else ""
         if echo in c["role_suffixes"]:
             echo = ""  # “五长制”，即街道设街长…: roles, read as a chain
-        if not counts or (len(counts) < 2 and not m.group("head") and not echo):
+        # (a formula's terms open its parts: checked below, enough without a head)
+        if not counts or (len(counts) < 2 and not m.group("head") and not echo and not terms):
             continue
         end = m.end()
         while end < ctx.hi and norm[end] not in "。！？!?\n":
@@ -292,7 +293,11 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
             continue
         if echo and (len(steps) < 3 or not all(echo in i.text for i in steps)):
             continue  # (“两新”，即新业态、新就业群体: two kinds, not a method's parts)
-        if terms and not all(i.text.startswith(t) for i, t in zip(steps, terms, strict=True)):
+        vague = tuple(c["vague_counts"])
+        if terms and not all(
+            i.text.startswith(t) or (t in "Nn" and i.text.startswith(vague))
+            for i, t in zip(steps, terms, strict=True)
+        ):
             continue  # “135”，即1个目标、3支队伍、5项制度: each part opens with its term
         for e in ctx.enumerations:
             if m.start() <= e.start and e.end <= steps[-1].end:

@@ -1262,3 +1262,11 @@ def test_working_groups_counted_and_then_named_after_fenbie_wei() -> None:
     (w,) = of(WorkingGroups, text)
     assert items(w) == ["平安稳定组", "企业服务组", "环境整治组"]
     assert not of(WorkingGroups, "委员会下设3个专项工作组，分别为平安、服务、环境，由副书记协调。")
+
+
+def test_a_formula_glossed_after_ji_whose_n_is_written_as_a_vague_count() -> None:
+    """“1+3+N”力量，即1名网格长、3名专职网格员和若干名志愿者: a formula needs no head; its N may
+    be 若干."""
+    text = "每个网格配备“1+3+N”力量，即1名网格长、3名专职网格员和若干名志愿者，效果好。"
+    (m,) = of(Mechanism, text)
+    assert items(m) == ["1名网格长", "3名专职网格员", "若干名志愿者"]
