@@ -794,6 +794,10 @@ def _mechanism_unnamed(e: Enumeration, ctx: Context) -> bool:
     before = _clause_before(ctx.norm, e.start, ctx.lo)
     if not before or before.endswith(tuple(c["method_verbs"])):
         return True
+    opens = {i[:2] for i in e.items}
+    if len(opens) == 1 and all(len(i) >= 4 for i in e.items):
+        # 带头摸底、带头签字、带头出资: one way of acting (a verb or an adverb) on each
+        return _posseg(next(iter(opens)))[0][1] in ("v", "d", "vd")
     ends = {i[-2:] for i in e.items}
     if len(ends) != 1:
         return False

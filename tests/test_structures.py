@@ -1270,3 +1270,12 @@ def test_a_formula_glossed_after_ji_whose_n_is_written_as_a_vague_count() -> Non
     text = "每个网格配备“1+3+N”力量，即1名网格长、3名专职网格员和若干名志愿者，效果好。"
     (m,) = of(Mechanism, text)
     assert items(m) == ["1名网格长", "3名专职网格员", "若干名志愿者"]
+
+
+def test_one_way_of_acting_on_each_and_a_chain_ending_in_households() -> None:
+    """带头摸底、带头签字、带头出资: one way of acting on each, a method; “小区党支部—楼栋长—单元长
+    —党员联系户”: units, roles and the households they link, a chain."""
+    (m,) = of(Mechanism, "由党员楼组长带头摸底、带头签字、带头出资，推动加梯。")
+    assert items(m) == ["带头摸底", "带头签字", "带头出资"]
+    (c,) = of(Chain, "推行“小区党支部—楼栋长—单元长—党员联系户”管理模式。")
+    assert items(c) == ["小区党支部", "楼栋长", "单元长", "党员联系户"]

@@ -843,3 +843,10 @@ def test_a_figure_for_each_one_is_no_total() -> None:
     text = "全县网格员1200名，每个网格配备网格员2名；每万人口拥有社区工作者18人。"
     scopes = {Decimal(o["value"]): o["countScope"] for o in _observations(_load(text)[0])}
     assert scopes == {Decimal(1200): "total", Decimal(2): "per", Decimal(18): "per"}
+
+
+def test_cards_counted_by_zhang_in_digits_only() -> None:
+    """已发放2100余张 counts cards; 三张清单 names a method, no count."""
+    graph, _ = _load("全区已发放爱心卡2100余张，推行三张清单制度。")
+    got = {Decimal(o["value"]): o["unit"] for o in _observations(graph)}
+    assert got == {Decimal(2100): "张"}
