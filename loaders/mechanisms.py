@@ -767,6 +767,12 @@ def _mechanism_unnamed(e: Enumeration, ctx: Context) -> bool:
             after = _posseg(ctx.norm[e.end : e.end + 4])
             if e.kind == "direct" and after and after[0][1] in ("n", "vn", "nz"):
                 return True
+            # “找出来、组起来、动起来”: actions of one length that end in one word, in order
+            one_end = len({i[-1] for i in e.items}) == 1 and len({len(i) for i in e.items}) == 1
+            if e.kind == "standalone" and one_end and _parallel(e.items):
+                # but not how it turns out (送得安心、住得舒心: 得 and a state)
+                outcome = any("得" in i[1:-1] for i in e.items)
+                return not outcome and not e.items[0].endswith(tuple(c["describing_endings"]))
             return all(len(i) <= c["abbreviated_step_chars"] for i in e.items)
         return (
             e.kind == "standalone"

@@ -1279,3 +1279,11 @@ def test_one_way_of_acting_on_each_and_a_chain_ending_in_households() -> None:
     assert items(m) == ["带头摸底", "带头签字", "带头出资"]
     (c,) = of(Chain, "推行“小区党支部—楼栋长—单元长—党员联系户”管理模式。")
     assert items(c) == ["小区党支部", "楼栋长", "单元长", "党员联系户"]
+
+
+def test_quoted_actions_of_one_length_ending_in_one_word() -> None:
+    """把队伍“找出来、组起来、动起来”: actions in order, a method; “送得安心、住得舒心、干得暖心”:
+    how it turns out, a slogan."""
+    (m,) = of(Mechanism, "为了把这支队伍“找出来、组起来、动起来”，全区建立党组织。")
+    assert items(m) == ["找出来", "组起来", "动起来"]
+    assert not of(Mechanism, "让骑手“送得安心、住得舒心、干得暖心”，效果好。")
