@@ -556,7 +556,7 @@ class MeasureReading:
             lead = lead[len(opener) :]
             acts = list(_posseg(lead)) if lead else []
         # (自行|处置: after 其中, an adverb or a pronoun of manner may go before the verb)
-        how = ("d", "r") if opener else ()
+        how = ("d", "r") if opener else ("d",)
         if (
             c_start > 0
             and norm[c_start - 1] in "；;，,"
@@ -569,6 +569,13 @@ class MeasureReading:
             # 受理群众诉求8562件；办结8401件: another action on the things counted before in
             # the sentence, in the same unit (办结群众诉求)
             k = before.find(lead)
+            if not opener:
+                # 已办结1198件: the adverb before the action is no part of what is counted
+                done = list(acts)
+                while len(done) > 1 and done[0][1] == "d":
+                    done = done[1:]
+                verb = "".join(w for w, _f in done)
+                k, lead = k + len(lead) - len(verb), verb
             return lead + (_acts_on(same) or same), c_start + k, c_start + k + len(lead)
         if -1 in prev:
             return prev[-1]

@@ -240,6 +240,9 @@ def test_another_action_on_what_was_counted_before_in_the_sentence() -> None:
     # the action is on what the first counts, not on who did it or how (网格收集|民生诉求)
     texts = _measure_texts("通过网格收集民生诉求2361件，办结2298件。")
     assert texts == ["办结民生诉求", "网格收集民生诉求"]
+    # an adverb before the action (已办结) is no part of it
+    texts = _measure_texts("通过网格收集民生诉求2361件，已办结2298件。")
+    assert texts == ["办结民生诉求", "网格收集民生诉求"]
 
 
 def test_a_difference_of_rates_is_in_percentage_points() -> None:
