@@ -33,7 +33,10 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
     covered = r"[^、，。；,;“”「」『』（(]{1,8}?(?:[（(][^）)]{1,8}[）)])?"
     # …党员包户制度: a system's head may follow the last pair at once
     ends = "|".join(map(re.escape, c["baobao_name_heads"]))
-    pair = rf"({rank})({verbs})({covered})(?=[、，。；,;“”「」『』的]|{ends})"
+    # (街道班子成员每人联系1至2个社区: each cadre, and how many of the level each covers)
+    each = r"(?:每人|每名|每位)?"
+    many = r"(?:\d+(?:[至到~—-]\d+)?个)?"
+    pair = rf"({rank}){each}({verbs}){many}({covered})(?=[、，。；,;“”「」『』的]|{ends})"
     sentence = norm[ctx.lo : ctx.hi]
     # pairs joined by 、, or by commas where each clause is a pair (“双包”：A包B，C包D)
     for m in re.finditer(rf"{pair}(?:[、，,；;]{pair})+", sentence):

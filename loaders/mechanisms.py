@@ -254,11 +254,18 @@ def recognise_counted_gloss(ctx: Context) -> Iterable[Structure]:
         pos = m.end()
         for part in re.split(r"[，；,;]", norm[m.end() : end]):
             texts = _split_outside_brackets(part)
+            # …，以及A、B: the join that opens a part is no part of its first item
+            lead = next(
+                (j for j in sorted(joins, key=len, reverse=True) if texts[0].startswith(j)), ""
+            )
+            texts[0] = texts[0][len(lead) :]
             # A、B、C和D: the last item after a joining word; A和B、C、D (“一约四会”，即村规民约
             # 和村民议事会、…): the first before one, where the counts ask for one more item
             for at_k in (len(texts) - 1, 0):
                 text_k = texts[at_k]
-                j_k = next((j for j in joins if text_k.find(j) > 0), None)
+                j_k = next(
+                    (j for j in sorted(joins, key=len, reverse=True) if text_k.find(j) > 0), None
+                )
                 if j_k is not None and len(texts) + 1 <= sum(counts):
                     k = text_k.find(j_k)
                     texts[at_k : at_k + 1] = [text_k[:k], text_k[k + len(j_k) :]]

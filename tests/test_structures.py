@@ -1287,3 +1287,21 @@ def test_quoted_actions_of_one_length_ending_in_one_word() -> None:
     (m,) = of(Mechanism, "为了把这支队伍“找出来、组起来、动起来”，全区建立党组织。")
     assert items(m) == ["找出来", "组起来", "动起来"]
     assert not of(Mechanism, "让骑手“送得安心、住得舒心、干得暖心”，效果好。")
+
+
+def test_a_counted_gloss_whose_second_part_opens_with_yiji() -> None:
+    """“四议两公开”工作法，包括A、B、C、D，以及E、F: 以及 opens the second part; it is not split
+    into 以 and 及."""
+    text = (
+        "推行“四议两公开”工作法，包括党支部会提议、两委会商议、党员大会审议、村民代表会议决议，"
+        "以及决议公开、实施结果公开，成效明显。"
+    )
+    (m,) = of(Mechanism, text)
+    assert items(m)[-2:] == ["决议公开", "实施结果公开"] and len(items(m)) == 6
+
+
+def test_baobao_pairs_with_how_many_each_cadre_covers() -> None:
+    """街道班子成员每人联系1至2个社区，社区“两委”成员每人联系3至5个网格: each cadre and how many
+    of the level; the levels are covered."""
+    text = "实行“双联系”制度：街道班子成员每人联系1至2个社区，社区“两委”成员每人联系3至5个网格。"
+    assert _tiers(text) == [("街道班子成员", "社区"), ("社区“两委”成员", "网格")]
