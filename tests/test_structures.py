@@ -1305,3 +1305,14 @@ def test_baobao_pairs_with_how_many_each_cadre_covers() -> None:
     of the level; the levels are covered."""
     text = "实行“双联系”制度：街道班子成员每人联系1至2个社区，社区“两委”成员每人联系3至5个网格。"
     assert _tiers(text) == [("街道班子成员", "社区"), ("社区“两委”成员", "网格")]
+
+
+def test_alliance_members_listed_after_fenbie_shi() -> None:
+    """…党建联盟，首批成员单位4家，分别是A、B、C和D: 分别是 lists the members, the last after 和."""
+    text = (
+        "街道党工委牵头成立“湖畔”区域化党建联盟，首批成员单位4家，分别是市交响乐团党委、"
+        "湖畔卫生服务中心党支部、第二物业管理所党支部和某银行湖畔支行党支部。"
+    )
+    (a,) = of(Alliance, text)
+    assert items(a)[0] == "市交响乐团党委" and items(a)[-1] == "某银行湖畔支行党支部"
+    assert len(items(a)) == 4
