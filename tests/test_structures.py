@@ -1316,3 +1316,9 @@ def test_alliance_members_listed_after_fenbie_shi() -> None:
     (a,) = of(Alliance, text)
     assert items(a)[0] == "市交响乐团党委" and items(a)[-1] == "某银行湖畔支行党支部"
     assert len(items(a)) == 4
+
+
+def test_baobao_covering_the_doorways_of_a_building() -> None:
+    """…在职党员包楼门院: 楼门院 (a building's doorways and yard) is a level below the grid."""
+    text = "建立区级领导包街乡、街乡班子成员包社区（村）、社区党组织书记包网格、党员包楼门院的四级包联机制。"
+    assert _tiers(text)[-1] == ("党员", "楼门院")
