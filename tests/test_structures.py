@@ -1307,7 +1307,7 @@ def test_baobao_pairs_with_how_many_each_cadre_covers() -> None:
     assert _tiers(text) == [("街道班子成员", "社区"), ("社区“两委”成员", "网格")]
 
 
-def test_alliance_members_listed_after_fenbie_shi() -> None:
+def test_alliance_members_listed_after_a_bare_fenbie_shi() -> None:
     """…党建联盟，首批成员单位4家，分别是A、B、C和D: 分别是 lists the members, the last after 和."""
     text = (
         "街道党工委牵头成立“湖畔”区域化党建联盟，首批成员单位4家，分别是市交响乐团党委、"
