@@ -951,8 +951,8 @@ def test_bodies_listed_before_acting_together_are_a_joint_mechanism() -> None:
     (m,) = of(Mechanism, "经街道牵头，社区党委、居委会、业委会、物业公司共同协商车棚改造方案。")
     assert items(m) == ["社区党委", "居委会", "业委会", "物业公司"]
     assert m.name == "共同协商" and not m.named
-    (t,) = of(Mechanism, "黨支部、居委、業委會、物業共同協商改造方案,並一起動手。")
-    assert items(t) == ["党支部", "居委", "业委会", "物业"]  # read in the normalised view
+    (t,) = of(Mechanism, "經街道協調,黨總支、居委會、業委會、物業公司共同商議車棚方案。")
+    assert items(t) == ["党总支", "居委会", "业委会", "物业公司"]  # read in the normalised view
     assert not of(Mechanism, "社区党员、群众、志愿者共同参与环境整治。")
     assert not of(Mechanism, "我们把共建单位、社会组织、物业企业、业委会共同体建设作为重点。")
 
