@@ -523,11 +523,10 @@ def recognise_alliance_members(ctx: Context) -> Iterable[Structure]:
     m = re.search(rf"((?:[“「][^”」]{{1,6}}[”」])?[\u4e00-\u9fff]{{0,8}}?{words})", sentence)
     # “鼓楼红盟”: a quoted name ending in 盟 names an alliance by itself
     short = re.search(r"[“「]([^”」]{1,6}盟)[”」]", sentence)
-    if m is None and short is None:
-        return
-    if m is None or (short is not None and short.start() < m.start()):
-        assert short is not None
+    if short is not None and (m is None or short.start() < m.start()):
         m, name, word = short, short.group(1), "盟"
+    elif m is None:
+        return
     else:
         word = next(w for w in c["alliance_words"] if m.group(1).endswith(w))
         name = re.sub(
