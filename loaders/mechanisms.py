@@ -132,7 +132,8 @@ def recognise_numbered(ctx: Context) -> Iterable[Structure]:
             break
         else:
             steps = _sequence_steps(norm, m.end())
-            if steps and m.group("quoted") and m.group("head"):
+            quoted_head = m.group("quoted") and re.search(rf"(?:{heads})$", m.group("quoted"))
+            if steps and m.group("quoted") and (m.group("head") or quoted_head):
                 # “屋场共谋”机制，首先…，其次…，最后…: steps in order, no count to check
                 ctx.take(None, [i.text for i in steps])
                 name = m.group("quoted")
@@ -790,6 +791,8 @@ def _mechanism_unnamed(e: Enumeration, ctx: Context) -> bool:
     if e.kind == "deng" and ctx.norm[e.end + 1 : e.end + 2] in _clause_breaks():
         # 通过A、B、C等，…; but 为A、B、C等提供便捷途径: a list before a verb is its object
         return _parallel(e.items)
+    if e.kind == "bare" and len(e.items) == 2 and _paired_rule(ctx.norm, e, ctx.lo):
+        return True
     if e.kind != "bare" or len(e.items) < c["unnamed_min_items"]:
         return False
     if all(any(ch in c.opens for ch in i[:3]) for i in e.items):
@@ -831,6 +834,18 @@ def _after_slogan_verb(norm: str, start: int, lo: int) -> bool:
     end = norm.find("”", start)
     closes = end > 0 and norm[end + 1 : end + 2] in _clause_breaks()
     return closes and len(clause) <= 20 and clause.startswith(verbs)
+
+
+def _paired_rule(norm: str, e: Enumeration, lo: int) -> bool:
+    """做到小事不出网格、大事不出社区: two rules written alike (one word in the same place of
+    both, 不出), the whole of what a verb of method asks for."""
+    a, b = e.items
+    before = _clause_before(norm, e.start, lo)
+    if not before.endswith(tuple(cues()["method_doing_verbs"])) or abs(len(a) - len(b)) > 1:
+        return False
+    if a.startswith("以") or b.startswith("以"):
+        return False  # 以职业化为基础、以专业化为导向: roles given, not rules
+    return len(a) >= 4 and a[:2] != b[:2] and a[2:4] == b[2:4]
 
 
 def _described_parts(items: list[str]) -> bool:

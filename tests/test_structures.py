@@ -1322,3 +1322,21 @@ def test_baobao_covering_the_doorways_of_a_building() -> None:
     """…在职党员包楼门院: 楼门院 (a building's doorways and yard) is a level below the grid."""
     text = "建立区级领导包街乡、街乡班子成员包社区（村）、社区党组织书记包网格、党员包楼门院的四级包联机制。"
     assert _tiers(text)[-1] == ("党员", "楼门院")
+
+
+def test_steps_in_sequence_after_a_quoted_name_that_holds_its_head() -> None:
+    """推行“议事三步法”：首先…，其次…，最后…: the head is inside the quotes."""
+    text = (
+        "街道推行“楼组议事三步法”：首先由党小组收集意见，其次由议事会形成方案，最后由联席会议落实。"
+    )
+    (m,) = of(Mechanism, text)
+    assert m.name == "楼组议事三步法"
+    assert items(m) == ["由党小组收集意见", "由议事会形成方案", "由联席会议落实"]
+
+
+def test_two_rules_written_alike_after_zuodao() -> None:
+    """做到小事不出网格、大事不出社区: two rules alike, what the method asks; roles given after
+    以 (坚持以A为基础、以B为导向) are not rules."""
+    (m,) = of(Mechanism, "我们做到小事不出网格、大事不出社区，群众满意。")
+    assert items(m) == ["小事不出网格", "大事不出社区"]
+    assert not of(Mechanism, "坚持以职业化为基础、以专业化为导向，建设队伍。")
