@@ -110,7 +110,9 @@ def recognise_baobao(ctx: Context) -> Iterable[Structure]:
                 if a < e.end <= b:
                     ctx.used.add(id(e))  # the same pairs as a list (县级领导联系|乡镇、…)
             yield System(name, items, a, end, not unnamed, (a, end), tiers=tiers)
-            yield Chain(name, items, a, end, not unnamed, (a, end))
+            if not any(re.search(r"\d", i.text) for i in items):
+                # (pairs that say how many each covers assign cadres; they rank no levels)
+                yield Chain(name, items, a, end, not unnamed, (a, end))
 
 
 def _covered_level(covered: str, lex: Lexicon) -> tuple[str, str | None] | None:

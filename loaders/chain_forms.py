@@ -68,8 +68,16 @@ def recognise_reaching_down(ctx: Context) -> Iterable[Structure]:
             continue  # levels only, from the top down, each below the one before
         items = [Item(m.group("top"), m.start("top"), m.end("top"))]
         items += [Item(t, a, b) for t, (a, b) in zip(e.items, e.item_spans, strict=True)]
+        # …，再延伸到党员中心户: one more level reached, below the last
+        more = re.match(
+            rf"[，,]再(?:{verbs})(?P<more>[\u4e00-\u9fff]{{2,8}}?)(?=[，,。；;])", norm[e.end :]
+        )
+        if more is not None and _below(more.group("more"), ranks[-1]):
+            a = e.end + more.start("more")
+            items.append(Item(more.group("more"), a, a + len(more.group("more"))))
         named = re.search(
-            rf"(?:形成|构建|建立|打造)(?:了|起)?(?P<name>(?P<n>(?:[{CN_NUMERAL}]|\d){{1,2}})级"
+            rf"(?:形成|构建|建立|打造)(?:了|起)?(?:[\u4e00-\u9fff]{{1,8}}的)?"
+            rf"(?P<name>(?P<n>(?:[{CN_NUMERAL}]|\d){{1,2}})级"
             rf"[\u4e00-\u9fff]{{1,6}})",
             norm[e.end : ctx.hi],
         )
@@ -80,6 +88,16 @@ def recognise_reaching_down(ctx: Context) -> Iterable[Structure]:
         name = named.group("name") if fits and named else "、".join(i.text for i in items)
         end = e.end + named.end() if fits and named else e.end
         yield Chain(name, items, m.start(), end, bool(fits), (m.start(), end))
+
+
+def _below(text: str, rank: int) -> bool:
+    """``text`` is a level, or a unit named by a level word at its end (党员中心户), below
+    ``rank``."""
+    lv = _level_of(text)
+    if lv is not None:
+        return lv[0] > rank
+    rows = cues()["level_order"]
+    return any(text.endswith(tuple(words)) for words in rows[rank:])
 
 
 def _count(n: str) -> int | None:

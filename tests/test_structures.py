@@ -1340,3 +1340,18 @@ def test_two_rules_written_alike_after_zuodao() -> None:
     (m,) = of(Mechanism, "我们做到小事不出网格、大事不出社区，群众满意。")
     assert items(m) == ["小事不出网格", "大事不出社区"]
     assert not of(Mechanism, "坚持以职业化为基础、以专业化为导向，建设队伍。")
+
+
+def test_levels_reached_again_and_a_chain_named_after_a_description() -> None:
+    """从社区党委延伸至A、B，再延伸到C，形成上下贯通的四级组织链条: the level reached again is one
+    more; the name may follow words that describe it."""
+    text = "我市将党的组织从社区党委延伸至网格党支部、楼栋党小组，再延伸到党员中心户，形成上下贯通的四级组织链条。"
+    (c,) = of(Chain, text)
+    assert c.name == "四级组织链条"
+    assert items(c) == ["社区党委", "网格党支部", "楼栋党小组", "党员中心户"]
+
+
+def test_baobao_pairs_with_counts_assign_cadres_and_rank_no_levels() -> None:
+    """街道班子成员每人联系1至2个社区，…: a 包保 system, but no chain of levels."""
+    text = "实行“双联系”制度：街道班子成员每人联系1至2个社区，社区“两委”成员每人联系3至5个网格。"
+    assert of(System, text) and not of(Chain, text)
