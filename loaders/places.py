@@ -149,6 +149,10 @@ class AreaFinder:
                     }
                 )
                 continue
+            if self.norm[start:end] in place_rules()["generic_division_names"] and not any(
+                a.code in context for a in self.chain(self._division(picked[0]))[1:]
+            ):
+                continue  # 九龙坡区的老城区: the old town, not 洛阳's 老城区 (no 洛阳 named)
             in_name = (
                 self._in_name(start, end) or self._names_media(end) or self._opens_body(start, end)
             )

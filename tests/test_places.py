@@ -744,3 +744,12 @@ def test_words_merged_before_a_place_suffix_that_describe_or_open_a_clause() -> 
     assert [s.name for s in recognise_sub_areas(text)] == []
     found = recognise_sub_areas("其中新屯子村村集体经济收入达到78万元。")
     assert [(s.name, s.end - s.start) for s in found] == [("新屯子村", 4)]
+
+
+def test_a_division_named_like_a_part_of_any_city_needs_its_city() -> None:
+    """九龙坡区的老城区: the old town of 九龙坡区, not 洛阳's 老城区 (no 洛阳 named); with 洛阳市
+    named before it, or in the manifest, it is that district."""
+    graph, _ = _load("杨家坪街道是九龙坡区的老城区，辖11个社区。", area=None)
+    assert _obs_props(graph)[Decimal(11)]["area"] != GKD + "area/410302"
+    graph, _ = _load("洛阳市老城区新建服务站5个。", area=None)
+    assert _obs_props(graph)[Decimal(5)]["area"] == GKD + "area/410302"
