@@ -231,6 +231,7 @@ class AreaFinder:
         inside_sub = Ranges([(s.start, s.end) for s in self.sub_areas])
         found_in = [(e.start_char, e.end_char, e.text) for e in self.ents if e.label_ == "AREA"]
         found_in += self.organ_places
+        area_ends = {e for _s, e, _n in found_in}
         for start, end, name in sorted(set(found_in)):
             longer = name + self.norm[end : end + 1]
             if self.gaz.candidates(longer) and longer in self.gaz.by_name:
@@ -242,7 +243,8 @@ class AreaFinder:
             # 北京 in 北京路街道: part of a longer place name
             if any(end <= b and (a, b) != (start, end) for a, b in inside_sub.holding(start)):
                 continue
-            if _splits_a_word(self.norm, start):
+            # (江西|南昌: a place ending right where it starts splits no word: not 西南)
+            if start not in area_ends and _splits_a_word(self.norm, start):
                 continue
             cands = self.gaz.candidates(name)
             if cands:

@@ -753,3 +753,11 @@ def test_a_division_named_like_a_part_of_any_city_needs_its_city() -> None:
     assert _obs_props(graph)[Decimal(11)]["area"] != GKD + "area/410302"
     graph, _ = _load("洛阳市老城区新建服务站5个。", area=None)
     assert _obs_props(graph)[Decimal(5)]["area"] == GKD + "area/410302"
+
+
+def test_a_place_right_after_another_splits_no_word() -> None:
+    """江西南昌推行…，全市已有…: 西南 is a word, but 江西 ends where 南昌 starts; 全市 is 南昌."""
+    graph, _ = _load(
+        "全区推行联户制度。江西南昌推行红色物业，全市已有小区600个建立党组织。", area="南宁市"
+    )
+    assert _obs_props(graph)[Decimal(600)]["area"] == GKD + "area/360100"
