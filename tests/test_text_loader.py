@@ -845,8 +845,10 @@ def test_a_figure_for_each_one_is_no_total() -> None:
     assert scopes == {Decimal(1200): "total", Decimal(2): "per", Decimal(18): "per"}
 
 
-def test_cards_counted_by_zhang_in_digits_only() -> None:
-    """已发放2100余张 counts cards; 三张清单 names a method, no count."""
-    graph, _ = _load("全区已发放爱心卡2100余张，推行三张清单制度。")
+def test_cards_counted_by_zhang_and_cases_by_zong_in_digits_only() -> None:
+    """已发放2100余张 counts cards, 化解矛盾纠纷856宗 cases; 三张清单 names a method, 3宗教场所
+    counts no cases."""
+    graph, _ = _load("全区已发放爱心卡2100余张，推行三张清单制度，化解矛盾纠纷856宗，有3宗教场所。")
     got = {Decimal(o["value"]): o["unit"] for o in _observations(graph)}
-    assert got == {Decimal(2100): "张"}
+    assert got[Decimal(2100)] == "张" and got[Decimal(856)] == "宗"
+    assert Decimal(3) not in got or got[Decimal(3)] != "宗"
