@@ -739,6 +739,12 @@ def _mechanism_named(e: Enumeration) -> bool:
     c = cues()
     if _echoed_name(e):
         return True
+    lead = re.match(r"[一二两三四五六七八九十]+", e.name) if e.kind == "quoted-name" else None
+    if lead is not None and len(e.name) > len(lead.group(0)) and len(e.items) >= 2:
+        # A、B、C“三驾马车”: a quoted name that opens with the count of the items
+        fits = parse_count(lead.group(0)) == len(e.items) and _counts_in(e.name) == [len(e.items)]
+        if fits and all(len(i) >= 2 for i in e.items):  # (not 一、建强社区“两委”: a heading)
+            return True
     if not _valid_name(e.name):
         return False
     if len(e.items) < (2 if e.quoted and not e.run else c["unquoted_min_items"]):

@@ -1355,3 +1355,11 @@ def test_baobao_pairs_with_counts_assign_cadres_and_rank_no_levels() -> None:
     """街道班子成员每人联系1至2个社区，…: a 包保 system, but no chain of levels."""
     text = "实行“双联系”制度：街道班子成员每人联系1至2个社区，社区“两委”成员每人联系3至5个网格。"
     assert of(System, text) and not of(Chain, text)
+
+
+def test_a_list_named_by_a_quoted_count_of_its_items() -> None:
+    """居委会、业委会、物业服务企业“三驾马车”: a quoted name that opens with the number of the
+    items; 一、建强社区“两委” (a heading) is none."""
+    (m,) = of(Mechanism, "最后由居委会、业委会、物业服务企业“三驾马车”联席会议推动落实。")
+    assert m.name == "三驾马车" and items(m) == ["居委会", "业委会", "物业服务企业"]
+    assert not of(Mechanism, "一、建强社区“两委”，夯实基层战斗堡垒")
