@@ -155,7 +155,7 @@ def _sequence_steps(norm: str, pos: int) -> list[Item]:
     of the middle ones, and the last, each opening a clause within a few sentences; none
     unless the last word closes them."""
     c = cues()
-    limit = c["numbered_step_max_chars"]
+    limit = c["sequence_step_max_chars"]
     for first, middles, last in c["sequence_step_words"]:
         if not norm.startswith(first, pos):
             continue

@@ -1363,3 +1363,14 @@ def test_a_list_named_by_a_quoted_count_of_its_items() -> None:
     (m,) = of(Mechanism, "最后由居委会、业委会、物业服务企业“三驾马车”联席会议推动落实。")
     assert m.name == "三驾马车" and items(m) == ["居委会", "业委会", "物业服务企业"]
     assert not of(Mechanism, "一、建强社区“两委”，夯实基层战斗堡垒")
+
+
+def test_a_long_last_step_after_zuihou() -> None:
+    """最后由居委会、业委会、物业服务企业联席会议推动落实并公示结果: a step opened by a word of
+    sequence may run long; it stays one step."""
+    text = (
+        "推行“议事三步法”：首先由党小组收集意见，其次由议事会形成方案，"
+        "最后由居委会、业委会、物业服务企业联席会议推动落实并公示结果。"
+    )
+    (m,) = of(Mechanism, text)
+    assert items(m)[-1] == "由居委会、业委会、物业服务企业联席会议推动落实并公示结果"
