@@ -71,6 +71,8 @@ def _counted_only() -> frozenset[str]:
 
 
 def _ends_in_head(text: str) -> bool:
+    if not text.endswith(_heads()):
+        return False  # the common case, decided at once
     for h in _heads():
         if text.endswith(h):
             if h not in _counted_only():
